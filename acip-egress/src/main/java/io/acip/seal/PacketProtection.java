@@ -1,0 +1,116 @@
+package io.acip.seal;
+
+import io.acip.wire.Header;
+import io.acip.wire.PacketType;
+import io.acip.wire.Sealed;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-128-GCM protection of one direction of a session (docs/acip-v0.md §7.3). The sender numbers packets from 0
+ * and never reuses a number, so a nonce (IV xor packet number) is never reused under a key. The receiver opens
+ * stream packets strictly in order (they ride one ordered QUIC stream, so a gap or repeat is an attack) and
+ * datagrams through a {@link ReplayWindow}. Not thread-safe: one instance per direction, used on one thread.
+ */
+public final class PacketProtection {
+    /** Raw key material of one direction. */
+    public record Keys(byte[] key, byte[] iv) {
+    }
+
+    private final SecretKeySpec key;
+    private final byte[] iv;
+    private final byte[] nonce = new byte[SessionKeys.IV_LENGTH];
+    private final byte[] aad = new byte[Sealed.AAD_LENGTH];
+    private final Cipher cipher;
+    private final ReplayWindow replay = new ReplayWindow();
+    private long nextSend;
+    private long nextReceive;
+
+    public PacketProtection(Keys keys) {
+        this.key = new SecretKeySpec(keys.key(), "AES");
+        this.iv = keys.iv().clone();
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is required of every JDK", e);
+        }
+    }
+
+    /**
+     * Seals {@code plaintext} (its readable bytes, not consumed) into a new packet of {@code type} with the next
+     * packet number. The caller owns the returned buffer.
+     */
+    public ByteBuf seal(ByteBufAllocator alloc, PacketType type, int flags, int label, ByteBuf plaintext) {
+        long pn = nextSend++;
+        int len = plaintext.readableBytes();
+        ByteBuf out = alloc.buffer(Sealed.OVERHEAD + len);
+        try {
+            Header.write(out, type, flags, 0, label);
+            out.writeLong(pn);
+            init(Cipher.ENCRYPT_MODE, type.code, flags, pn);
+            ByteBuffer dst = out.nioBuffer(out.writerIndex(), len + Sealed.TAG_LENGTH);
+            cipher.doFinal(plaintext.nioBuffer(plaintext.readerIndex(), len), dst);
+            out.writerIndex(out.writerIndex() + len + Sealed.TAG_LENGTH);
+            return out;
+        } catch (GeneralSecurityException e) {
+            out.release();
+            throw new IllegalStateException("AES-GCM seal failed", e);
+        }
+    }
+
+    /** Opens the next packet of an ordered stream; returns its plaintext (caller owns it). */
+    public ByteBuf openInOrder(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
+        long pn = Sealed.packetNumber(packet);
+        if (pn != nextReceive) {
+            throw new SessionAuthenticationException("packet number " + pn + " where " + nextReceive + " was due");
+        }
+        ByteBuf plain = open(alloc, packet, pn);
+        nextReceive++;
+        return plain;
+    }
+
+    /** Opens a datagram, refusing numbers seen before or too old to tell; returns its plaintext (caller owns it). */
+    public ByteBuf openDatagram(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
+        long pn = Sealed.packetNumber(packet);
+        if (!replay.mayAccept(pn)) throw new SessionAuthenticationException("replayed or stale datagram " + pn);
+        ByteBuf plain = open(alloc, packet, pn);
+        replay.accept(pn); // only after the tag verified, so forged numbers cannot move the window
+        return plain;
+    }
+
+    private ByteBuf open(ByteBufAllocator alloc, ByteBuf packet, long pn) throws SessionAuthenticationException {
+        int ctLen = packet.readableBytes() - Sealed.ciphertextOffset();
+        ByteBuf out = alloc.buffer(ctLen - Sealed.TAG_LENGTH);
+        try {
+            init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
+            ByteBuffer dst = out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
+            cipher.doFinal(packet.nioBuffer(packet.readerIndex() + Sealed.ciphertextOffset(), ctLen), dst);
+            out.writerIndex(ctLen - Sealed.TAG_LENGTH);
+            return out;
+        } catch (AEADBadTagException e) {
+            out.release();
+            throw new SessionAuthenticationException("packet " + pn + " failed authentication");
+        } catch (GeneralSecurityException e) {
+            out.release();
+            throw new SessionAuthenticationException("packet " + pn + " could not be opened: " + e.getMessage());
+        }
+    }
+
+    private void init(int mode, int typeCode, int flags, long pn) throws GeneralSecurityException {
+        System.arraycopy(iv, 0, nonce, 0, nonce.length);
+        for (int i = 0; i < 8; i++) {
+            nonce[nonce.length - 1 - i] ^= (byte) (pn >>> (8 * i));
+        }
+        cipher.init(mode, key, new GCMParameterSpec(Sealed.TAG_LENGTH * 8, nonce));
+        aad[0] = Header.VERSION;
+        aad[1] = (byte) typeCode;
+        aad[2] = (byte) flags;
+        cipher.updateAAD(aad);
+    }
+}

@@ -1,0 +1,34 @@
+package io.acip.seal;
+
+import io.acip.tls.hkdf.Hkdf;
+
+/**
+ * The key schedule (docs/acip-v0.md §7.2): PRK = HKDF-Extract(transcript hash, X25519 secret); per direction an
+ * AES-128-GCM key and a 12-byte IV from HKDF-Expand-Label with the "acip " prefix. {@code i2r} protects what the
+ * initiator sends, {@code r2i} what the responder sends.
+ */
+public record SessionKeys(PacketProtection.Keys initiatorToResponder, PacketProtection.Keys responderToInitiator) {
+    public static final int KEY_LENGTH = 16;
+    public static final int IV_LENGTH = 12;
+
+    public static SessionKeys derive(byte[] sharedSecret, byte[] transcriptHash) {
+        byte[] prk = Hkdf.extract(transcriptHash, sharedSecret);
+        return new SessionKeys(direction(prk, "i2r"), direction(prk, "r2i"));
+    }
+
+    private static PacketProtection.Keys direction(byte[] prk, String dir) {
+        return new PacketProtection.Keys(
+                Hkdf.expandLabel(prk, dir + " key", new byte[0], KEY_LENGTH),
+                Hkdf.expandLabel(prk, dir + " iv", new byte[0], IV_LENGTH));
+    }
+
+    /** The protection this end seals with. */
+    public PacketProtection sender(boolean initiator) {
+        return new PacketProtection(initiator ? initiatorToResponder : responderToInitiator);
+    }
+
+    /** The protection this end opens the peer's packets with. */
+    public PacketProtection receiver(boolean initiator) {
+        return new PacketProtection(initiator ? responderToInitiator : initiatorToResponder);
+    }
+}

@@ -1,0 +1,44 @@
+package io.acip.wire;
+
+/**
+ * The v0 TLV registry (docs/acip-v0.md §4). An odd type is must-understand: a node that must act on the packet and
+ * does not know the type refuses the session (RESET unsupported_tlv); an even type it does not know is carried on
+ * unchanged.
+ */
+public final class TlvType {
+    /** Tenant (instance ID): the isolated skill namespace routes are looked up in. Varint. */
+    public static final long TENANT = 0x01;
+    /** X25519 key share, 32 bytes (SETUP: initiator's, SETUP_ACK: responder's). */
+    public static final long KEY_SHARE = 0x02;
+    /** Allowed regions: UTF-8, comma-separated region names; only instances in one of them may serve. */
+    public static final long ALLOWED_REGIONS = 0x03;
+    /** W3C trace context {@code traceparent}, UTF-8. */
+    public static final long TRACEPARENT = 0x04;
+    /** Required instance attributes: UTF-8, comma-separated {@code key=value}. */
+    public static final long REQUIRED_ATTRIBUTES = 0x05;
+    /** Trajectory: UTF-8 node ID; every node that forwards a SETUP or SETUP_ACK appends one. */
+    public static final long TRAJECTORY = 0x06;
+    /** Maximum latency the initiator accepts, milliseconds, varint. */
+    public static final long MAX_LATENCY_MS = 0x07;
+    /** Selected instance ID, UTF-8 (SETUP_ACK): which instance serves the session. */
+    public static final long SELECTED_INSTANCE = 0x08;
+    /** Affinity key, opaque: sessions with the same key reach the same instance while it stays eligible. */
+    public static final long AFFINITY_KEY = 0x0a;
+    /** Responder's skill certificate, DER (SETUP_ACK). */
+    public static final long SKILL_CERTIFICATE = 0x0c;
+    /** Responder's signature over the transcript with the skill certificate's key (SETUP_ACK). */
+    public static final long SKILL_PROOF = 0x0e;
+
+    private TlvType() {
+    }
+
+    public static boolean mustUnderstand(long type) {
+        return (type & 1) == 1;
+    }
+
+    /** Whether v0 defines the type. */
+    public static boolean known(long type) {
+        return type >= TENANT && type <= SELECTED_INSTANCE || type == AFFINITY_KEY || type == SKILL_CERTIFICATE
+                || type == SKILL_PROOF;
+    }
+}
