@@ -1,0 +1,88 @@
+package io.acip.tls.hkdf;
+
+import java.nio.charset.StandardCharsets;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+/**
+ * HKDF with SHA-256 (RFC 5869), computed by Bouncy Castle's {@link HKDFBytesGenerator}, and the TLS 1.3 way of
+ * naming what a derived key is for (RFC 8446 §7.1 {@code HKDF-Expand-Label}). ACIP derives its session keys with
+ * {@link #ACIP_LABEL_PREFIX} where TLS 1.3 uses {@code "tls13 "}, so an ACIP key can never equal a TLS key derived
+ * from the same secret and label.
+ */
+public final class Hkdf {
+    /** SHA-256 output length: the PRK size, and the unit {@link #expand} counts blocks in. */
+    public static final int HASH_LENGTH = 32;
+
+    /** The label prefix of ACIP's key schedule. */
+    public static final String ACIP_LABEL_PREFIX = "acip ";
+
+    /** The label prefix of TLS 1.3's key schedule (RFC 8446 §7.1). */
+    public static final String TLS13_LABEL_PREFIX = "tls13 ";
+
+    private Hkdf() {
+    }
+
+    /** HKDF-Extract(salt, IKM) → PRK, 32 bytes; an empty or null salt means 32 zero bytes (RFC 5869 §2.2). */
+    public static byte[] extract(byte[] salt, byte[] ikm) {
+        // Bouncy Castle substitutes HashLen zeros for a null salt; an empty one is the same HMAC key anyway.
+        byte[] s = salt == null || salt.length == 0 ? null : salt;
+        return new HKDFBytesGenerator(new SHA256Digest()).extractPRK(s, ikm);
+    }
+
+    /** HKDF-Expand(PRK, info, L) → OKM (RFC 5869 §2.3): PRK at least 32 bytes, L at most 255 × 32. */
+    public static byte[] expand(byte[] prk, byte[] info, int length) {
+        if (prk.length < HASH_LENGTH) {
+            throw new IllegalArgumentException("PRK must be at least " + HASH_LENGTH + " bytes, got " + prk.length);
+        }
+        if (length < 0 || length > 255 * HASH_LENGTH) {
+            throw new IllegalArgumentException("HKDF-Expand length must be 0.." + 255 * HASH_LENGTH + ": " + length);
+        }
+        HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
+        g.init(HKDFParameters.skipExtractParameters(prk, info));
+        byte[] okm = new byte[length];
+        g.generateBytes(okm, 0, length);
+        return okm;
+    }
+
+    /** HKDF-Expand-Label with the ACIP prefix: {@code expandLabel(ACIP_LABEL_PREFIX, ...)}. */
+    public static byte[] expandLabel(byte[] secret, String label, byte[] context, int length) {
+        return expandLabel(ACIP_LABEL_PREFIX, secret, label, context, length);
+    }
+
+    /**
+     * HKDF-Expand(secret, HkdfLabel, length) where HkdfLabel (RFC 8446 §7.1) is
+     * {@code uint16 length || opaque label<..255> = prefix + label || opaque context<0..255>}.
+     */
+    public static byte[] expandLabel(String prefix, byte[] secret, String label, byte[] context, int length) {
+        return expand(secret, hkdfLabel(prefix, label, context, length), length);
+    }
+
+    /** The encoded HkdfLabel structure, the {@code info} that {@link #expandLabel} expands with. */
+    public static byte[] hkdfLabel(String prefix, String label, byte[] context, int length) {
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(prefix + label)) {
+            throw new IllegalArgumentException("labels are ASCII: \"" + prefix + label + "\"");
+        }
+        byte[] fullLabel = (prefix + label).getBytes(StandardCharsets.US_ASCII);
+        if (fullLabel.length == 0 || fullLabel.length > 255) {
+            throw new IllegalArgumentException("prefix + label must be 1..255 bytes: " + fullLabel.length);
+        }
+        if (context.length > 255) {
+            throw new IllegalArgumentException("context must be at most 255 bytes: " + context.length);
+        }
+        if (length < 0 || length > 0xffff) {
+            throw new IllegalArgumentException("length must fit in uint16: " + length);
+        }
+        byte[] info = new byte[2 + 1 + fullLabel.length + 1 + context.length];
+        int i = 0;
+        info[i++] = (byte) (length >>> 8);
+        info[i++] = (byte) length;
+        info[i++] = (byte) fullLabel.length;
+        System.arraycopy(fullLabel, 0, info, i, fullLabel.length);
+        i += fullLabel.length;
+        info[i++] = (byte) context.length;
+        System.arraycopy(context, 0, info, i, context.length);
+        return info;
+    }
+}
