@@ -17,9 +17,9 @@ public record Setup(int label, int hopLimit, boolean datagramMode, SkillName res
         return new Setup(newLabel, hopLimit, datagramMode, responder, initiator, metadata);
     }
 
-    /** What a forwarder sends on: new label, hop limit one less, its node ID appended to the trajectory. */
-    public Setup forwarded(int newLabel, String nodeId) {
-        return new Setup(newLabel, hopLimit - 1, datagramMode, responder, initiator,
+    /** What a node sends on: new label, hop limit less {@code hopsSpent}, its node ID on the trajectory. */
+    public Setup forwarded(int newLabel, String nodeId, int hopsSpent) {
+        return new Setup(newLabel, hopLimit - hopsSpent, datagramMode, responder, initiator,
                 metadata.with(Tlv.ofString(TlvType.TRAJECTORY, nodeId)));
     }
 

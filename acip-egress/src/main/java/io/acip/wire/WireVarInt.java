@@ -4,11 +4,11 @@ import io.acip.capsule.VarInt;
 import io.netty.buffer.ByteBuf;
 
 /** {@link VarInt} over Netty buffers: the length rules stay in {@code VarInt}; only the buffer access is here. */
-final class WireVarInt {
+public final class WireVarInt {
     private WireVarInt() {
     }
 
-    static long read(ByteBuf b, String what) throws MalformedPacketException {
+    public static long read(ByteBuf b, String what) throws MalformedPacketException {
         if (!b.isReadable()) throw new MalformedPacketException("truncated " + what);
         int len = VarInt.encodedLength(b.getByte(b.readerIndex()));
         if (b.readableBytes() < len) throw new MalformedPacketException("truncated " + what);
@@ -17,7 +17,7 @@ final class WireVarInt {
         return v;
     }
 
-    static void write(ByteBuf b, long value) {
+    public static void write(ByteBuf b, long value) {
         switch (VarInt.length(value)) {
             case 1 -> b.writeByte((int) value);
             case 2 -> b.writeShort((int) value | 0x4000);

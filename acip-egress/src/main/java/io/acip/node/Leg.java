@@ -1,0 +1,48 @@
+package io.acip.node;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One end of a session at this node: a QUIC stream on a link ({@code StreamLeg}) or a session endpoint on this node
+ * ({@link Session}). A node pairs two legs per session and moves packets between them; everything here runs on the
+ * node's event loop.
+ */
+public abstract class Leg {
+    Leg peer;
+    /** The SETUP this leg brought in while it is being routed; null once answered. */
+    PendingSetup pending;
+    long lastActivityNanos = System.nanoTime();
+    boolean finished;
+
+    /** Sends {@code packet} out of this leg, taking ownership; the leg writes its own label into the header. */
+    abstract void transmit(ByteBuf packet);
+
+    /** Sends a DGRAM out of this leg, taking ownership. */
+    abstract void transmitDatagram(ByteBuf packet);
+
+    /** Whether this leg can take more packets now; when it turns false the peer pauses its input. */
+    abstract boolean isWritable();
+
+    /** Stops or resumes taking input from whoever feeds this leg (hop-by-hop backpressure). */
+    abstract void setInputPaused(boolean paused);
+
+    /** Releases what the leg holds; called once, after its last packet. */
+    abstract void release();
+
+    /** For logs and RESET details. */
+    abstract String describe();
+
+    /** Whether the leg brought the SETUP in, so RESETs for failures go back through it. */
+    boolean isUpstream() {
+        return pending != null || peer == null;
+    }
+
+    void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** Tells the peer to pause or resume its input as this leg's writability changes. */
+    final void writabilityChanged(boolean writable) {
+        if (peer != null && !peer.finished) peer.setInputPaused(!writable);
+    }
+}

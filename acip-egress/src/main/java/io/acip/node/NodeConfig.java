@@ -1,0 +1,47 @@
+package io.acip.node;
+
+import io.acip.link.LinkConfig;
+import io.acip.tls.IssuedIdentity;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One node's settings.
+ *
+ * @param listen UDP address the node accepts links on; null for a node that only dials
+ * @param identity the node certificate ({@code acip://node/<id>}) and key, for mutual TLS on links
+ * @param fabricCa the CA links and skill certificates must chain to
+ * @param setupTimeout how long an initiator waits for SETUP_ACK
+ * @param attemptTimeout how long a node waits on one next hop before failing over to the next
+ * @param idleTimeout a session with no packet for this long is reset with {@code timeout}
+ * @param maxSessions sessions this node carries at once (initiated, transit and delivered); beyond, no_capacity
+ */
+public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
+                         List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
+                         Duration idleTimeout, int maxSessions) {
+
+    /** A neighbour this node dials. */
+    public record Neighbour(String nodeId, InetSocketAddress address) {
+    }
+
+    public NodeConfig {
+        neighbours = List.copyOf(neighbours);
+    }
+
+    public static NodeConfig defaults(String nodeId, InetSocketAddress listen, IssuedIdentity identity,
+                                      X509Certificate fabricCa, List<Neighbour> neighbours) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, LinkConfig.DEFAULT,
+                Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofMinutes(5), 100_000);
+    }
+
+    public NodeConfig withTimeouts(Duration setup, Duration attempt, Duration idle) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions);
+    }
+
+    public NodeConfig withLink(LinkConfig linkConfig) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, linkConfig, setupTimeout, attemptTimeout,
+                idleTimeout, maxSessions);
+    }
+}

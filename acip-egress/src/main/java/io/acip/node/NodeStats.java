@@ -1,0 +1,29 @@
+package io.acip.node;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters named {@code <scope>.<thing>.<event>} (acip.session.opened, acip.packet.malformed,
+ * acip.reset.sent.skill_unreachable, ...), counted wherever something can go wrong. The gateway exports them.
+ */
+public final class NodeStats {
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+    public void inc(String name) {
+        counters.computeIfAbsent(name, n -> new LongAdder()).increment();
+    }
+
+    public long get(String name) {
+        LongAdder a = counters.get(name);
+        return a == null ? 0 : a.sum();
+    }
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

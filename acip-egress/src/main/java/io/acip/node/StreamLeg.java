@@ -1,0 +1,108 @@
+package io.acip.node;
+
+import io.acip.link.PacketFrameDecoder;
+import io.acip.wire.Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A session's leg on a link: its label there and the QUIC stream that carries its packets (docs/acip-v0.md §2.2).
+ * DGRAMs of datagram-mode sessions leave in QUIC DATAGRAM frames instead. Until an outgoing stream is open,
+ * packets wait in a short queue.
+ */
+final class StreamLeg extends Leg {
+    static final int LINGER_SECONDS = 30;
+
+    final Link link;
+    final int label;
+    private final NodeStats stats;
+    QuicStreamChannel stream;
+    private ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private boolean inputPaused;
+
+    StreamLeg(Link link, int label, NodeStats stats) {
+        this.link = link;
+        this.label = label;
+        this.stats = stats;
+    }
+
+    /** The stream is open: send what waited. */
+    void attach(QuicStreamChannel channel) {
+        this.stream = channel;
+        channel.config().setAutoRead(!inputPaused);
+        ArrayDeque<ByteBuf> q = waiting;
+        waiting = null;
+        if (finished) {
+            q.forEach(ByteBuf::release);
+            closeStream();
+            return;
+        }
+        for (ByteBuf p : q) write(p);
+        channel.flush();
+    }
+
+    @Override
+    void transmit(ByteBuf packet) {
+        Header.setLabel(packet, label);
+        if (stream == null) {
+            waiting.add(packet);
+            return;
+        }
+        write(packet);
+        stream.flush();
+    }
+
+    private void write(ByteBuf packet) {
+        stream.write(PacketFrameDecoder.prefix(stream.alloc(), packet.readableBytes()), stream.voidPromise());
+        stream.write(packet, stream.voidPromise());
+    }
+
+    @Override
+    void transmitDatagram(ByteBuf packet) {
+        if (packet.readableBytes() > link.maxDatagram) {
+            stats.inc("acip.dgram.dropped.too_big");
+            packet.release();
+            return;
+        }
+        Header.setLabel(packet, label);
+        link.quic.writeAndFlush(packet, link.quic.voidPromise());
+    }
+
+    @Override
+    boolean isWritable() {
+        return stream == null ? waiting.size() < 16 : stream.isWritable();
+    }
+
+    @Override
+    void setInputPaused(boolean paused) {
+        inputPaused = paused;
+        if (stream != null) stream.config().setAutoRead(!paused);
+    }
+
+    @Override
+    void release() {
+        link.unbind(this);
+        if (waiting != null && stream == null) return; // attach() releases the queue and closes
+        closeStream();
+    }
+
+    /**
+     * Ends our side of the stream after the last packet (a FIN, never a reset that could drop the CLOSE or RESET
+     * still queued); the stream closes when the peer's FIN arrives too, or after {@link #LINGER_SECONDS} at most.
+     */
+    private void closeStream() {
+        QuicStreamChannel s = stream;
+        if (s == null || !s.isActive()) return;
+        s.shutdownOutput().addListener(f -> {
+            if (s.isInputShutdown()) s.close();
+        });
+        s.eventLoop().schedule(() -> s.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    String describe() {
+        return link + " label 0x" + Integer.toHexString(label);
+    }
+}

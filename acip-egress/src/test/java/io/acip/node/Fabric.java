@@ -1,0 +1,57 @@
+package io.acip.node;
+
+import io.acip.link.LinkConfig;
+import io.acip.tls.FabricCa;
+import io.acip.tls.IssuedIdentity;
+import io.acip.wire.SkillName;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Test fabric: one CA, nodes on loopback with ephemeral ports, closed together. */
+final class Fabric implements AutoCloseable {
+    static final Duration VALIDITY = Duration.ofDays(1);
+    final FabricCa ca = FabricCa.generate("test fabric");
+    private final List<Node> nodes = new ArrayList<>();
+
+    Node node(String id, List<NodeConfig.Neighbour> neighbours) throws InterruptedException {
+        return node(id, neighbours, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
+    }
+
+    Node node(String id, List<NodeConfig.Neighbour> neighbours, Duration setup, Duration attempt, Duration idle)
+            throws InterruptedException {
+        IssuedIdentity identity = ca.issueNode(id, VALIDITY);
+        NodeConfig config = NodeConfig.defaults(id, new InetSocketAddress("127.0.0.1", 0), identity, ca.certificate(),
+                neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
+                10_000, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1)));
+        Node n = Node.start(config);
+        nodes.add(n);
+        return n;
+    }
+
+    static NodeConfig.Neighbour neighbour(Node n) {
+        return new NodeConfig.Neighbour(n.nodeId(), n.linkAddress());
+    }
+
+    SkillIdentity skill(String name) {
+        IssuedIdentity id = ca.issueSkill(name, VALIDITY);
+        return new SkillIdentity(id.privateKey(), id.certificate());
+    }
+
+    /** Serves {@code skill} on {@code node} with {@code handlerFactory}. */
+    void serve(Node node, String skill, String instance, LocalSkill handlerFactory) {
+        node.attach(0, new SkillName(skill), LocalInstance.of(instance, skill(skill), handlerFactory));
+    }
+
+    static void awaitLink(Node a, Node b) throws Exception {
+        a.linkReady(b.nodeId()).get(10, TimeUnit.SECONDS);
+        b.linkReady(a.nodeId()).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) n.close();
+    }
+}
