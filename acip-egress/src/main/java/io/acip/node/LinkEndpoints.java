@@ -191,7 +191,7 @@ final class LinkEndpoints {
                     if (f.isSuccess()) {
                         leg.attach((io.netty.handler.codec.quic.QuicStreamChannel) f.getNow());
                     } else {
-                        node.streamOpenFailed(leg, String.valueOf(f.cause()));
+                        node.legFailed(leg, "stream refused: " + f.cause());
                     }
                 });
     }

@@ -65,6 +65,7 @@ public final class Node implements AutoCloseable {
     private final Set<Leg> sessions = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final CircuitBreakerRegistry breakers;
     private final LinkEndpoints linkEndpoints;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Node(NodeConfig config) {
         this.config = config;
@@ -366,13 +367,17 @@ public final class Node implements AutoCloseable {
         tryNext(upstream);
     }
 
-    /** The QUIC stream for an outgoing leg could not be opened. */
-    void streamOpenFailed(StreamLeg leg, String why) {
+    /**
+     * A link leg broke under its session (stream refused or closed, link gone). While the SETUP that leg carried is
+     * still unanswered, that is one failed attempt and the next candidate is tried; afterwards the session ends.
+     */
+    void legFailed(StreamLeg leg, String why) {
+        if (leg.finished) return;
         Leg upstream = leg.peer;
         if (upstream != null && upstream.pending != null) {
-            attemptFailed(upstream, leg, ResetCode.LINK_DOWN, leg.link.peerNodeId + " stream refused: " + why);
+            attemptFailed(upstream, leg, ResetCode.LINK_DOWN, leg.link.peerNodeId + ": " + why);
         } else {
-            abort(leg, ResetCode.LINK_DOWN, "stream to " + leg.link.peerNodeId + " refused: " + why);
+            abort(leg, ResetCode.LINK_DOWN, "link " + nodeId() + "-" + leg.link.peerNodeId + ": " + why);
         }
     }
 
@@ -500,8 +505,24 @@ public final class Node implements AutoCloseable {
         }
         from.touch();
         from.peer.touch();
-        from.peer.transmitDatagram(packet);
+        TransitTap t = transitTap;
+        if (t != null && from.peer instanceof StreamLeg) {
+            t.onTransit(packet, from.peer::transmitDatagram);
+        } else {
+            from.peer.transmitDatagram(packet);
+        }
     }
+
+    /**
+     * Sees every packet this node moves between two link legs (transit), and may replace it. Null in production; tests
+     * use it to check a transit node sees only ciphertext and to tamper with or replay packets.
+     */
+    interface TransitTap {
+        /** Called with each packet; passes on what should be sent instead (the packet, a changed one, or more). */
+        void onTransit(ByteBuf packet, java.util.function.Consumer<ByteBuf> send);
+    }
+
+    volatile TransitTap transitTap;
 
     /** Moves a packet from one leg to its peer. Takes ownership. */
     void forward(Leg from, ByteBuf packet) {
@@ -513,7 +534,12 @@ public final class Node implements AutoCloseable {
         }
         to.touch();
         boolean wasWritable = to.isWritable();
-        to.transmit(packet);
+        TransitTap t = transitTap;
+        if (t != null && from instanceof StreamLeg && to instanceof StreamLeg) {
+            t.onTransit(packet, to::transmit);
+        } else {
+            to.transmit(packet);
+        }
         if (wasWritable && !to.finished && !to.isWritable()) to.writabilityChanged(false);
     }
 
@@ -630,19 +656,7 @@ public final class Node implements AutoCloseable {
     void linkDown(Link link) {
         links.remove(link.peerNodeId, link);
         stats.inc("acip.link.down");
-        for (StreamLeg leg : link.legs()) {
-            if (leg.finished) continue;
-            Leg upstream = leg.peer;
-            if (upstream != null && upstream.pending != null) {
-                attemptFailed(upstream, leg, ResetCode.LINK_DOWN, link.peerNodeId + " link went down");
-            } else {
-                leg.finished = true; // nothing can be sent on a dead link
-                sessions.remove(leg);
-                link.unbind(leg);
-                if (upstream != null && !upstream.finished) refuse(upstream, ResetCode.LINK_DOWN,
-                        "link " + nodeId() + "-" + link.peerNodeId + " went down");
-            }
-        }
+        for (StreamLeg leg : link.legs()) legFailed(leg, "link went down");
     }
 
     /** A SETUP opened a new stream on {@code link}. Takes ownership of the packet. */
@@ -666,9 +680,17 @@ public final class Node implements AutoCloseable {
         return config.neighbours();
     }
 
+    /** Closes every link (peers learn at once, by QUIC CONNECTION_CLOSE) and stops the node. Idempotent. */
     @Override
     public void close() {
-        linkEndpoints.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            loop.submit(() -> {
+                for (Link l : new ArrayList<>(links.values())) l.quic.close();
+            }).syncUninterruptibly();
+            linkEndpoints.close();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -242,6 +242,10 @@ public final class Session extends Leg {
             }
             io.acip.wire.Sealed.validate(packet);
             ByteBuf plain = opener.openDatagram(node.alloc(), packet);
+            if (plain == null) {
+                node.stats.inc("acip.dgram.dropped.replay");
+                return;
+            }
             try {
                 handler.onDatagram(this, plain);
             } finally {

@@ -79,7 +79,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (leg != null && !leg.finished) node.abort(leg, ResetCode.LINK_DOWN, "stream closed under the session");
+        if (leg != null) node.legFailed(leg, "stream closed under the session");
         ctx.fireChannelInactive();
     }
 

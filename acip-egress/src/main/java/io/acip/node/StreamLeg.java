@@ -3,6 +3,7 @@ package io.acip.node;
 import io.acip.link.PacketFrameDecoder;
 import io.acip.wire.Header;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +96,10 @@ final class StreamLeg extends Leg {
     private void closeStream() {
         QuicStreamChannel s = stream;
         if (s == null || !s.isActive()) return;
-        s.shutdownOutput().addListener(f -> {
+        // The empty write completes only after every write before it: FIN goes after the last packet.
+        s.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> s.shutdownOutput().addListener(f -> {
             if (s.isInputShutdown()) s.close();
-        });
+        }));
         s.eventLoop().schedule(() -> s.close(), LINGER_SECONDS, TimeUnit.SECONDS);
     }
 

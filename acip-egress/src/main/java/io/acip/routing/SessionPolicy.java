@@ -39,9 +39,18 @@ public record SessionPolicy(long tenant, Set<String> allowedRegions, Map<String,
         return new SessionPolicy(tenant, Set.copyOf(regions), Map.copyOf(attrs), latency, affinity);
     }
 
-    /** Whether an instance with this region and these attributes may serve the session. */
+    /**
+     * Whether the hop may carry the session. A local instance must match every constraint. A neighbour that
+     * declares no region (or no attributes) is a way toward instances that will be checked further on, so it is not
+     * excluded for what it does not declare; one that declares them is held to them.
+     */
     public boolean admits(NextHop hop) {
-        if (!allowedRegions.isEmpty() && !allowedRegions.contains(hop.region())) return false;
+        boolean undeclared = hop instanceof NextHop.Neighbour;
+        if (!allowedRegions.isEmpty() && !(undeclared && hop.region().isEmpty())
+                && !allowedRegions.contains(hop.region())) {
+            return false;
+        }
+        if (undeclared && hop.attributes().isEmpty()) return true;
         for (var e : requiredAttributes.entrySet()) {
             if (!e.getValue().equals(hop.attributes().get(e.getKey()))) return false;
         }

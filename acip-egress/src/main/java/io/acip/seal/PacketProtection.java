@@ -75,10 +75,14 @@ public final class PacketProtection {
         return plain;
     }
 
-    /** Opens a datagram, refusing numbers seen before or too old to tell; returns its plaintext (caller owns it). */
+    /**
+     * Opens a datagram; returns its plaintext (caller owns it), or null for a number seen before or too old to tell,
+     * which the caller drops and counts (RFC 4303 §3.4.3 behaviour: a replay is not proof of tampering, since a
+     * lossy path may also reorder beyond the window).
+     */
     public ByteBuf openDatagram(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
         long pn = Sealed.packetNumber(packet);
-        if (!replay.mayAccept(pn)) throw new SessionAuthenticationException("replayed or stale datagram " + pn);
+        if (!replay.mayAccept(pn)) return null;
         ByteBuf plain = open(alloc, packet, pn);
         replay.accept(pn); // only after the tag verified, so forged numbers cannot move the window
         return plain;
