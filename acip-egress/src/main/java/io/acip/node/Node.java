@@ -281,6 +281,7 @@ public final class Node implements AutoCloseable {
         }
         CircuitBreaker breaker = breakers.circuitBreaker(hop.nodeId());
         if (!breaker.tryAcquirePermission()) {
+            stats.inc("acip.setup.breaker_open");
             p.failed(ResetCode.SKILL_UNREACHABLE, hop.nodeId() + " circuit open");
             return false;
         }
@@ -297,9 +298,11 @@ public final class Node implements AutoCloseable {
         out.transmit(onward.encode(alloc()));
         linkEndpoints.openStream(out);
         long start = System.nanoTime();
-        p.attemptTimer = loop.schedule(() -> attemptFailed(upstream, out, ResetCode.TIMEOUT,
-                hop.nodeId() + " silent for " + config.attemptTimeout().toMillis() + " ms"),
-                config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        p.attemptTimer = loop.schedule(() -> {
+            stats.inc("acip.setup.attempt_timeout");
+            attemptFailed(upstream, out, ResetCode.TIMEOUT, hop.nodeId() + " silent for "
+                    + config.attemptTimeout().toMillis() + " ms");
+        }, config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         p.attemptStartNanos = start;
         return true;
     }

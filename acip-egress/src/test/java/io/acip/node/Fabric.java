@@ -22,9 +22,18 @@ final class Fabric implements AutoCloseable {
 
     Node node(String id, List<NodeConfig.Neighbour> neighbours, Duration setup, Duration attempt, Duration idle)
             throws InterruptedException {
+        return start(id, new InetSocketAddress("127.0.0.1", 0), neighbours, setup, attempt, idle);
+    }
+
+    /** A node listening on a given address, e.g. one that comes back where an earlier one was. */
+    Node nodeAt(String id, InetSocketAddress listen) throws InterruptedException {
+        return start(id, listen, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
+    }
+
+    private Node start(String id, InetSocketAddress listen, List<NodeConfig.Neighbour> neighbours, Duration setup,
+                       Duration attempt, Duration idle) throws InterruptedException {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
-        NodeConfig config = NodeConfig.defaults(id, new InetSocketAddress("127.0.0.1", 0), identity, ca.certificate(),
-                neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
+        NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
                 10_000, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1)));
         Node n = Node.start(config);
         nodes.add(n);
