@@ -32,11 +32,6 @@ public abstract class Leg {
     /** For logs and RESET details. */
     abstract String describe();
 
-    /** Whether the leg brought the SETUP in, so RESETs for failures go back through it. */
-    boolean isUpstream() {
-        return pending != null || peer == null;
-    }
-
     void touch() {
         lastActivityNanos = System.nanoTime();
     }

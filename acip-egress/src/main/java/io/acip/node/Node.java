@@ -679,10 +679,6 @@ public final class Node implements AutoCloseable {
         route(leg, setup);
     }
 
-    Iterable<NodeConfig.Neighbour> neighbours() {
-        return config.neighbours();
-    }
-
     /** Closes every link (peers learn at once, by QUIC CONNECTION_CLOSE) and stops the node. Idempotent. */
     @Override
     public void close() {

@@ -14,9 +14,6 @@ public record Reset(int label, ResetCode code, String detail) {
         detail = truncate(detail);
     }
 
-    public Reset withLabel(int newLabel) {
-        return new Reset(newLabel, code, detail);
-    }
 
     public ByteBuf encode(ByteBufAllocator alloc) {
         byte[] d = detail.getBytes(StandardCharsets.UTF_8);

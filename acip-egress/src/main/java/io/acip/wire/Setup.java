@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 public record Setup(int label, int hopLimit, boolean datagramMode, SkillName responder, String initiator,
                     Metadata metadata) {
 
-    public Setup withLabel(int newLabel) {
-        return new Setup(newLabel, hopLimit, datagramMode, responder, initiator, metadata);
-    }
 
     /** What a node sends on: new label, hop limit less {@code hopsSpent}, its node ID on the trajectory. */
     public Setup forwarded(int newLabel, String nodeId, int hopsSpent) {
