@@ -1,0 +1,16 @@
+package io.acip.ingress;
+
+/**
+ * One HTTP request and its response, whichever HTTP version carried it (HTTP/1.1, HTTP/2, HTTP/3, or a request
+ * inside an intercepted CONNECT tunnel). Stages above the listeners see only this type (STYLE.md: one exchange type,
+ * protocol differences hidden below it).
+ */
+public interface Exchange {
+    RequestInfo request();
+
+    /** The request content, read on demand. */
+    BodySource body();
+
+    /** Where the response goes. */
+    ResponseSink response();
+}

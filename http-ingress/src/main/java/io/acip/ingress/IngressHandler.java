@@ -1,0 +1,15 @@
+package io.acip.ingress;
+
+/** What the listeners hand accepted traffic to: the gateway implements it. Calls may come on any thread. */
+public interface IngressHandler {
+    /** An HTTP request (any version, any form); the handler answers through {@link Exchange#response()}. */
+    void onExchange(Exchange exchange);
+
+    /**
+     * A CONNECT to {@code host:port} (RFC 9110 §9.3.6): how to serve it. Called before anything is answered.
+     */
+    TunnelDecision onConnect(ConnectRequest request);
+
+    /** A tunnel the handler chose to carry itself ({@link TunnelDecision.Carry}) was accepted by the agent. */
+    void onTunnel(Tunnel tunnel);
+}

@@ -1,0 +1,40 @@
+package io.acip.ingress;
+
+import io.acip.capsule.bhttp.Fields;
+import java.net.InetSocketAddress;
+
+/**
+ * The request as the agent sent it.
+ *
+ * @param scheme {@code http} or {@code https} (the scheme of the target, also for absolute-form requests)
+ * @param authority host[:port] of the target (Host header or :authority, or the absolute-form URI's authority)
+ * @param path path and query in origin form, as sent (never decoded)
+ * @param headers header fields with lowercase names, in order, hop-by-hop fields still present (the stage that
+ *     forwards removes them, RFC 9110 §7.6.1)
+ * @param protocol "HTTP/1.1", "HTTP/2" or "HTTP/3"
+ * @param form how the request addressed its target
+ * @param secure whether the agent's connection was TLS (an intercepted tunnel counts as TLS)
+ */
+public record RequestInfo(String method, String scheme, String authority, String path, Fields headers,
+                          String protocol, Form form, boolean secure, InetSocketAddress remote,
+                          InetSocketAddress local) {
+
+    public enum Form {
+        /** origin-form: the agent talks to the gateway as to an origin (reverse proxy). */
+        ORIGIN,
+        /** absolute-form: the agent uses the gateway as its HTTP proxy (HTTP_PROXY). */
+        ABSOLUTE,
+        /** a request inside a CONNECT tunnel whose TLS the gateway terminated (HTTPS_PROXY with interception). */
+        TUNNELLED
+    }
+
+    /** Host part of the authority, without port or IPv6 brackets, lowercased. */
+    public String host() {
+        return Authority.host(authority);
+    }
+
+    /** Port of the authority, or the scheme's default. */
+    public int port() {
+        return Authority.port(authority, "https".equals(scheme) ? 443 : 80);
+    }
+}

@@ -1,0 +1,25 @@
+package io.acip.ingress;
+
+import java.net.InetSocketAddress;
+
+/** How a CONNECT is served. */
+public sealed interface TunnelDecision {
+    /** The handler carries the bytes itself (e.g. as an ACIP byte-stream session): see {@link IngressHandler#onTunnel}. */
+    record Carry(Object attachment) implements TunnelDecision {
+    }
+
+    /**
+     * The listener answers 200, terminates the agent's TLS with a leaf certificate for the host minted by the
+     * gateway's CA, and delivers the requests inside as exchanges of form {@code TUNNELLED}.
+     */
+    record Intercept() implements TunnelDecision {
+    }
+
+    /** The listener connects to this already resolved and policy-checked address and splices bytes both ways. */
+    record Direct(InetSocketAddress address) implements TunnelDecision {
+    }
+
+    /** Refused with this answer. */
+    record Refuse(HttpFailure failure) implements TunnelDecision {
+    }
+}
