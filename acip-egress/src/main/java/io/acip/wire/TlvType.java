@@ -20,6 +20,12 @@ public final class TlvType {
     public static final long TRAJECTORY = 0x06;
     /** Maximum latency the initiator accepts, milliseconds, varint. */
     public static final long MAX_LATENCY_MS = 0x07;
+    /**
+     * What the sealed payload carries, UTF-8 token: {@code bhttp} (Binary HTTP, RFC 9292, indeterminate length, one
+     * exchange), {@code bytes} (an opaque byte stream, e.g. a CONNECT tunnel) or {@code udp} (one UDP payload per
+     * DGRAM). Must be understood: a responder that delivered the payload as the wrong thing would corrupt it.
+     */
+    public static final long PAYLOAD_PROTOCOL = 0x09;
     /** Selected instance ID, UTF-8 (SETUP_ACK): which instance serves the session. */
     public static final long SELECTED_INSTANCE = 0x08;
     /** Affinity key, opaque: sessions with the same key reach the same instance while it stays eligible. */
@@ -38,7 +44,7 @@ public final class TlvType {
 
     /** Whether v0 defines the type. */
     public static boolean known(long type) {
-        return type >= TENANT && type <= SELECTED_INSTANCE || type == AFFINITY_KEY || type == SKILL_CERTIFICATE
+        return type >= TENANT && type <= PAYLOAD_PROTOCOL || type == AFFINITY_KEY || type == SKILL_CERTIFICATE
                 || type == SKILL_PROOF;
     }
 }

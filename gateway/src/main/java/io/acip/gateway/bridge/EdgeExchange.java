@@ -1,0 +1,243 @@
+package io.acip.gateway.bridge;
+
+import io.acip.capsule.CodecException;
+import io.acip.capsule.bhttp.BinaryHttpDecoder;
+import io.acip.capsule.bhttp.BinaryHttpListener;
+import io.acip.capsule.bhttp.Field;
+import io.acip.capsule.bhttp.Fields;
+import io.acip.capsule.bhttp.RequestHead;
+import io.acip.capsule.bhttp.ResponseHead;
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.http.HeaderHygiene;
+import io.acip.ingress.BodyChunk;
+import io.acip.ingress.Exchange;
+import io.acip.ingress.HttpFailure;
+import io.acip.ingress.RequestInfo;
+import io.acip.node.Node;
+import io.acip.node.Session;
+import io.acip.node.SessionHandler;
+import io.acip.node.SessionRequest;
+import io.acip.wire.ResetCode;
+import io.acip.wire.SkillName;
+import io.acip.wire.Tlv;
+import io.acip.wire.TlvType;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP exchange carried to a skill as one ACIP session (DESIGN §4): the request goes out as indeterminate-length
+ * Binary HTTP, streamed chunk by chunk as the agent sends it; the response comes back the same way and is written
+ * to the agent as it arrives. Nothing is buffered whole: the agent's body is read only while the session can take
+ * more, and the session is read only while the agent keeps up. All state lives on the session's event loop.
+ */
+public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
+    /** The response header naming the nodes the session crossed, initiator's node first. */
+    public static final String TRAJECTORY_HEADER = "acip-trajectory";
+
+    private final Exchange exchange;
+    private final BridgeConfig config;
+    private final String path;
+    private final Bhttp request = Bhttp.request();
+    private final BinaryHttpDecoder decoder;
+    private Session session;
+    private EventLoop loop;
+    private SinkWriter out;
+    private boolean requestSent;
+    private boolean headSeen;
+    private boolean done;
+    private boolean demandPending;
+    private Fields trailers = Fields.EMPTY;
+    private ScheduledFuture<?> firstByteTimer;
+
+    private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
+        this.exchange = exchange;
+        this.config = config;
+        this.path = path;
+        this.decoder = BinaryHttpDecoder.forResponse(config.limits(), this);
+    }
+
+    /**
+     * Opens a session to {@code skill} for {@code exchange}; {@code path} is what the skill sees as the request
+     * target (the agent's path with any skill prefix taken off).
+     */
+    public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
+                             List<Tlv> metadata) {
+        EdgeExchange e = new EdgeExchange(exchange, config, path);
+        List<Tlv> tlvs = new ArrayList<>(metadata);
+        tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
+        exchange.request().headers().first("traceparent")
+                .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
+        RequestInfo r = exchange.request();
+        String initiator = "http://" + (r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress());
+        node.open(new SessionRequest(skill, initiator, false, tlvs, io.acip.wire.Limits.DEFAULT_HOP_LIMIT), e);
+    }
+
+    @Override
+    public void onOpen(Session s) {
+        session = s;
+        loop = s.eventLoop();
+        out = new SinkWriter(loop, busy -> s.setReadable(!busy), this::agentGone);
+        RequestInfo r = exchange.request();
+        List<Field> extra = new ArrayList<>();
+        extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
+        extra.add(new Field("forwarded", forwarded(r)));
+        Fields headers = HeaderHygiene.forward(withoutHost(r.headers()), extra);
+        s.write(request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers), false);
+        pumpRequest();
+    }
+
+    private static Fields withoutHost(Fields f) {
+        // The authority travels in the control data; a second copy in a Host field could only disagree.
+        List<Field> lines = new ArrayList<>(f.lines());
+        lines.removeIf(l -> l.name().equals("host"));
+        return new Fields(lines);
+    }
+
+    private String forwarded(RequestInfo r) {
+        String forHost = r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress();
+        if (forHost.contains(":")) forHost = "\"[" + forHost + "]\"";
+        return "for=" + forHost + ";host=\"" + r.authority().replace("\"", "") + "\";proto=" + r.scheme()
+                + ";by=" + config.proxyName();
+    }
+
+    /** Moves request content into the session while the session can take it. */
+    private void pumpRequest() {
+        demandPending = false;
+        while (!requestSent && !done && session.isWritableByApplication()) {
+            BodyChunk c = exchange.body().read();
+            if (c == null) {
+                demandPending = true;
+                exchange.body().demand(() -> loop.execute(this::pumpRequest));
+                return;
+            }
+            if (c.failure() != null) {
+                c.release();
+                session.reset(ResetCode.CANCELLED, "agent's request failed: " + c.failure().getMessage());
+                finish(null);
+                return;
+            }
+            ByteBuf chunk;
+            try {
+                chunk = request.content(c.data(), c.last() ? c.trailers() : null);
+            } finally {
+                c.release();
+            }
+            session.write(chunk, c.last());
+            if (c.last()) {
+                requestSent = true;
+                if (!headSeen) {
+                    long ms = config.firstByteTimeout().toMillis();
+                    firstByteTimer = loop.schedule(() -> timedOut(ms), ms, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    private void timedOut(long ms) {
+        if (headSeen || done) return;
+        session.reset(ResetCode.TIMEOUT, "no response within " + ms + " ms");
+        fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
+                + " sent no response within " + ms + " ms"));
+    }
+
+    @Override
+    public void onWritabilityChanged(Session s, boolean writable) {
+        if (writable && !demandPending) pumpRequest();
+    }
+
+    @Override
+    public void onData(Session s, ByteBuf data, boolean fin) {
+        try {
+            decoder.decode(data.nioBuffer());
+            if (fin) decoder.finish();
+        } catch (CodecException e) {
+            s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP response: " + e.getMessage());
+            fail(new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, "malformed response from skill "
+                    + s.responder() + ": " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public void onInformational(ResponseHead head) {
+        if (head.status() != 101) out.submit(cb -> {
+            exchange.response().informational(head);
+            cb.done(null);
+        });
+    }
+
+    @Override
+    public void onResponseHead(ResponseHead head) {
+        headSeen = true;
+        if (firstByteTimer != null) firstByteTimer.cancel(false);
+        List<Field> extra = List.of(HeaderHygiene.via(exchange.request().protocol(), config.proxyName()),
+                new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
+        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(head.fields(), extra));
+        out.submit(cb -> exchange.response().head(forwarded, cb));
+    }
+
+    @Override
+    public void onContent(ByteBuffer content) {
+        ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
+        out.submit(cb -> exchange.response().content(copy, false, cb));
+    }
+
+    @Override
+    public void onTrailers(Fields t) {
+        trailers = t;
+    }
+
+    @Override
+    public void onComplete() {
+        Fields t = trailers;
+        out.submit(cb -> {
+            if (t.isEmpty()) {
+                exchange.response().content(ByteBuffer.allocate(0), true, cb);
+            } else {
+                exchange.response().trailers(t, cb);
+            }
+        });
+        out.submit(cb -> {
+            finish(null);
+            cb.done(null);
+        });
+    }
+
+    @Override
+    public void onReset(Session s, ResetCode code, String detail) {
+        if (session == null) session = s;
+        if (loop == null) loop = s.eventLoop();
+        fail(ResetAnswers.forReset(code, detail));
+    }
+
+    @Override
+    public void onClose(Session s) {
+        if (!decoder.isComplete()) {
+            fail(new HttpFailure(502, ProxyErrorType.HTTP_RESPONSE_INCOMPLETE, "skill " + s.responder()
+                    + " closed the session before the response was complete"));
+        }
+    }
+
+    /** The agent's side failed (it went away): nothing to answer, drop the session. */
+    private void agentGone(Throwable cause) {
+        if (done) return;
+        session.reset(ResetCode.CANCELLED, "agent went away: " + cause.getMessage());
+        finish(cause);
+    }
+
+    private void fail(HttpFailure failure) {
+        if (done) return;
+        finish(null);
+        exchange.response().fail(failure);
+    }
+
+    private void finish(Throwable cause) {
+        done = true;
+        if (firstByteTimer != null) firstByteTimer.cancel(false);
+        if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
+    }
+}

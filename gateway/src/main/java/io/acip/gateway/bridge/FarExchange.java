@@ -1,0 +1,278 @@
+package io.acip.gateway.bridge;
+
+import io.acip.capsule.CodecException;
+import io.acip.capsule.bhttp.BinaryHttpDecoder;
+import io.acip.capsule.bhttp.BinaryHttpListener;
+import io.acip.capsule.bhttp.Field;
+import io.acip.capsule.bhttp.Fields;
+import io.acip.capsule.bhttp.RequestHead;
+import io.acip.capsule.bhttp.ResponseHead;
+import io.acip.capsule.proxystatus.ProxyStatus;
+import io.acip.ingress.BodyChunk;
+import io.acip.ingress.BodySource;
+import io.acip.ingress.Exchange;
+import io.acip.ingress.HttpFailure;
+import io.acip.ingress.RequestInfo;
+import io.acip.ingress.ResponseSink;
+import io.acip.ingress.WriteCallback;
+import io.acip.node.IncomingSession;
+import io.acip.node.Session;
+import io.acip.node.SessionHandler;
+import io.acip.wire.ResetCode;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The far side of {@link EdgeExchange}: a session carrying one Binary HTTP request becomes an {@link Exchange} for a
+ * local HTTP stage (the origin forwarder). Request content is queued up to a bound and the session is paused past
+ * it; response writes complete only when the session can take more, so a slow agent on the other side slows the
+ * origin down. Session callbacks arrive on the node's loop; exchange calls may come from any thread.
+ */
+public final class FarExchange implements SessionHandler, BinaryHttpListener, Exchange, BodySource, ResponseSink {
+    private final IncomingSession incoming;
+    private final BridgeConfig config;
+    private final Consumer<Exchange> stage;
+    private final BinaryHttpDecoder decoder;
+    private final Bhttp response = Bhttp.response();
+    private Session session;
+    private RequestInfo info;
+
+    // Request body, shared between the loop (producer) and the stage's threads (consumer).
+    private final ArrayDeque<BodyChunk> queue = new ArrayDeque<>();
+    private int queuedBytes;
+    private boolean paused;
+    private Runnable demand;
+    private Throwable aborted;
+
+    // Response side.
+    private volatile boolean committed;
+    private volatile boolean ended;
+    private WriteCallback waitingForWritable;
+    private Fields trailers = Fields.EMPTY;
+
+    public FarExchange(IncomingSession incoming, BridgeConfig config, Consumer<Exchange> stage) {
+        this.incoming = incoming;
+        this.config = config;
+        this.stage = stage;
+        this.decoder = BinaryHttpDecoder.forRequest(config.limits(), this);
+    }
+
+    // ---- session side (node loop) ----
+
+    @Override
+    public void onOpen(Session s) {
+        session = s;
+    }
+
+    @Override
+    public void onData(Session s, ByteBuf data, boolean fin) {
+        try {
+            decoder.decode(data.nioBuffer());
+            if (fin) decoder.finish();
+        } catch (CodecException e) {
+            enqueue(BodyChunk.failed(new IllegalStateException("malformed Binary HTTP request: " + e.getMessage())));
+            if (info == null) {
+                s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP request: " + e.getMessage());
+            } else {
+                fail(new HttpFailure(400, io.acip.capsule.proxystatus.ProxyErrorType.HTTP_REQUEST_ERROR,
+                        e.getMessage()));
+            }
+        }
+    }
+
+    @Override
+    public void onRequestHead(RequestHead head, Fields headers) {
+        List<Field> lines = new ArrayList<>(headers.lines().size() + 1);
+        lines.add(new Field("host", head.authority()));
+        lines.addAll(headers.lines());
+        InetSocketAddress none = InetSocketAddress.createUnresolved(incoming.initiator(), 0);
+        info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(), new Fields(lines),
+                "HTTP/1.1", RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);
+        stage.accept(this);
+    }
+
+    @Override
+    public void onContent(ByteBuffer content) {
+        ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
+        int n = copy.remaining();
+        enqueue(BodyChunk.of(copy, false, () -> released(n)));
+    }
+
+    @Override
+    public void onTrailers(Fields t) {
+        trailers = t;
+    }
+
+    @Override
+    public void onComplete() {
+        enqueue(BodyChunk.end(trailers));
+    }
+
+    @Override
+    public void onWritabilityChanged(Session s, boolean writable) {
+        WriteCallback cb = waitingForWritable;
+        if (writable && cb != null) {
+            waitingForWritable = null;
+            cb.done(null);
+        }
+    }
+
+    @Override
+    public void onReset(Session s, ResetCode code, String detail) {
+        ended = true;
+        enqueue(BodyChunk.failed(new IllegalStateException("session reset: " + code.token() + " " + detail)));
+        WriteCallback cb = waitingForWritable;
+        waitingForWritable = null;
+        if (cb != null) cb.done(new IllegalStateException("session reset: " + code.token()));
+    }
+
+    @Override
+    public void onClose(Session s) {
+        ended = true;
+    }
+
+    // ---- request body for the stage (any thread) ----
+
+    private void enqueue(BodyChunk chunk) {
+        Runnable toRun;
+        synchronized (this) {
+            if (aborted != null) {
+                chunk.release();
+                return;
+            }
+            queue.add(chunk);
+            queuedBytes += chunk.data().remaining();
+            if (queuedBytes > config.maxBufferedBytes() && !paused) {
+                paused = true;
+                session.setReadable(false);
+            }
+            toRun = demand;
+            demand = null;
+        }
+        if (toRun != null) toRun.run();
+    }
+
+    private void released(int n) {
+        boolean resume;
+        synchronized (this) {
+            queuedBytes -= n;
+            resume = paused && queuedBytes <= config.maxBufferedBytes() / 2;
+            if (resume) paused = false;
+        }
+        if (resume) session.setReadable(true);
+    }
+
+    @Override
+    public synchronized BodyChunk read() {
+        return queue.poll();
+    }
+
+    @Override
+    public void demand(Runnable onAvailable) {
+        boolean now;
+        synchronized (this) {
+            now = !queue.isEmpty();
+            if (!now) demand = onAvailable;
+        }
+        if (now) onAvailable.run();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        List<BodyChunk> drop;
+        synchronized (this) {
+            aborted = cause;
+            drop = new ArrayList<>(queue);
+            queue.clear();
+        }
+        drop.forEach(BodyChunk::release);
+    }
+
+    // ---- the exchange ----
+
+    @Override
+    public RequestInfo request() {
+        return info;
+    }
+
+    @Override
+    public BodySource body() {
+        return this;
+    }
+
+    @Override
+    public ResponseSink response() {
+        return this;
+    }
+
+    // ---- response to the session (any thread; one call at a time) ----
+
+    @Override
+    public void informational(ResponseHead head) {
+        send(response.informational(head), false, null);
+    }
+
+    @Override
+    public void head(ResponseHead head, WriteCallback done) {
+        committed = true;
+        send(response.head(head), false, done);
+    }
+
+    @Override
+    public void content(ByteBuffer data, boolean last, WriteCallback done) {
+        send(response.content(data, last ? Fields.EMPTY : null), last, done);
+    }
+
+    @Override
+    public void trailers(Fields t, WriteCallback done) {
+        send(response.content(ByteBuffer.allocate(0), t), true, done);
+    }
+
+    @Override
+    public void fail(HttpFailure failure) {
+        if (ended) return;
+        if (committed) {
+            ended = true;
+            session.reset(ResetCode.DESTINATION_UNAVAILABLE, "response failed after its head: " + failure.detail());
+            return;
+        }
+        committed = true;
+        String proxyStatus = ProxyStatus.of(config.proxyName()).withError(failure.error())
+                .withDetails(failure.detail()).toHeaderValue();
+        byte[] body = Problem.json(failure).getBytes(StandardCharsets.UTF_8);
+        ResponseHead head = new ResponseHead(failure.status(), Fields.of("proxy-status", proxyStatus,
+                "content-type", "application/problem+json", "content-length", Integer.toString(body.length)));
+        send(response.head(head), false, null);
+        send(response.content(ByteBuffer.wrap(body), Fields.EMPTY), true, null);
+    }
+
+    @Override
+    public boolean committed() {
+        return committed;
+    }
+
+    /** Writes on the session's loop; completes {@code done} when the session can take more. */
+    private void send(ByteBuf bytes, boolean last, WriteCallback done) {
+        session.eventLoop().execute(() -> {
+            if (ended) {
+                bytes.release();
+                if (done != null) done.done(new IllegalStateException("session ended"));
+                return;
+            }
+            session.write(bytes, last);
+            if (last) ended = true;
+            if (done == null) return;
+            if (last || session.isWritableByApplication()) {
+                done.done(null);
+            } else {
+                waitingForWritable = done;
+            }
+        });
+    }
+}
