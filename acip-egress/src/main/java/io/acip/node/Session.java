@@ -172,7 +172,8 @@ public final class Session extends Leg {
 
     @Override
     void transmit(ByteBuf packet) {
-        if (readPaused && Header.typeCode(packet) == PacketType.DATA.code) {
+        // While paused, everything but RESET waits behind the held DATA, so a CLOSE never overtakes the last data.
+        if ((readPaused || !held.isEmpty()) && Header.typeCode(packet) != PacketType.RESET.code) {
             held.add(packet);
             heldBytes += packet.readableBytes();
             if (heldBytes >= HOLD_LIMIT) writabilityChanged(false);

@@ -1,0 +1,108 @@
+package io.acip.gateway.bridge;
+
+import io.acip.capsule.bhttp.Fields;
+import io.acip.capsule.bhttp.ResponseHead;
+import io.acip.ingress.BodyChunk;
+import io.acip.ingress.BodySource;
+import io.acip.ingress.Exchange;
+import io.acip.ingress.HttpFailure;
+import io.acip.ingress.RequestInfo;
+import io.acip.ingress.ResponseSink;
+import io.acip.ingress.WriteCallback;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** An exchange in memory: a fixed request body, and a response recorded with futures to wait on. */
+class MemoryExchange implements Exchange, BodySource, ResponseSink {
+    final RequestInfo info;
+    private final ArrayDeque<BodyChunk> body = new ArrayDeque<>();
+    final CompletableFuture<ResponseHead> head = new CompletableFuture<>();
+    final CompletableFuture<byte[]> content = new CompletableFuture<>();
+    final CompletableFuture<Void> firstContent = new CompletableFuture<>();
+    final CompletableFuture<HttpFailure> failure = new CompletableFuture<>();
+    final CompletableFuture<Fields> trailers = new CompletableFuture<>();
+    final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    volatile boolean committed;
+
+    MemoryExchange(String method, String path, Fields headers, List<byte[]> chunks) {
+        info = new RequestInfo(method, "http", "echo.demo.acip", path, headers, "HTTP/1.1", RequestInfo.Form.ORIGIN,
+                false, new InetSocketAddress("127.0.0.1", 40000), new InetSocketAddress("127.0.0.1", 8080));
+        for (int i = 0; i < chunks.size(); i++) {
+            body.add(BodyChunk.of(ByteBuffer.wrap(chunks.get(i)), false, () -> { }));
+        }
+        body.add(BodyChunk.end(Fields.EMPTY));
+    }
+
+    @Override
+    public RequestInfo request() {
+        return info;
+    }
+
+    @Override
+    public BodySource body() {
+        return this;
+    }
+
+    @Override
+    public ResponseSink response() {
+        return this;
+    }
+
+    @Override
+    public synchronized BodyChunk read() {
+        return body.poll();
+    }
+
+    @Override
+    public void demand(Runnable onAvailable) {
+        onAvailable.run();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+    }
+
+    @Override
+    public void informational(ResponseHead h) {
+    }
+
+    @Override
+    public void head(ResponseHead h, WriteCallback done) {
+        committed = true;
+        head.complete(h);
+        done.done(null);
+    }
+
+    @Override
+    public synchronized void content(ByteBuffer data, boolean last, WriteCallback done) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        received.writeBytes(b);
+        if (b.length > 0) firstContent.complete(null);
+        if (last) content.complete(received.toByteArray());
+        done.done(null);
+    }
+
+    @Override
+    public synchronized void trailers(Fields t, WriteCallback done) {
+        trailers.complete(t);
+        content.complete(received.toByteArray());
+        done.done(null);
+    }
+
+    @Override
+    public void fail(HttpFailure f) {
+        failure.complete(f);
+        head.completeExceptionally(new IllegalStateException(f.toString()));
+        content.completeExceptionally(new IllegalStateException(f.toString()));
+    }
+
+    @Override
+    public boolean committed() {
+        return committed;
+    }
+}
