@@ -1,0 +1,159 @@
+package io.acip.gateway.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.acip.wire.SkillName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML configuration and checks it whole before anything starts. Every refusal names the field, as a path
+ * like {@code node.neighbours[1].address}.
+ */
+public final class ConfigLoader {
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigLoader() {
+    }
+
+    public static GatewayConfig load(Path file) throws ConfigException {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    public static GatewayConfig parse(String yaml) throws ConfigException {
+        GatewayConfig c;
+        try {
+            c = YAML.readValue(yaml, GatewayConfig.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(path(e) + ": " + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", ""));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+        }
+        if (c == null) throw new ConfigException("(document): empty");
+        validate(c);
+        return c;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            } else {
+                if (b.length() > 0) b.append('.');
+                b.append(r.getFieldName());
+            }
+        }
+        return b.length() == 0 ? "(document)" : b.toString();
+    }
+
+    static void validate(GatewayConfig c) throws ConfigException {
+        GatewayConfig.Node n = c.node();
+        if (n == null) throw new ConfigException("node: required");
+        if (n.id() == null || !NODE_ID.matcher(n.id()).matches()) {
+            throw new ConfigException("node.id: '" + n.id() + "' must be 1-63 of a-z 0-9 . _ - starting with a letter or digit");
+        }
+        if (n.listen() != null) Addresses.parse("node.listen", n.listen());
+        Set<String> neighbourIds = new HashSet<>();
+        for (int i = 0; i < n.neighbours().size(); i++) {
+            GatewayConfig.Neighbour nb = n.neighbours().get(i);
+            String p = "node.neighbours[" + i + "]";
+            if (nb.id() == null || !NODE_ID.matcher(nb.id()).matches()) throw new ConfigException(p + ".id: invalid node id '" + nb.id() + "'");
+            if (!neighbourIds.add(nb.id())) throw new ConfigException(p + ".id: '" + nb.id() + "' listed twice");
+            Addresses.parse(p + ".address", nb.address());
+        }
+        for (int i = 0; i < n.routes().size(); i++) {
+            GatewayConfig.Route r = n.routes().get(i);
+            String p = "node.routes[" + i + "]";
+            skill(p + ".prefix", r.prefix());
+            if (r.via() == null || !NODE_ID.matcher(r.via()).matches()) throw new ConfigException(p + ".via: invalid node id '" + r.via() + "'");
+            if (r.tenant() < 0) throw new ConfigException(p + ".tenant: must not be negative");
+            if (r.weight() < 1) throw new ConfigException(p + ".weight: must be at least 1");
+        }
+        Durations.parse("node.timeouts.setup", n.timeouts().setup(), null);
+        Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), null);
+        Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
+        if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
+
+        GatewayConfig.Http h = c.http();
+        if (h != null) {
+            if (h.listen() == null && h.tlsListen() == null) throw new ConfigException("http: needs listen or tls_listen");
+            if (h.listen() != null) Addresses.parse("http.listen", h.listen());
+            if (h.tlsListen() != null) Addresses.parse("http.tls_listen", h.tlsListen());
+            if ((h.tlsCertificate() == null) != (h.tlsKey() == null)) {
+                throw new ConfigException("http." + (h.tlsKey() == null ? "tls_key" : "tls_certificate")
+                        + ": tls_certificate and tls_key go together");
+            }
+            if (!h.pathPrefix().startsWith("/") || !h.pathPrefix().endsWith("/")) {
+                throw new ConfigException("http.path_prefix: '" + h.pathPrefix() + "' must start and end with /");
+            }
+            if (!h.hostSuffix().matches("[a-z0-9-]+(\\.[a-z0-9-]+)*")) {
+                throw new ConfigException("http.host_suffix: '" + h.hostSuffix() + "' is not a DNS suffix");
+            }
+            for (int i = 0; i < h.rules().size(); i++) {
+                GatewayConfig.Rule r = h.rules().get(i);
+                if (r.host() == null || r.host().isBlank()) throw new ConfigException("http.rules[" + i + "].host: required");
+                if (!r.pathPrefix().startsWith("/")) throw new ConfigException("http.rules[" + i + "].path_prefix: must start with /");
+                skill("http.rules[" + i + "].skill", r.skill());
+            }
+            for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
+            Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
+        }
+        for (int i = 0; i < c.egress().allow().size(); i++) {
+            String cidr = c.egress().allow().get(i);
+            try {
+                io.acip.gateway.egress.Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("egress.allow[" + i + "]: " + e.getMessage());
+            }
+        }
+        Set<String> skills = new HashSet<>();
+        for (int i = 0; i < c.agents().size(); i++) {
+            GatewayConfig.Agent a = c.agents().get(i);
+            String p = "agents[" + i + "]";
+            if (a.name() == null || a.name().isBlank()) throw new ConfigException(p + ".name: required");
+            origin(p + ".origin", a.origin());
+            if (a.skills().isEmpty() && !a.card()) throw new ConfigException(p + ".skills: list skills or set card: true");
+            for (int j = 0; j < a.skills().size(); j++) {
+                GatewayConfig.AgentSkill s = a.skills().get(j);
+                skill(p + ".skills[" + j + "].name", s.name());
+                if (!skills.add(s.name())) throw new ConfigException(p + ".skills[" + j + "].name: '" + s.name() + "' served twice");
+                if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
+            }
+        }
+        if (c.admin() != null) Addresses.parse("admin.listen", c.admin().listen());
+    }
+
+    private static void skill(String path, String value) throws ConfigException {
+        if (value == null || !SkillName.isValid(value)) {
+            throw new ConfigException(path + ": '" + value + "' is not a skill name (a-z 0-9 - _ segments joined by /)");
+        }
+    }
+
+    private static void origin(String path, String value) throws ConfigException {
+        if (value == null) throw new ConfigException(path + ": required");
+        try {
+            java.net.URI u = new java.net.URI(value);
+            if (!List.of("http", "https").contains(u.getScheme()) || u.getHost() == null) {
+                throw new ConfigException(path + ": '" + value + "' must be an http:// or https:// URL with a host");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+}

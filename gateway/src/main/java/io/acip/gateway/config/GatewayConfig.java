@@ -1,0 +1,103 @@
+package io.acip.gateway.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One node's configuration, the single source of truth (docs/configuration.md). Every section but {@code node} is
+ * optional: a node without {@code http} is a pure ACIP router; one without {@code agents} delivers nothing locally.
+ * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
+ */
+public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin) {
+
+    public GatewayConfig {
+        agents = agents == null ? List.of() : List.copyOf(agents);
+        egress = egress == null ? Egress.NONE : egress;
+    }
+
+    /** The ACIP node: identity, links, static routes. */
+    public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
+                       @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
+                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions) {
+        public Node {
+            neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
+            routes = routes == null ? List.of() : List.copyOf(routes);
+            timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+            maxSessions = maxSessions == null ? 100_000 : maxSessions;
+        }
+    }
+
+    public record Neighbour(String id, String address) {
+    }
+
+    /** A static route: skills under {@code prefix} go to neighbour {@code via}. */
+    public record Route(String prefix, String via, Long tenant, Integer priority, Integer weight, String region,
+                        Map<String, String> attributes) {
+        public Route {
+            tenant = tenant == null ? 0L : tenant;
+            priority = priority == null ? 0 : priority;
+            weight = weight == null ? 1 : weight;
+            region = region == null ? "" : region;
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+    }
+
+    public record Timeouts(String setup, String attempt, String idle) {
+        static final Timeouts DEFAULT = new Timeouts(null, null, null);
+    }
+
+    /** The HTTP front door. */
+    public record Http(String name, String listen, @JsonProperty("tls_listen") String tlsListen,
+                       @JsonProperty("tls_certificate") String tlsCertificate, @JsonProperty("tls_key") String tlsKey,
+                       @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
+                       List<Rule> rules, List<String> intercept,
+                       @JsonProperty("first_byte_timeout") String firstByteTimeout) {
+        public Http {
+            name = name == null ? "acip-gw" : name;
+            hostSuffix = hostSuffix == null ? "acip" : hostSuffix;
+            pathPrefix = pathPrefix == null ? "/skills/" : pathPrefix;
+            rules = rules == null ? List.of() : List.copyOf(rules);
+            intercept = intercept == null ? List.of() : List.copyOf(intercept);
+        }
+    }
+
+    /** An explicit mapping: requests for {@code host} (and {@code path_prefix}, if set) go to {@code skill}. */
+    public record Rule(String host, @JsonProperty("path_prefix") String pathPrefix, String skill,
+                       @JsonProperty("strip_prefix") Boolean stripPrefix) {
+        public Rule {
+            pathPrefix = pathPrefix == null ? "/" : pathPrefix;
+            stripPrefix = stripPrefix != null && stripPrefix;
+        }
+    }
+
+    /** Traffic to targets that are not skills. Refused unless {@code direct}; private ranges need {@code allow}. */
+    public record Egress(Boolean direct, List<String> allow) {
+        static final Egress NONE = new Egress(false, List.of());
+
+        public Egress {
+            direct = direct != null && direct;
+            allow = allow == null ? List.of() : List.copyOf(allow);
+        }
+    }
+
+    /** An HTTP agent served by this node: its origin and the skills it offers. */
+    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {
+        public Agent {
+            h2c = h2c != null && h2c;
+            card = card != null && card;
+            skills = skills == null ? List.of() : List.copyOf(skills);
+        }
+    }
+
+    public record AgentSkill(String name, String path, String region, Map<String, String> attributes) {
+        public AgentSkill {
+            path = path == null ? "" : path;
+            region = region == null ? "" : region;
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+    }
+
+    public record Admin(String listen) {
+    }
+}

@@ -1,0 +1,84 @@
+package io.acip.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    private static final String GOOD = """
+            node:
+              id: edge-1
+              listen: 127.0.0.1:7000
+              neighbours:
+                - id: transit
+                  address: 127.0.0.1:7001
+              routes:
+                - prefix: demo
+                  via: transit
+              timeouts: {setup: 10s, attempt: 3s, idle: 5m}
+            http:
+              listen: 127.0.0.1:8080
+              rules:
+                - host: api.example.com
+                  skill: bank/payments
+            egress:
+              direct: true
+              allow: [10.1.0.0/16]
+            agents:
+              - name: demo
+                origin: http://127.0.0.1:9001
+                skills:
+                  - name: demo/echo
+            """;
+
+    @Test
+    void acceptsAGoodDocument() throws ConfigException {
+        GatewayConfig c = ConfigLoader.parse(GOOD);
+        assertEquals("edge-1", c.node().id());
+        assertEquals("transit", c.node().routes().get(0).via());
+        assertEquals("acip", c.http().hostSuffix());
+        assertEquals("/skills/", c.http().pathPrefix());
+        assertEquals(true, c.egress().direct());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "id: edge-1|node.id: 'Edge!' must be",
+        "listen: 127.0.0.1:7000|node.listen: 'nope' is not host:port",
+        "address: 127.0.0.1:7001|node.neighbours[0].address: port 99999 outside",
+        "prefix: demo|node.routes[0].prefix: 'Demo/' is not a skill name",
+        "setup: 10s|node.timeouts.setup: 'ten' is not a duration",
+        "skill: bank/payments|http.rules[0].skill: 'bank//x' is not a skill name",
+        "allow: [10.1.0.0/16]|egress.allow[0]: 'intranet' is not an IP range",
+        "origin: http://127.0.0.1:9001|agents[0].origin: 'ftp://x' must be an http:// or https:// URL",
+        "name: demo/echo|agents[0].skills[0].name: 'demo echo' is not a skill name",
+        "direct: true|egress.directly: Unrecognized field",
+    })
+    void refusesWithTheFieldPath(String line, String expected) {
+        String bad = GOOD.replace(line, switch (line) {
+            case "id: edge-1" -> "id: Edge!";
+            case "listen: 127.0.0.1:7000" -> "listen: nope";
+            case "address: 127.0.0.1:7001" -> "address: 127.0.0.1:99999";
+            case "prefix: demo" -> "prefix: Demo/";
+            case "setup: 10s" -> "setup: ten";
+            case "skill: bank/payments" -> "skill: bank//x";
+            case "allow: [10.1.0.0/16]" -> "allow: [intranet]";
+            case "origin: http://127.0.0.1:9001" -> "origin: ftp://x";
+            case "name: demo/echo" -> "name: demo echo";
+            default -> "directly: true";
+        });
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(bad));
+        assertEquals(true, e.getMessage().startsWith(expected.substring(0, expected.indexOf(':')))
+                && e.getMessage().contains(expected.substring(expected.indexOf(':') + 2)), e.getMessage());
+    }
+
+    @Test
+    void refusesWrongTypesWithThePath() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(GOOD.replace("max_sessions", "x").replace("id: edge-1", "id: edge-1\n  max_sessions: lots")));
+        assertEquals(true, e.getMessage().startsWith("node.max_sessions"), e.getMessage());
+    }
+}
