@@ -1,0 +1,134 @@
+package io.acip.gateway;
+
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.bridge.BridgeConfig;
+import io.acip.gateway.bridge.EdgeExchange;
+import io.acip.gateway.bridge.TunnelBridge;
+import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.mapping.SkillMapper;
+import io.acip.gateway.mapping.SkillTarget;
+import io.acip.ingress.ConnectRequest;
+import io.acip.ingress.Exchange;
+import io.acip.ingress.HttpFailure;
+import io.acip.ingress.IngressHandler;
+import io.acip.ingress.RequestInfo;
+import io.acip.ingress.Tunnel;
+import io.acip.ingress.TunnelDecision;
+import io.acip.node.Node;
+import io.acip.wire.SkillName;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The stage every accepted request reaches: which skill (or direct destination) it is for, and who carries it. It
+ * never asks which HTTP version a request came in on.
+ */
+public final class GatewayHandler implements IngressHandler {
+    private final Node node;
+    private final SkillMapper mapper;
+    private final BridgeConfig bridge;
+    private final EgressPolicy egress;
+    private final List<SkillName> intercepted;
+    private final Consumer<Exchange> direct;
+    private final GatewayMetrics metrics;
+
+    /**
+     * @param direct forwards an absolute-form request to a destination that is not a skill (policy already checked)
+     */
+    public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
+                          List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics) {
+        this.node = node;
+        this.mapper = mapper;
+        this.bridge = bridge;
+        this.egress = egress;
+        this.intercepted = List.copyOf(intercepted);
+        this.direct = direct;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onExchange(Exchange exchange) {
+        RequestInfo r = exchange.request();
+        metrics.inc("gateway.request." + r.protocol().replace("HTTP/", "h").replace(".", ""));
+        Optional<SkillTarget> target = mapper.map(r.host(), r.path());
+        if (target.isPresent()) {
+            metrics.inc("gateway.request.skill");
+            EdgeExchange.start(node, exchange, target.get().skill(), target.get().path(), bridge, List.of());
+            return;
+        }
+        if (r.form() == RequestInfo.Form.ABSOLUTE) {
+            Optional<HttpFailure> refused = checkDirect(r.host(), r.port());
+            if (refused.isPresent()) {
+                metrics.inc("gateway.request.refused");
+                exchange.body().abort(new IllegalStateException("refused"));
+                exchange.response().fail(refused.get());
+            } else {
+                metrics.inc("gateway.request.direct");
+                direct.accept(exchange);
+            }
+            return;
+        }
+        metrics.inc("gateway.request.unmapped");
+        exchange.body().abort(new IllegalStateException("no skill"));
+        exchange.response().fail(new HttpFailure(404, ProxyErrorType.DESTINATION_NOT_FOUND,
+                "no skill is mapped to host " + r.host() + " and path " + r.path()));
+    }
+
+    @Override
+    public TunnelDecision onConnect(ConnectRequest request) {
+        Optional<SkillName> skill = mapper.forHost(request.host());
+        if (skill.isPresent()) {
+            SkillName s = skill.get();
+            boolean intercept = intercepted.stream().anyMatch(s::isUnder);
+            metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
+            return intercept ? new TunnelDecision.Intercept() : new TunnelDecision.Carry(s);
+        }
+        Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
+        if (refused.isPresent()) {
+            metrics.inc("gateway.connect.refused");
+            return new TunnelDecision.Refuse(refused.get());
+        }
+        metrics.inc("gateway.connect.direct");
+        return new TunnelDecision.Direct(resolvedAddress(request.host(), request.port()));
+    }
+
+    @Override
+    public void onTunnel(Tunnel tunnel) {
+        TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of());
+    }
+
+    /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */
+    private Optional<HttpFailure> checkDirect(String host, int port) {
+        if (!egress.directAllowed()) {
+            return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
+                    + " is not a skill and direct egress is disabled on this gateway"));
+        }
+        if (port < 1) return Optional.of(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "invalid port"));
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            return Optional.of(new HttpFailure(502, ProxyErrorType.DNS_ERROR, host + " does not resolve"));
+        }
+        for (InetAddress a : addresses) {
+            Optional<String> why = egress.refusal(a);
+            if (why.isPresent()) {
+                return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
+                        + why.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static InetSocketAddress resolvedAddress(String host, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getAllByName(host)[0], port);
+        } catch (UnknownHostException e) {
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.acip.gateway;
+
+import io.acip.node.NodeStats;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The gateway's counters ({@code gateway.<thing>.<event>}) and the node's ({@code acip.*}), exported together in
+ * the Prometheus text format by the admin listener.
+ */
+public final class GatewayMetrics {
+    private final NodeStats own = new NodeStats();
+    private final NodeStats node;
+
+    public GatewayMetrics(NodeStats node) {
+        this.node = node;
+    }
+
+    public void inc(String name) {
+        own.inc(name);
+    }
+
+    public long get(String name) {
+        return own.get(name) + node.get(name);
+    }
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>(node.snapshot());
+        out.putAll(own.snapshot());
+        return out;
+    }
+
+    /** Prometheus text exposition: dots become underscores, each counter a {@code _total}. */
+    public String prometheus() {
+        StringBuilder b = new StringBuilder();
+        snapshot().forEach((k, v) -> {
+            String name = k.replaceAll("[^a-zA-Z0-9_]", "_") + "_total";
+            b.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(v).append('\n');
+        });
+        return b.toString();
+    }
+}
