@@ -123,7 +123,9 @@ final class LinkEndpoints {
     /** The handshake on {@code quic} completed: check who the peer is and bring the link up. */
     void handshakeDone(QuicChannel quic, NodeConfig.Neighbour expected) {
         Optional<String> peer = peerNodeId(quic);
-        if (peer.isEmpty() || expected != null && !expected.nodeId().equals(peer.get())) {
+        boolean unwanted = expected == null && peer.isPresent() && !node.config.acceptFrom().isEmpty()
+                && !node.config.acceptFrom().contains(peer.get());
+        if (peer.isEmpty() || unwanted || expected != null && !expected.nodeId().equals(peer.get())) {
             LOG.warning("node " + node.nodeId() + ": refusing link from " + quic.remoteSocketAddress() + ": certificate names "
                     + peer.orElse("no node") + (expected != null ? ", expected " + expected.nodeId() : ""));
             node.stats.inc("acip.link.refused");

@@ -301,7 +301,7 @@ public final class Node implements AutoCloseable {
         p.attemptTimer = loop.schedule(() -> {
             stats.inc("acip.setup.attempt_timeout");
             attemptFailed(upstream, out, ResetCode.TIMEOUT, hop.nodeId() + " silent for "
-                    + config.attemptTimeout().toMillis() + " ms");
+                    + config.attemptTimeout().toMillis() + " ms", true);
         }, config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         p.attemptStartNanos = start;
         return true;
@@ -321,7 +321,7 @@ public final class Node implements AutoCloseable {
         Session responder = new Session(this, false, setup.datagramMode(), setup.responder(), hs, null);
         SessionHandshake.Response response;
         try {
-            response = hs.respond(setup, p.policy, instance.identity(), instance.instanceId());
+            response = hs.respond(setup, instance.identity(), instance.instanceId());
             trajectory.add(nodeId());
             responder.handler = instance.skill().accept(new IncomingSession(setup.responder(), setup.initiator(),
                     setup.datagramMode(), p.policy, setup.metadata(), List.copyOf(new LinkedHashSet<>(trajectory)),
@@ -350,8 +350,12 @@ public final class Node implements AutoCloseable {
         return true;
     }
 
-    /** The current attempt of {@code upstream}'s SETUP failed: fail over to the next candidate. */
-    private void attemptFailed(Leg upstream, Leg attempt, ResetCode code, String detail) {
+    /**
+     * The current attempt of {@code upstream}'s SETUP failed: fail over to the next candidate. A RESET cancels the
+     * attempt downstream only when it may still be alive there (a timeout); a leg that was reset or lost is just
+     * forgotten, never answered.
+     */
+    private void attemptFailed(Leg upstream, Leg attempt, ResetCode code, String detail, boolean attemptAlive) {
         PendingSetup p = upstream.pending;
         if (p == null || upstream.peer != attempt) return;
         p.cancelTimer();
@@ -361,10 +365,10 @@ public final class Node implements AutoCloseable {
         }
         upstream.peer = null;
         attempt.peer = null;
-        if (!attempt.finished) {
+        if (attemptAlive && !attempt.finished) {
             attempt.transmit(new Reset(0, ResetCode.CANCELLED, "failing over").encode(alloc()));
-            terminate(attempt);
         }
+        terminate(attempt);
         p.failed(code, detail);
         stats.inc("acip.setup.failover");
         tryNext(upstream);
@@ -378,7 +382,7 @@ public final class Node implements AutoCloseable {
         if (leg.finished) return;
         Leg upstream = leg.peer;
         if (upstream != null && upstream.pending != null) {
-            attemptFailed(upstream, leg, ResetCode.LINK_DOWN, leg.link.peerNodeId + ": " + why);
+            attemptFailed(upstream, leg, ResetCode.LINK_DOWN, leg.link.peerNodeId + ": " + why, false);
         } else {
             abort(leg, ResetCode.LINK_DOWN, "link " + nodeId() + "-" + leg.link.peerNodeId + ": " + why);
         }
@@ -442,20 +446,18 @@ public final class Node implements AutoCloseable {
                 try {
                     reset = Reset.decode(packet);
                 } catch (MalformedPacketException e) {
-                    reset = new Reset(0, ResetCode.PROTOCOL_VIOLATION, "malformed RESET: " + e.getMessage());
-                } finally {
                     packet.release();
+                    protocolViolation(from, "malformed RESET: " + e.getMessage());
+                    return;
                 }
                 stats.inc("acip.reset.received." + reset.code().token());
                 if (awaitingAck && failsOver(reset.code())) {
-                    from.finished = true; // the peer is done with this stream already
-                    terminate(from);
-                    from.finished = false;
-                    attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail());
+                    packet.release();
+                    attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(), false);
                     return;
                 }
                 if (upstream != null) upstream.pending = null;
-                forwardTerminal(from, reset.encode(alloc()));
+                forwardTerminal(from, packet); // as received: codes and fields this node does not know survive
             }
             case CLOSE -> {
                 try {
@@ -468,7 +470,7 @@ public final class Node implements AutoCloseable {
                 forwardTerminal(from, packet);
             }
             case DATA, PING -> {
-                if (awaitingAck && from.pending == null) {
+                if (awaitingAck || from.pending != null) { // either direction: nothing flows before SETUP_ACK
                     packet.release();
                     protocolViolation(from, type + " before SETUP_ACK");
                     return;
@@ -572,15 +574,13 @@ public final class Node implements AutoCloseable {
     private void completeInitiator(Session s, SetupAck ack) {
         if (s.state != Session.State.SETTING_UP) return;
         try {
-            Setup sent = s.setupSent;
-            SessionKeys keys = s.handshake.complete(sent, SessionPolicy.from(sent.metadata()).tenant(), ack,
-                    config.fabricCa());
+            SessionKeys keys = s.handshake.complete(s.setupSent, ack, config.fabricCa());
             List<String> path = new ArrayList<>(ack.metadata().trajectory());
             Collections.reverse(path);
             stats.inc("acip.session.opened");
             s.opened(keys.sender(true), keys.receiver(true), List.copyOf(new LinkedHashSet<>(path)),
                     ack.metadata().string(TlvType.SELECTED_INSTANCE).orElse(""));
-        } catch (SessionAuthenticationException | MalformedPacketException e) {
+        } catch (SessionAuthenticationException e) {
             stats.inc("acip.session.auth_failed");
             abort(s, ResetCode.AUTHENTICATION_FAILED, e.getMessage());
         }

@@ -17,10 +17,11 @@ import java.util.List;
  * @param attemptTimeout how long a node waits on one next hop before failing over to the next
  * @param idleTimeout a session with no packet for this long is reset with {@code timeout}
  * @param maxSessions sessions this node carries at once (initiated, transit and delivered); beyond, no_capacity
+ * @param acceptFrom node IDs allowed to link to this node's listener; empty lets any node of the fabric in
  */
 public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
                          List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
-                         Duration idleTimeout, int maxSessions) {
+                         Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom) {
 
     /** A neighbour this node dials. */
     public record Neighbour(String nodeId, InetSocketAddress address) {
@@ -28,20 +29,27 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
 
     public NodeConfig {
         neighbours = List.copyOf(neighbours);
+        acceptFrom = java.util.Set.copyOf(acceptFrom);
     }
 
     public static NodeConfig defaults(String nodeId, InetSocketAddress listen, IssuedIdentity identity,
                                       X509Certificate fabricCa, List<Neighbour> neighbours) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, LinkConfig.DEFAULT,
-                Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofMinutes(5), 100_000);
+                Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofMinutes(5), 100_000, java.util.Set.of());
     }
 
     public NodeConfig withTimeouts(Duration setup, Duration attempt, Duration idle) {
-        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions);
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions,
+                acceptFrom);
+    }
+
+    public NodeConfig withLimits(int sessions, java.util.Set<String> acceptedPeers) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
+                idleTimeout, sessions, acceptedPeers);
     }
 
     public NodeConfig withLink(LinkConfig linkConfig) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, linkConfig, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions);
+                idleTimeout, maxSessions, acceptFrom);
     }
 }

@@ -1,6 +1,5 @@
 package io.acip.node;
 
-import io.acip.routing.SessionPolicy;
 import io.acip.seal.KeyShare;
 import io.acip.seal.SessionAuthenticationException;
 import io.acip.seal.SessionKeys;
@@ -39,7 +38,7 @@ final class SessionHandshake {
     record Response(Metadata ackMetadata, SessionKeys keys) {
     }
 
-    Response respond(Setup setup, SessionPolicy policy, SkillIdentity identity, String instanceId)
+    Response respond(Setup setup, SkillIdentity identity, String instanceId)
             throws SessionAuthenticationException {
         byte[] initiatorShare = setup.metadata().first(TlvType.KEY_SHARE)
                 .orElseThrow(() -> new SessionAuthenticationException("SETUP carries no key share"))
@@ -47,7 +46,7 @@ final class SessionHandshake {
         byte[] secret = share.agree(initiatorShare);
         byte[] certificate = der(identity.certificate());
         byte[] hash = new Transcript(setup.datagramMode(), setup.responder().value(), setup.initiator(),
-                policy.tenant(), initiatorShare, share.publicKey(), certificate, instanceId).hash();
+                setup.metadata().endToEnd(), initiatorShare, share.publicKey(), certificate, instanceId).hash();
         Metadata ack = Metadata.of(
                 new Tlv(TlvType.KEY_SHARE, share.publicKey()),
                 Tlv.ofString(TlvType.SELECTED_INSTANCE, instanceId),
@@ -57,15 +56,15 @@ final class SessionHandshake {
     }
 
     /** The initiator checks the responder's answer to {@code setup} and derives the keys. */
-    SessionKeys complete(Setup setup, long tenant, SetupAck ack, X509Certificate fabricCa)
+    SessionKeys complete(Setup setup, SetupAck ack, X509Certificate fabricCa)
             throws SessionAuthenticationException {
         Metadata m = ack.metadata();
         byte[] responderShare = required(m, TlvType.KEY_SHARE, "key share");
         byte[] certificate = required(m, TlvType.SKILL_CERTIFICATE, "skill certificate");
         byte[] proof = required(m, TlvType.SKILL_PROOF, "skill proof");
         String instance = m.string(TlvType.SELECTED_INSTANCE).orElse("");
-        byte[] hash = new Transcript(setup.datagramMode(), setup.responder().value(), setup.initiator(), tenant,
-                share.publicKey(), responderShare, certificate, instance).hash();
+        byte[] hash = new Transcript(setup.datagramMode(), setup.responder().value(), setup.initiator(),
+                setup.metadata().endToEnd(), share.publicKey(), responderShare, certificate, instance).hash();
         SkillProof.verify(certificate, proof, hash, setup.responder(), fabricCa);
         return SessionKeys.derive(share.agree(responderShare), hash);
     }

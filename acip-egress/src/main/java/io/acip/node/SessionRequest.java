@@ -12,6 +12,11 @@ public record SessionRequest(SkillName skill, String initiator, boolean datagram
                              int hopLimit) {
     public SessionRequest {
         metadata = List.copyOf(metadata);
+        if (hopLimit < 1 || hopLimit > 255) throw new IllegalArgumentException("hop limit " + hopLimit + " outside 1..255");
+        if (initiator.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Limits.MAX_NAME) {
+            throw new IllegalArgumentException("initiator identity longer than " + Limits.MAX_NAME + " bytes");
+        }
+        if (metadata.size() > Limits.MAX_TLVS / 2) throw new IllegalArgumentException("more than " + Limits.MAX_TLVS / 2 + " TLVs");
     }
 
     public static SessionRequest stream(SkillName skill, String initiator, Tlv... metadata) {

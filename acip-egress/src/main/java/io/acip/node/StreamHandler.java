@@ -44,12 +44,13 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         int label = Header.label(packet);
         leg = new StreamLeg(link, label, node.stats);
         leg.attach(stream);
-        if (link.allocatedHere(label) || link.inUse(label)) {
+        if (label == 0 || link.allocatedHere(label) || link.inUse(label)) {
             packet.release();
             node.stats.inc("acip.packet.malformed");
             // Not bound: the label belongs to someone else. Answer on this stream only.
             leg.transmit(new Reset(label, ResetCode.PROTOCOL_VIOLATION, "label 0x" + Integer.toHexString(label)
-                    + (link.inUse(label) ? " already in use" : " is not the sender's to allocate")).encode(stream.alloc()));
+                    + (label == 0 ? " is the link's own" : link.inUse(label) ? " already in use"
+                    : " is not the sender's to allocate")).encode(stream.alloc()));
             leg.finished = true;
             leg.release();
             return;

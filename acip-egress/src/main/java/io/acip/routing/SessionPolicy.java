@@ -30,8 +30,9 @@ public record SessionPolicy(long tenant, Set<String> allowedRegions, Map<String,
             for (String kv : t.string().split(",")) {
                 if (kv.isBlank()) continue;
                 int eq = kv.indexOf('=');
-                if (eq <= 0) throw new MalformedPacketException("required attribute '" + kv + "' is not key=value");
-                attrs.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                String key = eq < 0 ? "" : kv.substring(0, eq).trim();
+                if (key.isEmpty()) throw new MalformedPacketException("required attribute '" + kv + "' is not key=value");
+                attrs.put(key, kv.substring(eq + 1).trim());
             }
         }
         long latency = m.first(TlvType.MAX_LATENCY_MS).isPresent() ? m.first(TlvType.MAX_LATENCY_MS).get().varInt() : 0;

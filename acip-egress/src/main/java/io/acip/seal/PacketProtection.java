@@ -66,6 +66,7 @@ public final class PacketProtection {
 
     /** Opens the next packet of an ordered stream; returns its plaintext (caller owns it). */
     public ByteBuf openInOrder(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
+        if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         long pn = Sealed.packetNumber(packet);
         if (pn != nextReceive) {
             throw new SessionAuthenticationException("packet number " + pn + " where " + nextReceive + " was due");
@@ -81,6 +82,7 @@ public final class PacketProtection {
      * lossy path may also reorder beyond the window).
      */
     public ByteBuf openDatagram(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
+        if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         long pn = Sealed.packetNumber(packet);
         if (!replay.mayAccept(pn)) return null;
         ByteBuf plain = open(alloc, packet, pn);
@@ -89,9 +91,11 @@ public final class PacketProtection {
     }
 
     private ByteBuf open(ByteBufAllocator alloc, ByteBuf packet, long pn) throws SessionAuthenticationException {
+        if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         int ctLen = packet.readableBytes() - Sealed.ciphertextOffset();
         ByteBuf out = alloc.buffer(ctLen - Sealed.TAG_LENGTH);
         try {
+            if (Header.version(packet) != Header.VERSION) throw new SessionAuthenticationException("not a v0 packet");
             init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
             ByteBuffer dst = out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
             cipher.doFinal(packet.nioBuffer(packet.readerIndex() + Sealed.ciphertextOffset(), ctLen), dst);

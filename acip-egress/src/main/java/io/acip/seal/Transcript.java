@@ -9,9 +9,11 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The handshake transcript both ends hash (docs/acip-v0.md §7.2): the SETUP and SETUP_ACK fields that no forwarder
  * may change. Labels, hop limit and trajectory change hop by hop and are left out; everything that decides who
- * talks to whom, in which mode and tenant, with which keys, is in.
+ * talks to whom, in which mode, tenant and payload protocol, under which policy, with which keys, is in.
+ *
+ * @param setupMetadata the SETUP's end-to-end TLVs as encoded ({@code Metadata.endToEnd()})
  */
-public record Transcript(boolean datagramMode, String responderSkill, String initiator, long tenant,
+public record Transcript(boolean datagramMode, String responderSkill, String initiator, byte[] setupMetadata,
                          byte[] initiatorShare, byte[] responderShare, byte[] skillCertificate,
                          String selectedInstance) {
     private static final byte[] CONTEXT = "acip/0 transcript".getBytes(StandardCharsets.US_ASCII);
@@ -22,7 +24,7 @@ public record Transcript(boolean datagramMode, String responderSkill, String ini
         out.write(datagramMode ? 1 : 0);
         field(out, responderSkill.getBytes(StandardCharsets.UTF_8));
         field(out, initiator.getBytes(StandardCharsets.UTF_8));
-        varint(out, tenant);
+        field(out, setupMetadata);
         field(out, initiatorShare);
         field(out, responderShare);
         field(out, skillCertificate);

@@ -54,6 +54,19 @@ public record Metadata(List<Tlv> tlvs) {
         return -1;
     }
 
+    /**
+     * The TLVs no forwarder may change, encoded as on the wire: every one but TRAJECTORY, in order. Both ends hash
+     * them into the transcript, so a node that altered policy, tenant or payload protocol breaks the handshake.
+     */
+    public byte[] endToEnd() {
+        Metadata kept = new Metadata(tlvs.stream().filter(t -> t.type() != TlvType.TRAJECTORY).toList());
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer(kept.encodedLength());
+        kept.write(b);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
     public boolean isEmpty() {
         return tlvs.isEmpty();
     }

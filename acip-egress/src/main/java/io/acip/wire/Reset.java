@@ -25,6 +25,7 @@ public record Reset(int label, ResetCode code, String detail) {
     }
 
     public static Reset decode(ByteBuf packet) throws MalformedPacketException {
+        if (packet.readableBytes() < Header.LENGTH) throw new MalformedPacketException("shorter than the fixed header");
         ByteBuf p = packet.duplicate();
         int label = Header.label(p);
         p.skipBytes(Header.LENGTH);

@@ -36,6 +36,7 @@ public record Setup(int label, int hopLimit, boolean datagramMode, SkillName res
 
     /** Decodes a SETUP whose header {@link Header#validate} accepted; the buffer is not consumed. */
     public static Setup decode(ByteBuf packet) throws MalformedPacketException {
+        if (packet.readableBytes() < Header.LENGTH) throw new MalformedPacketException("shorter than the fixed header");
         ByteBuf p = packet.duplicate();
         int flags = Header.flags(p);
         int hopLimit = Header.hopLimit(p);

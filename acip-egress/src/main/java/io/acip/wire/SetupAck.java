@@ -23,6 +23,7 @@ public record SetupAck(int label, Metadata metadata) {
     }
 
     public static SetupAck decode(ByteBuf packet) throws MalformedPacketException {
+        if (packet.readableBytes() < Header.LENGTH) throw new MalformedPacketException("shorter than the fixed header");
         ByteBuf p = packet.duplicate();
         int flags = Header.flags(p);
         int label = Header.label(p);
