@@ -87,6 +87,7 @@ class SpecVectorsTest {
                 Tlv.ofVarInt(TlvType.MAX_LATENCY_MS, MAX_LATENCY),
                 Tlv.ofString(TlvType.TRACEPARENT, TRACEPARENT),
                 new Tlv(TlvType.AFFINITY_KEY, AFFINITY),
+                Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"),
                 new Tlv(UNKNOWN_EVEN, UNKNOWN_VALUE),
                 new Tlv(TlvType.KEY_SHARE, initiator.publicKey()));
         // The initiator's node edge-a1 sends it (spending no hop), transit pe-sp1 passes it on (spending one).
@@ -97,7 +98,7 @@ class SpecVectorsTest {
         byte[] m = concat(
                 tlv(0x01, varint(TENANT)), tlv(0x03, ascii(REGIONS)), tlv(0x05, ascii(ATTRIBUTES)),
                 tlv(0x07, varint(MAX_LATENCY)), tlv(0x04, ascii(TRACEPARENT)), tlv(0x0a, AFFINITY),
-                tlv(UNKNOWN_EVEN, UNKNOWN_VALUE), tlv(0x02, initiator.publicKey()),
+                tlv(0x09, ascii("bhttp")), tlv(UNKNOWN_EVEN, UNKNOWN_VALUE), tlv(0x02, initiator.publicKey()),
                 tlv(0x06, ascii("edge-a1")), tlv(0x06, ascii("pe-sp1")));
         Dump d = new Dump()
                 .field("header: version 0, SETUP, flags R|I|M (0xe0), hop limit 15, label 0x80000001",
@@ -113,6 +114,7 @@ class SpecVectorsTest {
                 .field("TLV 0x07 MAX_LATENCY_MS, length 2: 250 (2-byte varint)", tlv(0x07, varint(MAX_LATENCY)))
                 .field("TLV 0x04 TRACEPARENT, length 55", tlv(0x04, ascii(TRACEPARENT)))
                 .field("TLV 0x0a AFFINITY_KEY, length 10: \"order-1234\"", tlv(0x0a, AFFINITY))
+                .field("TLV 0x09 PAYLOAD_PROTOCOL, length 5: \"bhttp\"", tlv(0x09, ascii("bhttp")))
                 .field("TLV 0x40 (unknown, even: carried on), length 2", tlv(UNKNOWN_EVEN, UNKNOWN_VALUE))
                 .field("TLV 0x02 KEY_SHARE, length 32: X25519 public key", tlv(0x02, initiator.publicKey()))
                 .field("TLV 0x06 TRAJECTORY, length 7: \"edge-a1\"", tlv(0x06, ascii("edge-a1")))
@@ -125,7 +127,7 @@ class SpecVectorsTest {
         assertFalse(back.datagramMode());
         assertEquals(SKILL, back.responder().value());
         assertEquals(INITIATOR, back.initiator());
-        assertEquals(10, back.metadata().tlvs().size());
+        assertEquals(11, back.metadata().tlvs().size());
         assertEquals(List.of("edge-a1", "pe-sp1"), back.metadata().trajectory());
         assertEquals(-1, back.metadata().unknownMustUnderstand());
         assertArrayEquals(UNKNOWN_VALUE, back.metadata().first(UNKNOWN_EVEN).orElseThrow().value());
