@@ -257,6 +257,7 @@ public final class Node implements AutoCloseable {
         while (p.candidates.hasNext()) {
             NextHop hop = p.candidates.next();
             p.current = hop;
+            p.attemptStartNanos = 0; // set once a breaker permit is held for this hop
             boolean started = hop instanceof NextHop.Neighbour n ? forward(upstream, p, n) : deliver(upstream, p,
                     (NextHop.Local) hop);
             if (started || upstream.finished) return;
@@ -351,6 +352,26 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Ends the pending SETUP of {@code upstream} without failing over: its timer stops and the next hop's breaker
+     * hears the outcome (an answer is a success; an abort returns the permit unused), so a half-open breaker is never
+     * left waiting for a call that will not report.
+     */
+    private void settleAttempt(Leg upstream, boolean answered) {
+        PendingSetup p = upstream.pending;
+        if (p == null) return;
+        p.cancelTimer();
+        upstream.pending = null;
+        if (p.current instanceof NextHop.Neighbour n && p.attemptStartNanos != 0) {
+            CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
+            if (answered) {
+                b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS);
+            } else {
+                b.releasePermission();
+            }
+        }
+    }
+
+    /**
      * The current attempt of {@code upstream}'s SETUP failed: fail over to the next candidate. A RESET cancels the
      * attempt downstream only when it may still be alive there (a timeout); a leg that was reset or lost is just
      * forgotten, never answered.
@@ -359,9 +380,14 @@ public final class Node implements AutoCloseable {
         PendingSetup p = upstream.pending;
         if (p == null || upstream.peer != attempt) return;
         p.cancelTimer();
-        if (p.current instanceof NextHop.Neighbour n && code != ResetCode.SKILL_UNREACHABLE) {
-            breakers.circuitBreaker(n.nodeId()).onError(System.nanoTime() - p.attemptStartNanos,
-                    TimeUnit.NANOSECONDS, new IllegalStateException(code.token()));
+        if (p.current instanceof NextHop.Neighbour n) {
+            CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
+            if (code == ResetCode.SKILL_UNREACHABLE) {
+                b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS); // it answered
+            } else {
+                b.onError(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS,
+                        new IllegalStateException(code.token()));
+            }
         }
         upstream.peer = null;
         attempt.peer = null;
@@ -431,13 +457,7 @@ public final class Node implements AutoCloseable {
                     protocolViolation(from, "SETUP_ACK for a session that is not being set up");
                     return;
                 }
-                PendingSetup p = upstream.pending;
-                p.cancelTimer();
-                upstream.pending = null;
-                if (p.current instanceof NextHop.Neighbour n) {
-                    breakers.circuitBreaker(n.nodeId()).onSuccess(System.nanoTime() - p.attemptStartNanos,
-                            TimeUnit.NANOSECONDS);
-                }
+                settleAttempt(upstream, true);
                 stats.inc("acip.session.established");
                 passSetupAck(from, ack);
             }
@@ -456,12 +476,13 @@ public final class Node implements AutoCloseable {
                     attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(), false);
                     return;
                 }
-                if (upstream != null) upstream.pending = null;
+                if (awaitingAck) settleAttempt(upstream, true);
                 forwardTerminal(from, packet); // as received: codes and fields this node does not know survive
             }
             case CLOSE -> {
                 try {
                     Packets.requireEmpty(packet, type);
+                    if (awaitingAck || from.pending != null) throw new MalformedPacketException("CLOSE before SETUP_ACK");
                 } catch (MalformedPacketException e) {
                     packet.release();
                     protocolViolation(from, e.getMessage());
@@ -599,7 +620,8 @@ public final class Node implements AutoCloseable {
     void abort(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
         Leg other = leg.peer;
-        if (leg.pending != null) leg.pending.cancelTimer();
+        settleAttempt(leg, false);
+        if (other != null) settleAttempt(other, false);
         refuse(leg, code, detail);
         if (other != null && !other.finished) refuse(other, code, detail);
     }

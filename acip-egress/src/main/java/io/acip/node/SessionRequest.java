@@ -3,6 +3,7 @@ package io.acip.node;
 import io.acip.wire.Limits;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
+import io.acip.wire.TlvType;
 import java.util.List;
 
 /**
@@ -10,13 +11,27 @@ import java.util.List;
  */
 public record SessionRequest(SkillName skill, String initiator, boolean datagramMode, List<Tlv> metadata,
                              int hopLimit) {
+    /** TLVs an application may add: the limit less the key share and a full trajectory. */
+    public static final int MAX_TLVS = Limits.MAX_TLVS - 1 - Limits.MAX_TRAJECTORY;
+    /** Metadata bytes an application may add: half the limit, the rest is for the key share and trajectory. */
+    public static final int MAX_METADATA_BYTES = Limits.MAX_METADATA / 2;
+
     public SessionRequest {
         metadata = List.copyOf(metadata);
         if (hopLimit < 1 || hopLimit > 255) throw new IllegalArgumentException("hop limit " + hopLimit + " outside 1..255");
         if (initiator.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Limits.MAX_NAME) {
             throw new IllegalArgumentException("initiator identity longer than " + Limits.MAX_NAME + " bytes");
         }
-        if (metadata.size() > Limits.MAX_TLVS / 2) throw new IllegalArgumentException("more than " + Limits.MAX_TLVS / 2 + " TLVs");
+        // Room is left for the key share and a full trajectory, so no node on a long path refuses the SETUP as too big.
+        if (metadata.size() > MAX_TLVS) throw new IllegalArgumentException("more than " + MAX_TLVS + " TLVs");
+        int bytes = 0;
+        for (Tlv t : metadata) {
+            if (t.type() == TlvType.KEY_SHARE || t.type() == TlvType.TRAJECTORY) {
+                throw new IllegalArgumentException("TLV 0x" + Long.toHexString(t.type()) + " is the node's to add");
+            }
+            bytes += t.value().length + 16;
+        }
+        if (bytes > MAX_METADATA_BYTES) throw new IllegalArgumentException("metadata over " + MAX_METADATA_BYTES + " bytes");
     }
 
     public static SessionRequest stream(SkillName skill, String initiator, Tlv... metadata) {

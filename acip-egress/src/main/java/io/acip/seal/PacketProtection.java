@@ -92,10 +92,10 @@ public final class PacketProtection {
 
     private ByteBuf open(ByteBufAllocator alloc, ByteBuf packet, long pn) throws SessionAuthenticationException {
         if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
+        if (Header.version(packet) != Header.VERSION) throw new SessionAuthenticationException("not a v0 packet");
         int ctLen = packet.readableBytes() - Sealed.ciphertextOffset();
         ByteBuf out = alloc.buffer(ctLen - Sealed.TAG_LENGTH);
         try {
-            if (Header.version(packet) != Header.VERSION) throw new SessionAuthenticationException("not a v0 packet");
             init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
             ByteBuffer dst = out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
             cipher.doFinal(packet.nioBuffer(packet.readerIndex() + Sealed.ciphertextOffset(), ctLen), dst);

@@ -82,6 +82,8 @@ class PacketProtectionTest {
                     assertEquals("tamper me", open(opener, p), "byte " + i + " changes per hop and is not authenticated");
                 } else if (i == 0) {
                     assertThrows(MalformedPacketException.class, () -> Header.validate(p), "version");
+                    assertThrows(SessionAuthenticationException.class, () -> opener.openInOrder(ALLOC, p),
+                            "the opener refuses another version itself");
                 } else {
                     assertThrows(SessionAuthenticationException.class, () -> opener.openInOrder(ALLOC, p), "byte " + i);
                 }
@@ -171,6 +173,75 @@ class PacketProtectionTest {
         assertNull(opener.openDatagram(ALLOC, keep(Unpooled.wrappedBuffer(d.get(75)))), "1099 - 75 = 1024: too old");
         assertEquals("d76", text(opener.openDatagram(ALLOC, keep(Unpooled.wrappedBuffer(d.get(76))))),
                 "1099 - 76 = 1023: inside the window");
+    }
+
+    /**
+     * The AAD holds the version as 0 whatever the packet says, so the opener must refuse another version itself
+     * rather than rely on the header check before it: a version 1 packet would otherwise open as if it were v0.
+     */
+    @Test
+    void anotherVersionIsRefusedByTheOpenerAndMovesNothing() throws SessionAuthenticationException {
+        PacketProtection sealer = keys.sender(true);
+        byte[] data = ByteBufUtil.getBytes(seal(sealer, PacketType.DATA, 0, "v0 data"));
+        byte[] dgram = ByteBufUtil.getBytes(seal(sealer, PacketType.DGRAM, 0, "v0 dgram"));
+        PacketProtection opener = keys.receiver(false);
+        for (int version : new int[] {1, 0x80, 0xff}) {
+            byte[] d = data.clone();
+            d[0] = (byte) version;
+            ByteBuf p = keep(Unpooled.wrappedBuffer(d));
+            assertThrows(SessionAuthenticationException.class, () -> opener.openInOrder(ALLOC, p), "DATA v" + version);
+            byte[] g = dgram.clone();
+            g[0] = (byte) version;
+            ByteBuf q = keep(Unpooled.wrappedBuffer(g));
+            assertThrows(SessionAuthenticationException.class, () -> opener.openDatagram(ALLOC, q), "DGRAM v" + version);
+        }
+        assertEquals("v0 data", open(opener, keep(Unpooled.wrappedBuffer(data))), "the expected number did not move");
+        assertEquals("v0 dgram", text(opener.openDatagram(ALLOC, keep(Unpooled.wrappedBuffer(dgram)))),
+                "the window did not move");
+    }
+
+    /** Fewer bytes than header, packet number and tag: refused as unauthenticated, never read past the end. */
+    @Test
+    void packetsShorterThanTheSealedOverheadAreRefused() throws SessionAuthenticationException {
+        byte[] genuine = ByteBufUtil.getBytes(seal(keys.sender(true), PacketType.DATA, Flags.FIN, ""));
+        assertEquals(Sealed.OVERHEAD, genuine.length, "an empty FIN is exactly the overhead");
+        PacketProtection opener = keys.receiver(false);
+        for (int len = 0; len < Sealed.OVERHEAD; len++) {
+            ByteBuf p = keep(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(genuine, len)));
+            assertThrows(SessionAuthenticationException.class, () -> opener.openInOrder(ALLOC, p), len + " bytes");
+            ByteBuf q = keep(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(genuine, len)));
+            assertThrows(SessionAuthenticationException.class, () -> opener.openDatagram(ALLOC, q), len + " bytes");
+        }
+        assertEquals("", open(opener, keep(Unpooled.wrappedBuffer(genuine))), "the whole packet still opens");
+    }
+
+    /** Whatever arrives, the openers only ever refuse it (or, for a datagram, drop it as a replay). */
+    @Test
+    void arbitraryInputOnlyRaisesSessionAuthenticationException() {
+        Random rnd = new Random(0x5ea1);
+        byte[] genuine = ByteBufUtil.getBytes(seal(keys.sender(true), PacketType.DATA, 0, "some plaintext"));
+        for (int i = 0; i < 2000; i++) {
+            byte[] in;
+            if (i % 2 == 0) {
+                in = new byte[rnd.nextInt(64)];
+                rnd.nextBytes(in);
+            } else {
+                in = java.util.Arrays.copyOf(genuine, rnd.nextInt(genuine.length + 8));
+                if (in.length > 0) in[rnd.nextInt(in.length)] ^= (byte) (1 + rnd.nextInt(255));
+            }
+            for (boolean datagram : new boolean[] {false, true}) {
+                ByteBuf p = keep(Unpooled.wrappedBuffer(in));
+                PacketProtection opener = keys.receiver(false);
+                try {
+                    ByteBuf out = datagram ? opener.openDatagram(ALLOC, p) : opener.openInOrder(ALLOC, p);
+                    if (out != null) out.release();
+                } catch (SessionAuthenticationException expected) {
+                    // refused
+                } catch (RuntimeException e) {
+                    throw new AssertionError(ByteBufUtil.hexDump(in) + " raised " + e, e);
+                }
+            }
+        }
     }
 
     @Test

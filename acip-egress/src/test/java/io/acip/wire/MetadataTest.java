@@ -108,6 +108,44 @@ class MetadataTest {
         }
     }
 
+    /**
+     * §7.2: the end-to-end TLVs are the metadata as encoded on the wire (§4.1, shortest varints), in order, with
+     * every TRAJECTORY left out wherever it sits.
+     */
+    @Test
+    void endToEndIsTheWireEncodingWithoutTrajectory() {
+        Metadata m = Metadata.of(Tlv.ofString(TlvType.TRAJECTORY, "edge"), Tlv.ofVarInt(TlvType.TENANT, 300),
+                Tlv.ofString(TlvType.ALLOWED_REGIONS, "eu"), Tlv.ofString(TlvType.TRAJECTORY, "transit"),
+                new Tlv(0x4000, new byte[] {9}), new Tlv(TlvType.KEY_SHARE, new byte[32]));
+        byte[] expected = WireHex.concat(WireHex.tlv(0x01, WireHex.bytes("412c")), WireHex.tlv(0x03, new byte[] {'e', 'u'}),
+                WireHex.tlv(0x4000, new byte[] {9}), WireHex.tlv(0x02, new byte[32]));
+        assertArrayEquals(expected, m.endToEnd());
+
+        Metadata withoutTrajectory = new Metadata(m.tlvs().stream().filter(t -> t.type() != TlvType.TRAJECTORY).toList());
+        byte[] setup = WireHex.drain(new Setup(1, 1, false, new SkillName("a"), "", withoutTrajectory)
+                .encode(io.netty.buffer.ByteBufAllocator.DEFAULT));
+        byte[] field = java.util.Arrays.copyOfRange(setup, setup.length - expected.length, setup.length);
+        assertArrayEquals(field, m.endToEnd(), "the bytes of the SETUP's Metadata field");
+
+        assertArrayEquals(new byte[0], Metadata.EMPTY.endToEnd());
+        assertArrayEquals(new byte[0], Metadata.of(Tlv.ofString(TlvType.TRAJECTORY, "n")).endToEnd());
+        assertArrayEquals(m.endToEnd(), m.with(Tlv.ofString(TlvType.TRAJECTORY, "far")).endToEnd(),
+                "a forwarder's trajectory entry changes nothing");
+    }
+
+    /** §4.3: REQUIRED_ATTRIBUTES items are key=value; an item without '=' or with only spaces before it is refused. */
+    @Test
+    void requiredAttributeItemsNeedAKey() throws MalformedPacketException {
+        Metadata ok = Metadata.of(Tlv.ofString(TlvType.REQUIRED_ATTRIBUTES, " pci = true ,, tier=gold"),
+                Tlv.ofString(TlvType.REQUIRED_ATTRIBUTES, "empty="));
+        assertEquals(java.util.Map.of("pci", "true", "tier", "gold", "empty", ""),
+                io.acip.routing.SessionPolicy.from(ok).requiredAttributes(), "trimmed, empty items skipped, repeats merged");
+        for (String bad : new String[] {"pci", "=x", " =x", "a=b, =c", "a=b,c"}) {
+            Metadata m = Metadata.of(Tlv.ofString(TlvType.REQUIRED_ATTRIBUTES, bad));
+            assertThrows(MalformedPacketException.class, () -> io.acip.routing.SessionPolicy.from(m), "'" + bad + "'");
+        }
+    }
+
     @Test
     void stringValuesAreUtf8() {
         assertArrayEquals(new byte[] {(byte) 0xc3, (byte) 0xa9}, Tlv.ofString(TlvType.TRAJECTORY, "é").value());

@@ -85,6 +85,47 @@ class ResetTest {
         malformed(concat(header(0x06, 0x01, 0, 1), varint(1)), "flags");
     }
 
+    /** decode() may be called without Header.validate before it: a buffer shorter than the header is refused. */
+    @Test
+    void shorterThanTheFixedHeaderIsMalformed() {
+        byte[] full = concat(header(0x06, 0, 0, 1), varint(1));
+        for (int len = 0; len < Header.LENGTH; len++) {
+            ByteBuf b = Unpooled.wrappedBuffer(java.util.Arrays.copyOf(full, len));
+            try {
+                MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> Reset.decode(b),
+                        len + " bytes");
+                assertTrue(e.getMessage().contains("shorter than the fixed header"), e.getMessage());
+            } finally {
+                b.release();
+            }
+        }
+    }
+
+    /**
+     * §5.5: a forwarder passes a RESET on as received, label rewritten in place, so what v0 does not know (a code it
+     * reads as internal, RESET metadata) reaches the next node intact; only the label bytes differ.
+     */
+    @Test
+    void forwardingAsReceivedKeepsUnknownCodesAndMetadata() throws MalformedPacketException {
+        byte[] m = tlv(0x40, new byte[] {1, 2});
+        byte[] received = concat(header(0x06, 0x20, 0, 0x8000_0001), varint(m.length), m, varint(0x2a),
+                "from the future".getBytes(UTF_8));
+        ByteBuf b = Unpooled.wrappedBuffer(received.clone());
+        try {
+            Reset seen = Reset.decode(b);
+            assertEquals(ResetCode.INTERNAL, seen.code(), "this node reads the unknown code as internal");
+            Header.setLabel(b, 0x0000_0007);
+            byte[] sent = io.netty.buffer.ByteBufUtil.getBytes(b);
+            assertEquals(hex(concat(header(0x06, 0x20, 0, 7), java.util.Arrays.copyOfRange(received, 8,
+                    received.length))), hex(sent), "only the label changed");
+        } finally {
+            b.release();
+        }
+        assertEquals(hex(concat(header(0x06, 0, 0, 7), varint(0x07), "from the future".getBytes(UTF_8))),
+                hex(drain(new Reset(7, ResetCode.INTERNAL, "from the future").encode(ALLOC))),
+                "re-encoding instead would have lost the code and the metadata");
+    }
+
     /** Senders cut the detail to 512 bytes at a character boundary, whatever the characters' widths. */
     @Test
     void longDetailsAreCutAtACharacterBoundary() throws MalformedPacketException {

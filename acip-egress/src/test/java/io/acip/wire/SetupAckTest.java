@@ -71,6 +71,22 @@ class SetupAckTest {
         malformed(concat(header(0x02, 0xa0, 0, 1), varint(2), WireHex.bytes("08 00")), "flags");
     }
 
+    /** decode() may be called without Header.validate before it: a buffer shorter than the header is refused. */
+    @Test
+    void shorterThanTheFixedHeaderIsMalformed() {
+        byte[] full = header(0x02, 0, 0, 1);
+        for (int len = 0; len < Header.LENGTH; len++) {
+            ByteBuf b = Unpooled.wrappedBuffer(java.util.Arrays.copyOf(full, len));
+            try {
+                MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> SetupAck.decode(b),
+                        len + " bytes");
+                assertTrue(e.getMessage().contains("shorter than the fixed header"), e.getMessage());
+            } finally {
+                b.release();
+            }
+        }
+    }
+
     private static SetupAck decode(byte[] packet) throws MalformedPacketException {
         ByteBuf b = Unpooled.wrappedBuffer(packet);
         try {

@@ -147,6 +147,22 @@ class SetupTest {
         malformed(header(0x01, 0x00, 1, 1), "without responder skill");
     }
 
+    /** decode() may be called without Header.validate before it: a buffer shorter than the header is refused. */
+    @Test
+    void shorterThanTheFixedHeaderIsMalformed() {
+        byte[] full = concat(HDR, R);
+        for (int len = 0; len < Header.LENGTH; len++) {
+            ByteBuf b = Unpooled.wrappedBuffer(java.util.Arrays.copyOf(full, len));
+            try {
+                MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> Setup.decode(b),
+                        len + " bytes");
+                assertTrue(e.getMessage().contains("shorter than the fixed header"), e.getMessage());
+            } finally {
+                b.release();
+            }
+        }
+    }
+
     @Test
     void truncatedVarintsAreMalformed() {
         malformed(concat(HDR, WireHex.bytes("40")), "truncated responder skill length");

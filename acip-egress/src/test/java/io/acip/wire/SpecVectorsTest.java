@@ -77,9 +77,8 @@ class SpecVectorsTest {
 
     // ------------------------------------------------------------------ SETUP
 
-    @Test
-    void setupFull() {
-        KeyShare initiator = KeyShare.fromPrivate(INITIATOR_PRIVATE);
+    /** The SETUP of A.1 as the initiator asks for it, before any node has put itself on the trajectory. */
+    static Setup setupAtOrigin() {
         Metadata atOrigin = Metadata.of(
                 Tlv.ofVarInt(TlvType.TENANT, TENANT),
                 Tlv.ofString(TlvType.ALLOWED_REGIONS, REGIONS),
@@ -89,11 +88,19 @@ class SpecVectorsTest {
                 new Tlv(TlvType.AFFINITY_KEY, AFFINITY),
                 Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"),
                 new Tlv(UNKNOWN_EVEN, UNKNOWN_VALUE),
-                new Tlv(TlvType.KEY_SHARE, initiator.publicKey()));
-        // The initiator's node edge-a1 sends it (spending no hop), transit pe-sp1 passes it on (spending one).
-        Setup origin = new Setup(0, Limits.DEFAULT_HOP_LIMIT, false, new SkillName(SKILL), INITIATOR, atOrigin);
-        Setup sent = origin.forwarded(0x0000_0005, "edge-a1", 0).forwarded(LINK_LABEL, "pe-sp1", 1);
-        byte[] encoded = drain(sent.encode(ALLOC));
+                new Tlv(TlvType.KEY_SHARE, KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey()));
+        return new Setup(0, Limits.DEFAULT_HOP_LIMIT, false, new SkillName(SKILL), INITIATOR, atOrigin);
+    }
+
+    /** A.1: the initiator's node edge-a1 sends it (spending no hop), transit pe-sp1 passes it on (spending one). */
+    static Setup setupFullPacket() {
+        return setupAtOrigin().forwarded(0x0000_0005, "edge-a1", 0).forwarded(LINK_LABEL, "pe-sp1", 1);
+    }
+
+    @Test
+    void setupFull() {
+        KeyShare initiator = KeyShare.fromPrivate(INITIATOR_PRIVATE);
+        byte[] encoded = drain(setupFullPacket().encode(ALLOC));
 
         byte[] m = concat(
                 tlv(0x01, varint(TENANT)), tlv(0x03, ascii(REGIONS)), tlv(0x05, ascii(ATTRIBUTES)),
@@ -201,25 +208,47 @@ class SpecVectorsTest {
 
     // ------------------------------------------------------------------ key schedule
 
+    /** The responder's side: built from the SETUP of A.1 as it arrived at edge-a2, trajectory and all. */
     static Transcript connectionTranscript() {
-        return new Transcript(false, SKILL, INITIATOR, TENANT, KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey(),
+        return new Transcript(false, SKILL, INITIATOR, decodeSetup(drain(setupFullPacket().encode(ALLOC))).metadata()
+                .endToEnd(), KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey(),
                 KeyShare.fromPrivate(RESPONDER_PRIVATE).publicKey(), FAKE_CERT, INSTANCE);
     }
 
     static Transcript datagramTranscript() {
-        return new Transcript(true, DGRAM_SKILL, "", 0, KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey(),
-                KeyShare.fromPrivate(RESPONDER_PRIVATE).publicKey(), FAKE_CERT, DGRAM_INSTANCE);
+        return new Transcript(true, DGRAM_SKILL, "", setupDatagramPacket().metadata().endToEnd(),
+                KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey(), KeyShare.fromPrivate(RESPONDER_PRIVATE).publicKey(),
+                FAKE_CERT, DGRAM_INSTANCE);
     }
 
     @Test
     void transcript() throws Exception {
         Transcript t = connectionTranscript();
+        byte[] share = KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey();
+        // The end-to-end TLVs rebuilt from §7.2's rule: A.1's metadata in order, without its two TRAJECTORY TLVs.
+        byte[] m = concat(
+                tlv(0x01, varint(TENANT)), tlv(0x03, ascii(REGIONS)), tlv(0x05, ascii(ATTRIBUTES)),
+                tlv(0x07, varint(MAX_LATENCY)), tlv(0x04, ascii(TRACEPARENT)), tlv(0x0a, AFFINITY),
+                tlv(0x09, ascii("bhttp")), tlv(UNKNOWN_EVEN, UNKNOWN_VALUE), tlv(0x02, share));
+        assertEquals(HexFormat.of().formatHex(m), HexFormat.of().formatHex(t.setupMetadata()),
+                "the field-by-field construction disagrees with Metadata.endToEnd()");
+        assertArrayEquals(setupAtOrigin().metadata().endToEnd(), t.setupMetadata(),
+                "the initiator, from the SETUP it sent, hashes the same TLVs as the responder from the one it received");
         Dump d = new Dump()
                 .field("context \"acip/0 transcript\" (17 bytes, no length)", ascii("acip/0 transcript"))
                 .field("mode: 0 = connection, 1 = datagram", new byte[] {0})
                 .field("responder skill: varint length 25, UTF-8", varint(25), ascii(SKILL))
                 .field("initiator identity: varint length 24, UTF-8", varint(24), ascii(INITIATOR))
-                .field("tenant: varint 7 (0 when no TENANT TLV)", varint(TENANT))
+                .field("SETUP metadata: varint length " + m.length + " (2-byte varint)", varint(m.length))
+                .field("TLV 0x01 TENANT", tlv(0x01, varint(TENANT)))
+                .field("TLV 0x03 ALLOWED_REGIONS", tlv(0x03, ascii(REGIONS)))
+                .field("TLV 0x05 REQUIRED_ATTRIBUTES", tlv(0x05, ascii(ATTRIBUTES)))
+                .field("TLV 0x07 MAX_LATENCY_MS", tlv(0x07, varint(MAX_LATENCY)))
+                .field("TLV 0x04 TRACEPARENT", tlv(0x04, ascii(TRACEPARENT)))
+                .field("TLV 0x0a AFFINITY_KEY", tlv(0x0a, AFFINITY))
+                .field("TLV 0x09 PAYLOAD_PROTOCOL", tlv(0x09, ascii("bhttp")))
+                .field("TLV 0x40 (unknown, even)", tlv(UNKNOWN_EVEN, UNKNOWN_VALUE))
+                .field("TLV 0x02 KEY_SHARE (the initiator's, again below)", tlv(0x02, share))
                 .field("initiator key share: varint length 32", varint(32), t.initiatorShare())
                 .field("responder key share: varint length 32", varint(32), t.responderShare())
                 .field("skill certificate: varint length 15, the DER bytes", varint(15), FAKE_CERT)
