@@ -62,7 +62,8 @@ public final class ConfigLoader {
         return b.length() == 0 ? "(document)" : b.toString();
     }
 
-    static void validate(GatewayConfig c) throws ConfigException {
+    /** Checks a configuration built in code the same way as one read from YAML. */
+    public static void validate(GatewayConfig c) throws ConfigException {
         GatewayConfig.Node n = c.node();
         if (n == null) throw new ConfigException("node: required");
         if (n.id() == null || !NODE_ID.matcher(n.id()).matches()) {
@@ -111,6 +112,7 @@ public final class ConfigLoader {
                 if (!r.pathPrefix().startsWith("/")) throw new ConfigException("http.rules[" + i + "].path_prefix: must start with /");
                 skill("http.rules[" + i + "].skill", r.skill());
             }
+            for (int i = 0; i < h.skills().size(); i++) skill("http.skills[" + i + "]", h.skills().get(i));
             for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
             Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
         }

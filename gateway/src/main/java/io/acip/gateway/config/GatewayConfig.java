@@ -51,9 +51,10 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     public record Http(String name, String listen, @JsonProperty("tls_listen") String tlsListen,
                        @JsonProperty("tls_certificate") String tlsCertificate, @JsonProperty("tls_key") String tlsKey,
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
-                       List<Rule> rules, List<String> intercept,
+                       List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout) {
         public Http {
+            skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
             hostSuffix = hostSuffix == null ? "acip" : hostSuffix;
             pathPrefix = pathPrefix == null ? "/skills/" : pathPrefix;

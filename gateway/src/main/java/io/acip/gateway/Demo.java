@@ -1,0 +1,112 @@
+package io.acip.gateway;
+
+import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.demo.DemoAgents;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded demo fabric on loopback: an edge gateway (HTTP on 8080, HTTPS on 8443, admin on 9901), a transit
+ * router and a far gateway that delivers the demo agents' skills, so every demo request crosses three nodes.
+ */
+public final class Demo implements AutoCloseable {
+    public static final String CA_DIR = "ca";
+    /** The demo agents' skills, known to the edge for path-based mapping. */
+    static final List<String> SKILLS = List.of("demo/echo", "demo/sse", "demo/a2a", "demo/mcp");
+
+    private final List<AutoCloseable> parts;
+    private final Gateway edge;
+    private final Path dataDir;
+
+    private Demo(List<AutoCloseable> parts, Gateway edge, Path dataDir) {
+        this.parts = parts;
+        this.edge = edge;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * @param http edge listener ports (cleartext, TLS, admin); 0 picks free ones (tests)
+     */
+    public static Demo start(Path dataDir, int httpPort, int tlsPort, int adminPort) throws Exception {
+        List<AutoCloseable> parts = new ArrayList<>();
+        try {
+            DemoAgents agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
+            parts.add(agents);
+            String ca = dataDir.resolve(CA_DIR).toString();
+            Gateway transit = Gateway.start(new GatewayConfig(
+                    node("transit", "127.0.0.1:0", ca, List.of(), List.of(route("demo", "far"))),
+                    null, null, List.of(), null));
+            parts.add(transit);
+            String transitAt = "127.0.0.1:" + transit.node().linkAddress().getPort();
+            Gateway far = Gateway.start(new GatewayConfig(
+                    node("far", null, ca, List.of(new GatewayConfig.Neighbour("transit", transitAt)), List.of()),
+                    null, null, List.of(new GatewayConfig.Agent("demo", agents.uri().toString(), false, false, List.of(
+                            skill("demo/echo", ""), skill("demo/sse", "/sse"), skill("demo/a2a", "/a2a"),
+                            skill("demo/mcp", "/mcp")))), null));
+            parts.add(far);
+            Gateway edge = Gateway.start(new GatewayConfig(
+                    node("edge", null, ca, List.of(new GatewayConfig.Neighbour("transit", transitAt)),
+                            List.of(route("demo", "transit"))),
+                    new GatewayConfig.Http("acip-edge", "127.0.0.1:" + httpPort, "127.0.0.1:" + tlsPort, null, null,
+                            null, null, List.of(), SKILLS, List.of("demo"), null),
+                    null, List.of(), new GatewayConfig.Admin("127.0.0.1:" + adminPort)));
+            parts.add(edge);
+            for (Gateway g : List.of(edge, far)) g.node().linkReady("transit").get(20, java.util.concurrent.TimeUnit.SECONDS);
+            transit.node().linkReady("far").get(20, java.util.concurrent.TimeUnit.SECONDS);
+            transit.node().linkReady("edge").get(20, java.util.concurrent.TimeUnit.SECONDS);
+            return new Demo(parts, edge, dataDir);
+        } catch (Exception e) {
+            for (int i = parts.size() - 1; i >= 0; i--) parts.get(i).close();
+            throw e;
+        }
+    }
+
+    private static GatewayConfig.Node node(String id, String listen, String ca, List<GatewayConfig.Neighbour> n,
+                                           List<GatewayConfig.Route> routes) {
+        return new GatewayConfig.Node(id, listen, null, ca, n, routes, null, null);
+    }
+
+    private static GatewayConfig.Route route(String prefix, String via) {
+        return new GatewayConfig.Route(prefix, via, 0L, 0, 1, "", Map.of());
+    }
+
+    private static GatewayConfig.AgentSkill skill(String name, String path) {
+        return new GatewayConfig.AgentSkill(name, path, "", Map.of());
+    }
+
+    public Gateway edge() {
+        return edge;
+    }
+
+    /** What to try, printed at start. */
+    public String instructions() {
+        int http = edge.httpPorts()[0];
+        int tls = edge.httpPorts()[1];
+        String ca = dataDir.resolve(CA_DIR).resolve("ca.pem").toString();
+        return String.join("\n",
+                "ACIP demo fabric: edge -> transit -> far, demo agents behind far.",
+                "  edge HTTP  http://127.0.0.1:" + http + "   HTTPS https://127.0.0.1:" + tls
+                        + "   admin http://127.0.0.1:" + edge.adminPort(),
+                "  fabric CA  " + ca,
+                "",
+                "Try:",
+                "  curl -s http://127.0.0.1:" + http + "/skills/demo/echo/hello?x=1",
+                "  curl -s -H 'Host: echo.demo.acip' http://127.0.0.1:" + http + "/hello -i",
+                "  curl -s -x http://127.0.0.1:" + http + " http://echo.demo.acip/forward-proxy",
+                "  curl -s -x http://127.0.0.1:" + http + " --cacert " + ca + " https://echo.demo.acip/intercepted",
+                "  curl -sN -x http://127.0.0.1:" + http + " 'http://sse.demo.acip/?n=5&interval_ms=200'",
+                "  curl -s --http2-prior-knowledge http://127.0.0.1:" + http + "/skills/demo/echo/h2c",
+                "  curl -s --cacert " + ca + " https://localhost:" + tls + "/skills/demo/echo/tls",
+                "  HTTPS_PROXY=http://127.0.0.1:" + http + " curl -s --cacert " + ca + " https://echo.demo.acip/env",
+                "  curl -s http://127.0.0.1:" + edge.adminPort() + "/metrics",
+                "");
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = parts.size() - 1; i >= 0; i--) parts.get(i).close();
+    }
+}

@@ -1,0 +1,233 @@
+package io.acip.gateway;
+
+import io.acip.gateway.attach.AgentCardFetcher;
+import io.acip.gateway.attach.AgentRegistration;
+import io.acip.gateway.attach.AgentSkill;
+import io.acip.gateway.bridge.BridgeConfig;
+import io.acip.gateway.config.Addresses;
+import io.acip.gateway.config.ConfigException;
+import io.acip.gateway.config.Durations;
+import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.egress.Cidr;
+import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.mapping.SkillMapper;
+import io.acip.gateway.origin.OriginConfig;
+import io.acip.gateway.origin.OriginForwarder;
+import io.acip.ingress.jetty.IngressConfig;
+import io.acip.ingress.jetty.IngressServer;
+import io.acip.link.LinkConfig;
+import io.acip.node.Node;
+import io.acip.node.NodeConfig;
+import io.acip.routing.NextHop;
+import io.acip.tls.FabricCa;
+import io.acip.tls.IssuedIdentity;
+import io.acip.tls.LeafCertificateMinter;
+import io.acip.tls.Pem;
+import io.acip.wire.SkillName;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One running node built from a {@link GatewayConfig}: the ACIP node, the HTTP front door (if configured), the
+ * agents it delivers to, and the admin listener. The same class runs an edge gateway, a transit router and a far
+ * gateway; which one it is follows from the configuration.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+    private static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
+
+    private final GatewayConfig config;
+    private final Node node;
+    private final OriginForwarder forwarder;
+    private final AgentAttachment agents;
+    private final GatewayMetrics metrics;
+    private final IngressServer ingress;
+    private final AdminServer admin;
+
+    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
+                    GatewayMetrics metrics, IngressServer ingress, AdminServer admin) {
+        this.config = config;
+        this.node = node;
+        this.forwarder = forwarder;
+        this.agents = agents;
+        this.metrics = metrics;
+        this.ingress = ingress;
+        this.admin = admin;
+    }
+
+    /** Starts everything the configuration names; on failure, stops what already started. */
+    public static Gateway start(GatewayConfig c) throws Exception {
+        io.acip.gateway.config.ConfigLoader.validate(c);
+        GatewayConfig.Node n = c.node();
+        Path dataDir = Path.of(n.dataDir() == null ? "data" : n.dataDir());
+        Path caDir = n.fabricCa() != null ? Path.of(n.fabricCa()) : dataDir.resolve("ca");
+        FabricCa ca = FabricCa.loadOrCreate(caDir, "ACIP fabric");
+        IssuedIdentity nodeIdentity = ca.issueNode(n.id(), NODE_CERT_VALIDITY);
+        List<NodeConfig.Neighbour> neighbours = new ArrayList<>();
+        for (int i = 0; i < n.neighbours().size(); i++) {
+            GatewayConfig.Neighbour nb = n.neighbours().get(i);
+            neighbours.add(new NodeConfig.Neighbour(nb.id(), Addresses.parse("node.neighbours[" + i + "].address",
+                    nb.address())));
+        }
+        NodeConfig nodeConfig = new NodeConfig(n.id(), n.listen() == null ? null : Addresses.parse("node.listen",
+                n.listen()), nodeIdentity, ca.certificate(), neighbours, LinkConfig.DEFAULT,
+                Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
+                Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
+                Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
+                n.maxSessions(), Set.of());
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Node node = Node.start(nodeConfig);
+            started.add(node);
+            for (GatewayConfig.Route r : n.routes()) {
+                node.addRoute(r.tenant(), new SkillName(r.prefix()), new NextHop.Neighbour(r.via(), r.priority(),
+                        r.weight(), r.region(), r.attributes()));
+            }
+            GatewayMetrics metrics = new GatewayMetrics(node.stats());
+            GatewayConfig.Http h = c.http();
+            String name = h != null ? h.name() : n.id();
+            OriginForwarder forwarder = OriginForwarder.start(OriginForwarder.Settings.defaults(name));
+            started.add(forwarder);
+            Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
+                    Duration.ofSeconds(60));
+            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
+                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
+            SkillMapper mapper = mapper(h);
+            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false);
+            attachConfigured(c, agents, forwarder);
+
+            IngressServer ingress = null;
+            if (h != null) {
+                EgressPolicy egress = egressPolicy(c.egress());
+                List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
+                GatewayHandler handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
+                        ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
+                                + ex.request().authority())), ex.request().path(), true), metrics);
+                ingress = new IngressServer(ingressConfig(h, ca, !intercept.isEmpty()), handler);
+                started.add(ingress);
+                ingress.start();
+            }
+            AdminServer admin = null;
+            if (c.admin() != null) {
+                admin = AdminServer.start(Addresses.parse("admin.listen", c.admin().listen()), node, agents, metrics);
+                started.add(admin);
+            }
+            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, admin);
+            LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
+                    + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
+            return g;
+        } catch (Exception | Error e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static SkillMapper mapper(GatewayConfig.Http h) {
+        if (h == null) return new SkillMapper("acip", "/skills/", List.of());
+        List<SkillMapper.Rule> rules = h.rules().stream().map(r -> new SkillMapper.Rule(r.host().toLowerCase(),
+                r.pathPrefix(), new SkillName(r.skill()), r.stripPrefix())).toList();
+        SkillMapper m = new SkillMapper(h.hostSuffix(), h.pathPrefix(), rules);
+        h.skills().forEach(s -> m.register(new SkillName(s)));
+        return m;
+    }
+
+    private static EgressPolicy egressPolicy(GatewayConfig.Egress e) {
+        return new EgressPolicy(e.direct(), e.allow().stream().map(Cidr::parse).toList());
+    }
+
+    private static void attachConfigured(GatewayConfig c, AgentAttachment agents, OriginForwarder forwarder)
+            throws Exception {
+        for (int i = 0; i < c.agents().size(); i++) {
+            GatewayConfig.Agent a = c.agents().get(i);
+            URI origin = URI.create(a.origin());
+            List<AgentSkill> skills = new ArrayList<>();
+            for (GatewayConfig.AgentSkill s : a.skills()) {
+                skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
+                        : Optional.of(s.region()), s.attributes(), s.path()));
+            }
+            if (a.card()) {
+                AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))
+                        .fetch(origin, new SkillName(a.name())).get(15, TimeUnit.SECONDS);
+                for (AgentSkill s : fromCard.skills()) {
+                    if (skills.stream().noneMatch(k -> k.name().equals(s.name()))) skills.add(s);
+                }
+            }
+            agents.attach(new AgentRegistration(a.name(), origin, Optional.empty(), skills), a.h2c());
+        }
+    }
+
+    private static IngressConfig ingressConfig(GatewayConfig.Http h, FabricCa ca, boolean intercept)
+            throws Exception {
+        IngressConfig.Builder b = IngressConfig.builder(h.name());
+        if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
+        if (h.tlsListen() != null) {
+            InetSocketAddress tls = Addresses.parse("http.tls_listen", h.tlsListen());
+            IssuedIdentity identity;
+            if (h.tlsCertificate() != null) {
+                identity = new IssuedIdentity(Pem.readPrivateKey(Path.of(h.tlsKey())),
+                        Pem.readCertificates(Path.of(h.tlsCertificate())));
+            } else {
+                identity = ca.issueServer(List.of("localhost"), List.of(InetAddress.getLoopbackAddress(),
+                        InetAddress.getByName("::1")), NODE_CERT_VALIDITY);
+            }
+            b.tls(tls, identity);
+        }
+        if (intercept) b.interception(new LeafCertificateMinter(ca));
+        return b.build();
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public AgentAttachment agents() {
+        return agents;
+    }
+
+    /** Bound HTTP ports, cleartext then TLS (-1 when absent). */
+    public int[] httpPorts() {
+        return ingress == null ? new int[] {-1, -1} : new int[] {ingress.cleartextPort(), ingress.tlsPort()};
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (admin != null) admin.close();
+        if (ingress != null) ingress.close();
+        forwarder.close();
+        node.close();
+    }
+
+    /** For {@code --config}: a checked document, or the reason it is refused. */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such file");
+        return io.acip.gateway.config.ConfigLoader.load(file);
+    }
+}

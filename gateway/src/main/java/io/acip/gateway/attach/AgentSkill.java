@@ -1,0 +1,47 @@
+package io.acip.gateway.attach;
+
+import io.acip.wire.SkillName;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One skill an agent offers.
+ *
+ * @param name the ACIP skill name sessions are addressed to ({@code travel/book-flight})
+ * @param description for people; empty when none
+ * @param region where the agent runs, for region-pinning policies; empty when unknown
+ * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
+ * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
+ */
+public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                         String pathPrefix) {
+    public AgentSkill {
+        Objects.requireNonNull(name, "name");
+        description = description == null ? "" : description;
+        region = region == null ? Optional.empty() : region;
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        pathPrefix = pathPrefix == null ? "" : pathPrefix;
+        String problem = pathPrefixProblem(pathPrefix);
+        if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
+        if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    public static AgentSkill of(SkillName name) {
+        return new AgentSkill(name, "", Optional.empty(), Map.of(), "");
+    }
+
+    /** Why {@code prefix} cannot be a path prefix at an origin, or null when it can. */
+    static String pathPrefixProblem(String prefix) {
+        if (prefix.isEmpty()) return null;
+        if (!prefix.startsWith("/")) return "must start with '/'";
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            // RFC 3986 §3.3: a path holds no '?' or '#', and only visible US-ASCII travels unencoded.
+            if (c <= 0x20 || c >= 0x7F || c == '?' || c == '#') return "holds '" + c + "', which a path cannot";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,132 @@
+package io.acip.gateway.attach;
+
+import io.acip.wire.SkillName;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's own attachment document: plain JSON an agent (or its operator) posts to register.
+ *
+ * <pre>{@code
+ * {
+ *   "agent": "travel",
+ *   "origin": "http://10.0.0.5:8080",
+ *   "udp": "10.0.0.5:4433",
+ *   "skills": [
+ *     { "name": "travel/book-flight",
+ *       "description": "Books a flight",
+ *       "region": "eu-west-1",
+ *       "attributes": { "gpu": "false", "tier": "gold" },
+ *       "pathPrefix": "/flights" },
+ *     { "name": "travel/search" }
+ *   ]
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code agent} (required): a name for people and logs, 1..256 printable characters.</li>
+ *   <li>{@code origin} (required): absolute {@code http} or {@code https} URL, without query, fragment or user
+ *       info; its path, if any, prefixes every request.</li>
+ *   <li>{@code udp} (optional): {@code host:port} or {@code [v6]:port} where the agent takes UDP.</li>
+ *   <li>{@code skills} (required, at least one): {@code name} (required) is an ACIP skill name, lowercase
+ *       {@code a-z 0-9 - _} segments joined by {@code /} ({@link SkillName}); {@code description},
+ *       {@code region} and {@code pathPrefix} (starting with {@code /}) are optional strings; {@code attributes} is
+ *       an optional object whose values are strings, numbers or booleans (kept as text).</li>
+ * </ul>
+ *
+ * Unknown fields are refused, so a misspelt field is an error rather than a silently missing setting. Every error
+ * names the JSON path of the field at fault ({@code skills[1].name: ...}).
+ */
+public final class RegistrationDocument {
+    private RegistrationDocument() {
+    }
+
+    public static AgentRegistration parse(byte[] json) throws RegistrationException {
+        JsonAt root = JsonAt.parse(json);
+        root.onlyKnown("agent", "origin", "udp", "skills");
+        String agent = agentName(root.field("agent"));
+        URI origin = origin(root.field("origin"));
+        Optional<UdpEndpoint> udp = udp(root.field("udp"));
+        JsonAt skillsAt = root.field("skills");
+        List<JsonAt> elements = skillsAt.elements();
+        if (elements.isEmpty()) throw skillsAt.error("must list at least one skill");
+        List<AgentSkill> skills = new ArrayList<>(elements.size());
+        Map<SkillName, String> seen = new LinkedHashMap<>();
+        for (JsonAt s : elements) {
+            AgentSkill skill = skill(s);
+            String first = seen.putIfAbsent(skill.name(), s.path());
+            if (first != null) throw s.field("name").error("'" + skill.name() + "' is already listed at " + first);
+            skills.add(skill);
+        }
+        return new AgentRegistration(agent, origin, udp, skills);
+    }
+
+    static String agentName(JsonAt at) throws RegistrationException {
+        String name = at.text();
+        if (name.length() > AgentRegistration.MAX_AGENT_NAME) {
+            throw at.error("longer than " + AgentRegistration.MAX_AGENT_NAME + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) throw at.error("holds a control character");
+        return name;
+    }
+
+    static URI origin(JsonAt at) throws RegistrationException {
+        String text = at.text();
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw at.error("not a URL: " + e.getReason());
+        }
+        String problem = AgentRegistration.originProblem(uri);
+        if (problem != null) throw at.error(problem + " (got '" + text + "')");
+        return uri;
+    }
+
+    private static Optional<UdpEndpoint> udp(JsonAt at) throws RegistrationException {
+        Optional<String> text = at.optionalText();
+        if (text.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(UdpEndpoint.parse(text.get()));
+        } catch (IllegalArgumentException e) {
+            throw at.error(e.getMessage());
+        }
+    }
+
+    private static AgentSkill skill(JsonAt s) throws RegistrationException {
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix");
+        JsonAt nameAt = s.field("name");
+        String name = nameAt.text();
+        if (!SkillName.isValid(name)) {
+            try {
+                new SkillName(name);
+            } catch (IllegalArgumentException e) {
+                throw nameAt.error(e.getMessage());
+            }
+        }
+        String description = s.field("description").optionalText().orElse("");
+        Optional<String> region = s.field("region").optionalText();
+        JsonAt prefixAt = s.field("pathPrefix");
+        String prefix = prefixAt.optionalText().orElse("");
+        String problem = AgentSkill.pathPrefixProblem(prefix);
+        if (problem != null) throw prefixAt.error(problem);
+        return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix);
+    }
+
+    private static Map<String, String> attributes(JsonAt at) throws RegistrationException {
+        if (!at.present()) return Map.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonAt> m : at.members()) {
+            JsonAt v = m.getValue();
+            if (m.getKey().isEmpty()) throw v.error("attribute names must not be empty");
+            if (!v.present() || !v.node().isValueNode()) throw v.error("must be a string, number or boolean");
+            out.put(m.getKey(), v.node().asText());
+        }
+        return out;
+    }
+}

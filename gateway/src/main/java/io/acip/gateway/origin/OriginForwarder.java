@@ -1,0 +1,171 @@
+package io.acip.gateway.origin;
+
+import io.acip.ingress.Exchange;
+import io.acip.ingress.RequestInfo;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContinueProtocolHandler;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
+import org.eclipse.jetty.client.ProtocolHandlers;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Forwards exchanges to HTTP origins (the far side's delivery, and direct egress) over one shared Jetty
+ * {@link HttpClient}: HTTP/1.1, or HTTP/2 with prior knowledge where the origin says {@link OriginConfig#h2c()}.
+ *
+ * <p>Content streams both ways with backpressure: the request content is pulled from the exchange's
+ * {@link io.acip.ingress.BodySource} only as fast as the origin takes it, and the response content is read from the
+ * origin only as fast as the {@link io.acip.ingress.ResponseSink} completes writes, so memory per exchange stays at
+ * about one chunk each way whatever the body size. Trailers pass both ways. Hop-by-hop fields are removed in both
+ * directions (RFC 9110 §7.6.1) and {@code Via} gains this hop (§7.6.3).
+ *
+ * <p>Failures before the response head answer the agent with the RFC 9209 error type that names them (502
+ * {@code connection_refused}, 504 {@code connection_timeout}, 502 {@code dns_error}, 504
+ * {@code http_response_timeout}, 502 {@code connection_terminated}, ...); failures after it abort the response.
+ */
+public final class OriginForwarder implements AutoCloseable {
+    /** HTTP/2 receive windows: what an origin may send ahead of a slow agent, per stream and per connection. */
+    private static final int H2_STREAM_WINDOW = 1 << 20;
+    private static final int H2_SESSION_WINDOW = 8 << 20;
+
+    private final HttpClient client;
+    private final String proxyName;
+
+    /**
+     * The shared client's limits.
+     *
+     * @param proxyName this gateway's name in {@code Via} (a token, RFC 9110 §7.6.3 pseudonym)
+     * @param maxConnectionsPerOrigin connections kept to one origin (scheme, host, port, protocol)
+     * @param maxQueuedPerOrigin requests waiting for one of those connections before new ones are refused (503
+     *     {@code connection_limit_reached})
+     * @param connectTimeoutCeiling the longest any TCP connect may take; {@link OriginConfig#connectTimeout()} is
+     *     usually shorter and wins
+     * @param poolIdleTimeout how long an unused pooled connection stays open
+     */
+    public record Settings(String proxyName, int maxConnectionsPerOrigin, int maxQueuedPerOrigin,
+                           Duration connectTimeoutCeiling, Duration poolIdleTimeout) {
+        public Settings {
+            Objects.requireNonNull(proxyName, "proxyName");
+            if (proxyName.isEmpty() || !proxyName.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != ',')) {
+                throw new IllegalArgumentException("proxyName must be a token usable in Via: '" + proxyName + "'");
+            }
+            if (maxConnectionsPerOrigin < 1 || maxQueuedPerOrigin < 1) {
+                throw new IllegalArgumentException("connection and queue limits must be at least 1");
+            }
+            Objects.requireNonNull(connectTimeoutCeiling, "connectTimeoutCeiling");
+            Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
+        }
+
+        /** 64 connections and 1024 queued requests per origin, connects within 30 s, pooled connections idle 60 s. */
+        public static Settings defaults(String proxyName) {
+            return new Settings(proxyName, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(60));
+        }
+    }
+
+    private OriginForwarder(HttpClient client, String proxyName) {
+        this.client = client;
+        this.proxyName = proxyName;
+    }
+
+    /** Creates and starts the shared client. */
+    public static OriginForwarder start(Settings settings) throws Exception {
+        ClientConnector connector = new ClientConnector();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("origin-client");
+        connector.setExecutor(threads);
+        connector.setConnectTimeout(settings.connectTimeoutCeiling());
+        HTTP2Client h2 = new HTTP2Client(connector);
+        h2.setInitialStreamRecvWindow(H2_STREAM_WINDOW);
+        h2.setInitialSessionRecvWindow(H2_SESSION_WINDOW);
+        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
+                new ClientConnectionFactoryOverHTTP2.HTTP2(h2)));
+        // A proxy passes messages on as they are: no redirects followed, no cookies kept, no User-Agent or
+        // Content-Type of its own, no content decoded.
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.setDefaultRequestContentType(null);
+        client.setMaxConnectionsPerDestination(settings.maxConnectionsPerOrigin());
+        client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
+        client.setConnectTimeout(settings.connectTimeoutCeiling().toMillis());
+        client.setIdleTimeout(settings.poolIdleTimeout().toMillis());
+        client.start();
+        client.getContentDecoderFactories().clear();
+        // The defaults would answer 401/407 and follow 3xx themselves; only the 1xx handlers stay.
+        ProtocolHandlers handlers = client.getProtocolHandlers();
+        handlers.clear();
+        handlers.put(new ContinueProtocolHandler());
+        handlers.put(new ProcessingProtocolHandler());
+        handlers.put(new EarlyHints());
+        return new OriginForwarder(client, settings.proxyName());
+    }
+
+    /** The shared client, for other outbound calls of the gateway (e.g. fetching agent cards). */
+    public HttpClient httpClient() {
+        return client;
+    }
+
+    /** Forwards to {@code origin.base()} + the exchange's own path and query, without a Forwarded field. */
+    public CompletableFuture<Void> forward(Exchange exchange, OriginConfig origin) {
+        return forward(exchange, origin, exchange.request().path(), false);
+    }
+
+    /**
+     * Forwards one exchange and answers it through its response sink.
+     *
+     * @param path path and query (origin form, as sent) appended to the origin's base path
+     * @param forwarded whether to add an RFC 7239 {@code Forwarded} element describing the agent
+     * @return completes when the response was passed on in full; completes exceptionally after the sink was failed
+     */
+    public CompletableFuture<Void> forward(Exchange exchange, OriginConfig origin, String path, boolean forwarded) {
+        RequestInfo info = exchange.request();
+        OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
+        AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
+        long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();
+        Request request = OriginTarget.newRequest(client, origin.base(), path)
+                .method(info.method())
+                .version(origin.h2c() ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
+                .followRedirects(false)
+                // The exchange's own timers fire first; this only catches what they cannot see.
+                .idleTimeout(backstop, TimeUnit.MILLISECONDS)
+                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h));
+        if (content != null) {
+            request.body(content);
+            // HTTP/1.1 carries trailers only in chunked content (RFC 9112 §7.1.2), HTTP/2 always (RFC 9113 §8.1).
+            if (content.getLength() < 0 || origin.h2c()) request.trailersSupplier(content::trailers);
+        }
+        OriginExchange ox = new OriginExchange(request, exchange, content, timers, proxyName);
+        request.attribute(OriginExchange.class.getName(), ox);
+        return ox.send();
+    }
+
+    /** Stops the shared client: exchanges in flight fail. */
+    @Override
+    public void close() {
+        LifeCycle.stop(client);
+    }
+
+    /** Passes 103 Early Hints on to the agent (RFC 8297) instead of dropping them. */
+    private static final class EarlyHints extends EarlyHintsProtocolHandler {
+        @Override
+        protected void onEarlyHints(Request request, HttpFields fields) {
+            if (request.getAttributes().get(OriginExchange.class.getName()) instanceof OriginExchange ox) {
+                ox.informational(103, fields);
+            }
+        }
+    }
+}
