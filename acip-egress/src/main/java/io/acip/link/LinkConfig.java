@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param keepAlive interval of link PINGs (keeps NATs open, measures RTT for latency policies)
  * @param idleTimeout a link silent this long is closed and redialled
  * @param reconnectMin first redial delay; doubles per failure up to {@code reconnectMax}
+ * @param socketBuffer SO_RCVBUF and SO_SNDBUF of link UDP sockets: the OS default (about 208 KiB on Linux) drops
+ *     bursts, and every drop makes QUIC back off; the kernel may cap it (net.core.rmem_max)
  */
 public record LinkConfig(int maxUdpPayload, long streamWindow, long connectionWindow, long maxStreams,
-                         Duration keepAlive, Duration idleTimeout, Duration reconnectMin, Duration reconnectMax) {
+                         Duration keepAlive, Duration idleTimeout, Duration reconnectMin, Duration reconnectMax,
+                         int socketBuffer) {
     public static final LinkConfig DEFAULT = new LinkConfig(1700, 1 << 20, 16 << 20, 100_000,
-            Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10));
+            Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), 4 << 20);
 }

@@ -59,11 +59,16 @@ final class LinkEndpoints {
                     .streamHandler(streamInitializer)
                     .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .build();
-            server = new Bootstrap().group(node.loop()).channel(NioDatagramChannel.class).handler(codec)
-                    .bind(c.listen()).sync().channel();
+            server = udp().handler(codec).bind(c.listen()).sync().channel();
         }
         if (!c.neighbours().isEmpty()) clientTls = LinkTls.client(c.identity(), c.fabricCa());
         for (NodeConfig.Neighbour n : c.neighbours()) dial(n, 0);
+    }
+
+    private Bootstrap udp() {
+        return new Bootstrap().group(node.loop()).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, config.socketBuffer())
+                .option(ChannelOption.SO_SNDBUF, config.socketBuffer());
     }
 
     InetSocketAddress boundAddress() {
@@ -82,7 +87,7 @@ final class LinkEndpoints {
         ChannelHandler codec = QuicLinks.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> clientTls.newEngine(q.alloc(), addr.getHostString(), addr.getPort()))
                 .build();
-        new Bootstrap().group(node.loop()).channel(NioDatagramChannel.class).handler(codec).bind(0)
+        udp().handler(codec).bind(0)
                 .addListener(bound -> {
                     if (!bound.isSuccess()) {
                         redial(n, previous);

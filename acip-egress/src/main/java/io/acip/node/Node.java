@@ -569,6 +569,11 @@ public final class Node implements AutoCloseable {
         if (wasWritable && !to.finished && !to.isWritable()) to.writabilityChanged(false);
     }
 
+    /** A responder's CLOSE: sent toward the initiator, ending the session and its leg here. */
+    void finish(Session responder, ByteBuf close) {
+        forwardTerminal(responder, close);
+    }
+
     /** CLOSE or RESET: passes it on and ends both legs. */
     private void forwardTerminal(Leg from, ByteBuf packet) {
         Leg to = from.peer;

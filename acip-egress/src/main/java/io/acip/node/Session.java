@@ -265,8 +265,7 @@ public final class Session extends Leg {
     /** The responder ends the session once both directions are finished (docs/acip-v0.md §6.3). */
     private void closeIfDone() {
         if (initiator || !finSent || !finReceived || state != State.OPEN) return;
-        node.forward(this, Packets.close(node.alloc(), 0));
-        end();
+        node.finish(this, Packets.close(node.alloc(), 0)); // ends the leg toward the initiator too
         handler.onClose(this);
     }
 

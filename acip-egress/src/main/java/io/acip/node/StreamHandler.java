@@ -10,7 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
-/** Feeds one link stream's packets to the node and reports the stream's writability and end. */
+/** Feeds one link stream's packets to the node and reports the stream's end. */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
     private final Node node;
     private StreamLeg leg;
@@ -57,12 +57,6 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         }
         link.bind(leg);
         node.onIncomingSetup(link, leg, packet);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (leg != null && !leg.finished) leg.writabilityChanged(ctx.channel().isWritable());
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

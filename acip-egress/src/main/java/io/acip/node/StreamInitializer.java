@@ -3,7 +3,6 @@ package io.acip.node;
 import io.acip.link.PacketFrameDecoder;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
@@ -12,9 +11,6 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
  */
 @ChannelHandler.Sharable
 final class StreamInitializer extends ChannelInitializer<QuicStreamChannel> {
-    /** Bytes queued on a stream before it reports unwritable and the feeding leg pauses. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
-
     private final Node node;
     private final StreamLeg leg;
 
@@ -30,7 +26,6 @@ final class StreamInitializer extends ChannelInitializer<QuicStreamChannel> {
     @Override
     protected void initChannel(QuicStreamChannel ch) {
         ch.config().setAllowHalfClosure(true);
-        ch.config().setWriteBufferWaterMark(WATER_MARK);
         ch.pipeline().addLast(new PacketFrameDecoder(), new StreamHandler(node, leg));
     }
 }

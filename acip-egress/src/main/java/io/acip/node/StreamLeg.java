@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamLeg extends Leg {
     static final int LINGER_SECONDS = 30;
+    /** Bytes queued on the stream before the feeding leg pauses, and the level at which it resumes. */
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = 64 * 1024;
 
     final Link link;
     final int label;
@@ -22,6 +25,8 @@ final class StreamLeg extends Leg {
     QuicStreamChannel stream;
     private ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private boolean inputPaused;
+    private long queued;
+    private boolean overHigh;
 
     StreamLeg(Link link, int label, NodeStats stats) {
         this.link = link;
@@ -55,9 +60,28 @@ final class StreamLeg extends Leg {
         stream.flush();
     }
 
+    /**
+     * Queues one framed packet. A Netty QUIC stream has no outbound buffer of its own to report on (its writability
+     * only mirrors stream credit), so the leg counts what it queued and applies its own water marks.
+     */
     private void write(ByteBuf packet) {
-        stream.write(PacketFrameDecoder.prefix(stream.alloc(), packet.readableBytes()), stream.voidPromise());
-        stream.write(packet, stream.voidPromise());
+        int n = packet.readableBytes();
+        ByteBuf framed = stream.alloc().compositeBuffer(2)
+                .addComponents(true, PacketFrameDecoder.prefix(stream.alloc(), n), packet);
+        queued += n;
+        if (!overHigh && queued >= HIGH_WATER) {
+            overHigh = true;
+            writabilityChanged(false);
+        }
+        stream.write(framed).addListener(f -> written(n));
+    }
+
+    private void written(int n) {
+        queued -= n;
+        if (overHigh && queued <= LOW_WATER) {
+            overHigh = false;
+            if (!finished) writabilityChanged(true);
+        }
     }
 
     @Override
@@ -73,7 +97,7 @@ final class StreamLeg extends Leg {
 
     @Override
     boolean isWritable() {
-        return stream == null ? waiting.size() < 16 : stream.isWritable();
+        return stream == null ? waiting.size() < 16 : !overHigh;
     }
 
     @Override

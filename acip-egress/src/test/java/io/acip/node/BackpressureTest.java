@@ -93,8 +93,8 @@ class BackpressureTest {
         private void pump(Session s) {
             // Runs on the node's loop: write while the path takes more, then wait for the writability event.
             while (s.isWritableByApplication() && !finishing) {
+                sent.addAndGet(CHUNK); // before the write: the write itself may report the path full
                 s.write(Unpooled.wrappedBuffer(new byte[CHUNK]), false);
-                sent.addAndGet(CHUNK);
                 if (sent.get() > 64L << 20) {
                     blocked.completeExceptionally(new AssertionError("64 MiB written and never told to stop"));
                     return;

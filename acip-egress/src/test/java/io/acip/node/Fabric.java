@@ -34,7 +34,8 @@ final class Fabric implements AutoCloseable {
                        Duration attempt, Duration idle) throws InterruptedException {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
         NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
-                10_000, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1)));
+                10_000, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
+                1 << 20));
         Node n = Node.start(config);
         nodes.add(n);
         return n;

@@ -63,6 +63,8 @@ class ThreeNodeTest {
         assertArrayEquals(payload, r.finished.get(10, TimeUnit.SECONDS));
         r.closed.get(10, TimeUnit.SECONDS);
         assertTrue(transit.linkLabels().get(5, TimeUnit.SECONDS).isEmpty(), "transit forgot the session");
+        assertTrue(far.linkLabels().get(5, TimeUnit.SECONDS).isEmpty(), "far released its leg with the CLOSE");
+        assertEquals(0, far.stats().get("acip.packet.malformed") + transit.stats().get("acip.packet.malformed"));
     }
 
     @Test
