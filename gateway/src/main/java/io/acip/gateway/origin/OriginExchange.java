@@ -102,7 +102,7 @@ final class OriginExchange {
         }
         write(done -> sink.head(head, done), failure -> {
             if (failure != null) {
-                abort(failure);
+                fail(failure);
             } else if (untilPump.decrementAndGet() == 0) {
                 pump.iterate();
             }
@@ -123,11 +123,6 @@ final class OriginExchange {
             return;
         }
         fail(result.getResponseFailure());
-    }
-
-    private void abort(Throwable cause) {
-        request.abort(cause);
-        fail(cause);
     }
 
     private void fail(Throwable cause) {
@@ -235,7 +230,7 @@ final class OriginExchange {
         @Override
         protected void onCompleteFailure(Throwable cause) {
             release();
-            abort(cause);
+            fail(cause);
         }
     }
 }

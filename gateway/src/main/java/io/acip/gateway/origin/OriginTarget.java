@@ -10,11 +10,16 @@ final class OriginTarget {
     private OriginTarget() {
     }
 
-    /** {@code /prefix} + {@code /a?b} = {@code /prefix/a?b}; a path that is not origin form still gets one slash. */
+    /**
+     * {@code /prefix} + {@code /a?b} = {@code /prefix/a?b}; a path that is not origin form still gets one slash. The
+     * root of what is forwarded is the prefix itself: {@code /prefix} + {@code /?q} = {@code /prefix?q}, so a skill
+     * mapped onto {@code /sse} gets {@code /sse?n=5} for the agent's {@code /?n=5}, not {@code /sse/?n=5}.
+     */
     static String join(String basePath, String path) {
         String prefix = basePath == null ? "" : basePath;
         if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
         if (path == null || path.isEmpty()) return prefix.isEmpty() ? "/" : prefix;
+        if (!prefix.isEmpty() && (path.equals("/") || path.startsWith("/?"))) return prefix + path.substring(1);
         return prefix + (path.startsWith("/") ? path : "/" + path);
     }
 
