@@ -347,7 +347,9 @@ public final class Node implements AutoCloseable {
         SessionKeys keys = response.keys();
         responder.opened(keys.sender(false), keys.receiver(false), List.copyOf(new LinkedHashSet<>(trajectory)),
                 instance.instanceId());
+        // SETUP_ACK first: a responder may write from onOpen, and nothing may overtake the SETUP_ACK.
         passSetupAck(responder, new SetupAck(0, response.ackMetadata()));
+        responder.announce();
         return true;
     }
 
@@ -574,13 +576,16 @@ public final class Node implements AutoCloseable {
         forwardTerminal(responder, close);
     }
 
-    /** CLOSE or RESET: passes it on and ends both legs. */
+    /**
+     * CLOSE or RESET: passes it on and ends both legs. A session endpoint ends itself when it reaches the packet,
+     * which may wait behind data its application has not read yet; ending it here would drop that data.
+     */
     private void forwardTerminal(Leg from, ByteBuf packet) {
         Leg to = from.peer;
         terminate(from);
         if (to != null && !to.finished) {
             to.transmit(packet);
-            terminate(to);
+            if (!(to instanceof Session)) terminate(to);
         } else {
             packet.release();
         }
@@ -606,6 +611,7 @@ public final class Node implements AutoCloseable {
             stats.inc("acip.session.opened");
             s.opened(keys.sender(true), keys.receiver(true), List.copyOf(new LinkedHashSet<>(path)),
                     ack.metadata().string(TlvType.SELECTED_INSTANCE).orElse(""));
+            s.announce();
         } catch (SessionAuthenticationException e) {
             stats.inc("acip.session.auth_failed");
             abort(s, ResetCode.AUTHENTICATION_FAILED, e.getMessage());

@@ -44,6 +44,7 @@ public final class Session extends Leg {
     private boolean finSent;
     private boolean finReceived;
     private boolean readPaused;
+    private boolean announced;
     private boolean writePaused;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private int heldBytes;
@@ -128,14 +129,17 @@ public final class Session extends Leg {
         }
         if (readPaused == !readable) return;
         readPaused = !readable;
-        if (!readPaused) {
-            while (!held.isEmpty() && !readPaused && state != State.DONE) {
-                ByteBuf p = held.poll();
-                heldBytes -= p.readableBytes();
-                receive(p);
-            }
-            if (heldBytes < HOLD_LIMIT) writabilityChanged(true);
+        if (!readPaused) drain();
+    }
+
+    /** Delivers held packets while the application reads; tells the peer to resume once the hold is small. */
+    private void drain() {
+        while (!held.isEmpty() && !readPaused && announced && state != State.DONE) {
+            ByteBuf p = held.poll();
+            heldBytes -= p.readableBytes();
+            receive(p);
         }
+        if (heldBytes < HOLD_LIMIT && state != State.DONE) writabilityChanged(true);
     }
 
     /** Whether the path toward the peer takes more data now; see {@link SessionHandler#onWritabilityChanged}. */
@@ -172,8 +176,9 @@ public final class Session extends Leg {
 
     @Override
     void transmit(ByteBuf packet) {
-        // While paused, everything but RESET waits behind the held DATA, so a CLOSE never overtakes the last data.
-        if ((readPaused || !held.isEmpty()) && Header.typeCode(packet) != PacketType.RESET.code) {
+        // Until the application heard onOpen, and while it is paused, everything but RESET waits in order, so
+        // neither data nor a CLOSE reaches it early or overtakes the data before it.
+        if ((!announced || readPaused || !held.isEmpty()) && Header.typeCode(packet) != PacketType.RESET.code) {
             held.add(packet);
             heldBytes += packet.readableBytes();
             if (heldBytes >= HOLD_LIMIT) writabilityChanged(false);
@@ -283,7 +288,7 @@ public final class Session extends Leg {
     void setInputPaused(boolean paused) {
         if (writePaused == paused) return;
         writePaused = paused;
-        if (state == State.OPEN) handler.onWritabilityChanged(this, !paused);
+        if (announced && state == State.OPEN) handler.onWritabilityChanged(this, !paused);
     }
 
     @Override
@@ -299,13 +304,24 @@ public final class Session extends Leg {
         return (initiator ? "initiator" : "responder") + " of " + responder;
     }
 
-    /** Called by the node when the handshake completed; the session is open. */
+    /**
+     * Called by the node when the handshake completed: the session is open. The application hears of it in
+     * {@link #announce}, which a responder's node calls only after its SETUP_ACK left, so nothing the application
+     * writes from {@code onOpen} can overtake it.
+     */
     void opened(PacketProtection sealer, PacketProtection opener, List<String> trajectory, String instance) {
         this.sealer = sealer;
         this.opener = opener;
         this.trajectory = List.copyOf(trajectory);
         this.selectedInstance = instance;
         this.state = State.OPEN;
+    }
+
+    /** Tells the application the session is open, then hands it what arrived meanwhile. */
+    void announce() {
+        if (state != State.OPEN || announced) return;
+        announced = true;
         handler.onOpen(this);
+        drain();
     }
 }

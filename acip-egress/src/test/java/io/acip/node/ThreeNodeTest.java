@@ -68,6 +68,47 @@ class ThreeNodeTest {
     }
 
     @Test
+    void dataHeldForAPausedReaderSurvivesTheClose() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> farClosed = new java.util.concurrent.CompletableFuture<>();
+        fabric.serve(far, "demo/once", "once", in -> new SessionHandler() {
+            @Override
+            public void onOpen(Session s) {
+                s.write(Unpooled.copiedBuffer("all of it", StandardCharsets.UTF_8), true);
+            }
+
+            @Override
+            public void onData(Session s, io.netty.buffer.ByteBuf data, boolean fin) {
+            }
+
+            @Override
+            public void onClose(Session s) {
+                farClosed.complete(null);
+            }
+
+            @Override
+            public void onReset(Session s, io.acip.wire.ResetCode code, String detail) {
+                farClosed.completeExceptionally(new IllegalStateException(detail));
+            }
+        });
+        transit.addRoute(0, new SkillName("demo/once"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+        Recorder r = new Recorder() {
+            @Override
+            public void onOpen(Session s) {
+                s.setReadable(false); // the application is busy: data and the CLOSE behind it wait
+                s.write(Unpooled.EMPTY_BUFFER, true);
+                super.onOpen(s);
+            }
+        };
+        edge.open(SessionRequest.stream(new SkillName("demo/once"), "agent://test"), r);
+        Session s = r.opened.get(10, TimeUnit.SECONDS);
+        farClosed.get(10, TimeUnit.SECONDS);
+        edge.linkLabels().get(5, TimeUnit.SECONDS); // the edge has taken in what reached it
+        s.setReadable(true);
+        assertArrayEquals("all of it".getBytes(StandardCharsets.UTF_8), r.finished.get(10, TimeUnit.SECONDS));
+        r.closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void unknownSkillIsResetWithDetail() throws Exception {
         Recorder r = new Recorder();
         edge.open(SessionRequest.stream(new SkillName("demo/nope"), "agent://test"), r);

@@ -174,7 +174,8 @@ public final class Gateway implements AutoCloseable {
 
     private static IngressConfig ingressConfig(GatewayConfig.Http h, FabricCa ca, boolean intercept)
             throws Exception {
-        IngressConfig.Builder b = IngressConfig.builder(h.name());
+        // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
+        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false);
         if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
         if (h.tlsListen() != null) {
             InetSocketAddress tls = Addresses.parse("http.tls_listen", h.tlsListen());

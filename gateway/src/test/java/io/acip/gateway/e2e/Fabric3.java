@@ -1,0 +1,91 @@
+package io.acip.gateway.e2e;
+
+import io.acip.gateway.Gateway;
+import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.demo.DemoAgents;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Edge gateway, transit router and far gateway on loopback with ephemeral ports, the demo agents behind far, and
+ * routes for {@code demo} (TLS-intercepted at the edge) and {@code plain} (carried as byte streams when CONNECTed).
+ */
+final class Fabric3 implements AutoCloseable {
+    final DemoAgents agents;
+    final Gateway transit;
+    final Gateway far;
+    final Gateway edge;
+    final Path caPem;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+
+    Fabric3(Path dir, List<GatewayConfig.Agent> extraAgents, boolean directEgress) throws Exception {
+        try {
+            agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
+            parts.add(agents);
+            String ca = dir.resolve("ca").toString();
+            caPem = dir.resolve("ca").resolve("ca.pem");
+            transit = start(new GatewayConfig(node("transit", "127.0.0.1:0", ca, List.of(),
+                    List.of(route("demo", "far"), route("plain", "far"), route("test", "far"))), null, null, List.of(), null));
+            String at = "127.0.0.1:" + transit.node().linkAddress().getPort();
+            List<GatewayConfig.Agent> farAgents = new ArrayList<>(List.of(new GatewayConfig.Agent("demo",
+                    agents.uri().toString(), false, false, List.of(skill("demo/echo", ""), skill("demo/sse", "/sse"),
+                    skill("demo/a2a", "/a2a"), skill("demo/mcp", "/mcp"), skill("plain/echo", "")))));
+            farAgents.addAll(extraAgents);
+            far = start(new GatewayConfig(node("far", null, ca, List.of(new GatewayConfig.Neighbour("transit", at)),
+                    List.of()), null, null, farAgents, null));
+            edge = start(new GatewayConfig(node("edge", null, ca, List.of(new GatewayConfig.Neighbour("transit", at)),
+                    List.of(route("demo", "transit"), route("plain", "transit"), route("test", "transit"))),
+                    new GatewayConfig.Http("acip-edge", "127.0.0.1:0", "127.0.0.1:0", null, null, null, null,
+                            List.of(), List.of("demo/echo", "demo/sse", "demo/a2a", "demo/mcp", "plain/echo"),
+                            List.of("demo"), "5s"),
+                    new GatewayConfig.Egress(directEgress, List.of()), List.of(), new GatewayConfig.Admin("127.0.0.1:0")));
+            edge.node().linkReady("transit").get(20, TimeUnit.SECONDS);
+            far.node().linkReady("transit").get(20, TimeUnit.SECONDS);
+            transit.node().linkReady("edge").get(20, TimeUnit.SECONDS);
+            transit.node().linkReady("far").get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Gateway start(GatewayConfig c) throws Exception {
+        Gateway g = Gateway.start(c);
+        parts.add(g);
+        return g;
+    }
+
+    static GatewayConfig.Node node(String id, String listen, String ca, List<GatewayConfig.Neighbour> n,
+                                   List<GatewayConfig.Route> routes) {
+        return new GatewayConfig.Node(id, listen, null, ca, n, routes, null, null);
+    }
+
+    static GatewayConfig.Route route(String prefix, String via) {
+        return new GatewayConfig.Route(prefix, via, 0L, 0, 1, "", Map.of());
+    }
+
+    static GatewayConfig.AgentSkill skill(String name, String path) {
+        return new GatewayConfig.AgentSkill(name, path, "", Map.of());
+    }
+
+    int http() {
+        return edge.httpPorts()[0];
+    }
+
+    int https() {
+        return edge.httpPorts()[1];
+    }
+
+    String proxy() {
+        return "http://127.0.0.1:" + http();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = parts.size() - 1; i >= 0; i--) parts.get(i).close();
+    }
+}
