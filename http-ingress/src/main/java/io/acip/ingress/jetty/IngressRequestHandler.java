@@ -1,0 +1,71 @@
+package io.acip.ingress.jetty;
+
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.ingress.HttpFailure;
+import io.acip.ingress.IngressHandler;
+import io.acip.ingress.RequestInfo;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The one Jetty handler of every listener: a CONNECT goes to the {@link ConnectDispatcher}, anything else becomes an
+ * exchange for the {@link IngressHandler}. Declared blocking (Jetty's default) because the handler's decisions may
+ * take a lookup: Jetty then never runs it on a selector thread.
+ */
+final class IngressRequestHandler extends Handler.Abstract {
+    private final IngressHandler handler;
+    private final ConnectDispatcher connects;
+    private final String proxyName;
+    private final boolean addVia;
+    private final IngressCounters counters;
+
+    IngressRequestHandler(IngressHandler handler, ConnectDispatcher connects, String proxyName, boolean addVia,
+                          IngressCounters counters) {
+        this.handler = handler;
+        this.connects = connects;
+        this.proxyName = proxyName;
+        this.addVia = addVia;
+        this.counters = counters;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        ExchangeCompletion completion = new ExchangeCompletion(callback);
+        if (HttpMethod.CONNECT.is(request.getMethod())) {
+            connects.handle(request, response, completion);
+            return true;
+        }
+        counters.increment("ingress.exchange.received");
+        RequestInfo info;
+        try {
+            info = RequestInfoReader.read(request);
+        } catch (IllegalArgumentException e) {
+            counters.increment("ingress.exchange.malformed");
+            ProblemResponse.write(response, proxyName, new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                    "malformed request head: " + e.getMessage()), Callback.from(completion::succeed, completion::fail));
+            return true;
+        }
+        JettyResponseSink sink = new JettyResponseSink(request, response, completion, proxyName,
+                addVia ? via(info.protocol()) : null, counters);
+        // The agent resetting the stream or closing the connection ends the exchange here, whatever the handler does.
+        request.addFailureListener(failure -> {
+            if (completion.fail(failure)) counters.increment("ingress.exchange.client_failed");
+        });
+        JettyExchange exchange = new JettyExchange(info, new RequestBodySource(request, completion, counters), sink);
+        try {
+            handler.onExchange(exchange);
+        } catch (RuntimeException e) {
+            counters.increment("ingress.exchange.handler_failed");
+            sink.fail(new HttpFailure(500, ProxyErrorType.PROXY_INTERNAL_ERROR, "the gateway failed on this request"));
+        }
+        return true;
+    }
+
+    /** RFC 9110 §7.6.3: received-protocol (the version the agent spoke, "HTTP/" left out) and this gateway's name. */
+    private String via(String protocol) {
+        return protocol.substring(protocol.indexOf('/') + 1) + " " + proxyName;
+    }
+}

@@ -1,0 +1,231 @@
+package io.acip.ingress.jetty;
+
+import io.acip.ingress.IngressHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The gateway's HTTP/1.1 and HTTP/2 listeners on Jetty: a cleartext port (HTTP/1.1, h2c by Upgrade and by prior
+ * knowledge, forward-proxy absolute-form and CONNECT), an optional TLS port (ALPN h2 and http/1.1), and, with a
+ * leaf minter, the in-memory listener that serves intercepted CONNECT tunnels. Everything accepted goes to one
+ * {@link IngressHandler}.
+ */
+public final class IngressServer implements AutoCloseable {
+    private static final char[] KEY_STORE_PASSWORD = "acip-ingress".toCharArray(); // in-memory store only
+
+    private final IngressCounters counters = new IngressCounters();
+    private final Server server;
+    private final ServerConnector cleartext;
+    private final ServerConnector tls;
+
+    public IngressServer(IngressConfig config, IngressHandler handler) {
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
+        threads.setName("acip-ingress");
+        server = new Server(threads);
+        server.setStopTimeout(config.stopTimeout().toMillis());
+        server.setErrorHandler(new ProblemErrorHandler(config.proxyName(), counters));
+
+        HttpConfiguration http = httpConfiguration(config);
+        cleartext = config.cleartextAddress() == null ? null : listen(config, config.cleartextAddress(),
+                new TargetFormHttpConnectionFactory(http), h2(new H2cConnectionFactory(http), config));
+        tls = config.tlsAddress() == null ? null : tlsListener(config, http);
+        InterceptConnector interceptor = config.interceptionMinter() == null ? null : interceptor(config, http);
+
+        ClientConnector dialer = new ClientConnector();
+        dialer.setExecutor(threads);
+        dialer.setScheduler(server.getScheduler());
+        dialer.setByteBufferPool(server.getByteBufferPool());
+        dialer.setConnectTimeout(config.connectTimeout());
+        dialer.setIdleTimeout(config.tunnelIdleTimeout());
+        server.addBean(dialer);
+        if (config.maxConnections() > 0) {
+            server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+        }
+
+        ConnectDispatcher connects = new ConnectDispatcher(handler, config, counters, new DirectDialer(dialer),
+                interceptor, threads, server.getByteBufferPool(), server.getScheduler());
+        // GracefulHandler lets stop() wait up to stopTimeout for exchanges in flight.
+        server.setHandler(new GracefulHandler(
+                new IngressRequestHandler(handler, connects, config.proxyName(), config.addVia(), counters)));
+    }
+
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @throws IOException if a listen address cannot be bound
+     */
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly();
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof IOException)) cause = cause.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw new IllegalStateException("the ingress listeners failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops accepting, waits up to the stop timeout for exchanges in flight, then closes everything. */
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    @Override
+    public void close() {
+        stopQuietly();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** The bound cleartext port, -1 without a cleartext listener or before start. */
+    public int cleartextPort() {
+        return cleartext == null ? -1 : cleartext.getLocalPort();
+    }
+
+    /** The bound TLS port, -1 without a TLS listener or before start. */
+    public int tlsPort() {
+        return tls == null ? -1 : tls.getLocalPort();
+    }
+
+    /** Counters named {@code ingress.<thing>.<event>}, for the gateway to export. */
+    public IngressCounters counters() {
+        return counters;
+    }
+
+    /** Jetty's component tree with connections and their state, for diagnosing a stuck stop. */
+    String dump() {
+        return server.dump();
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // already failing or stopping: nothing better to do than to let go
+        }
+    }
+
+    private static HttpConfiguration httpConfiguration(IngressConfig config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(config.requestHeaderSize());
+        http.setResponseHeaderSize(config.responseHeaderSize());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(false); // a forwarded response brings the origin's Date
+        // RFC 9112 §3.2.2: with absolute-form the target's authority wins and Host is ignored, not a 400.
+        http.setHttpCompliance(HttpCompliance.RFC9110.with("acip-forward-proxy",
+                HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+        return http;
+    }
+
+    private static <T extends AbstractHTTP2ServerConnectionFactory> T h2(T factory, IngressConfig config) {
+        factory.setMaxConcurrentStreams(config.maxConcurrentStreams());
+        factory.setInitialStreamRecvWindow(config.h2StreamWindow());
+        factory.setInitialSessionRecvWindow(config.h2SessionWindow());
+        factory.setStreamIdleTimeout(config.idleTimeout().toMillis());
+        // Not advertised until extended CONNECT (RFC 8441/9220) is served: a client would otherwise try it
+        // instead of falling back.
+        factory.setConnectProtocolEnabled(false);
+        return factory;
+    }
+
+    private ServerConnector listen(IngressConfig config, InetSocketAddress address, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        server.addConnector(connector);
+        return connector;
+    }
+
+    private ServerConnector tlsListener(IngressConfig config, HttpConfiguration http) {
+        HttpConfiguration https = secure(http);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(config.tlsIdentity().keyStore(KEY_STORE_PASSWORD));
+        ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
+        ssl.setCipherComparator(HTTP2Cipher.COMPARATOR); // RFC 9113 §9.2.2: h2-acceptable suites first
+        ALPNServerConnectionFactory alpn = alpn();
+        ServerConnector connector = listen(config, config.tlsAddress(),
+                new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+                h2(new HTTP2ServerConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+        connector.addBean(new HandshakeCounter("ingress.tls", counters));
+        return connector;
+    }
+
+    private InterceptConnector interceptor(IngressConfig config, HttpConfiguration http) {
+        HttpConfiguration https = secure(http);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(mintingContext(config));
+        ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        ALPNServerConnectionFactory alpn = alpn();
+        InterceptConnector connector = new InterceptConnector(server, 4 * config.tunnelBufferSize(),
+                new InterceptSslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+                h2(new HTTP2ServerConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.addBean(new HandshakeCounter("ingress.intercept", counters));
+        server.addConnector(connector);
+        return connector;
+    }
+
+    private SSLContext mintingContext(IngressConfig config) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new MintingKeyManager(config.interceptionMinter(), counters)}, null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS context", e);
+        }
+    }
+
+    /**
+     * The SNI host check is off: the gateway routes by Host itself, and inside an intercepted tunnel the CONNECT
+     * target, not Host, decides where a request goes. Set explicitly, as Jetty otherwise adds one with it on.
+     */
+    private static HttpConfiguration secure(HttpConfiguration http) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        return https;
+    }
+
+    private static ALPNServerConnectionFactory alpn() {
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol("http/1.1"); // a client that offers no ALPN speaks HTTP/1.1
+        return alpn;
+    }
+
+    /** Counts TLS handshakes, so refused certificates (an agent not trusting the CA) show up. */
+    private record HandshakeCounter(String scope, IngressCounters counters) implements SslHandshakeListener {
+        @Override
+        public void handshakeSucceeded(Event event) {
+            counters.increment(scope + ".handshake.succeeded");
+        }
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+            counters.increment(scope + ".handshake.failed");
+        }
+    }
+}
