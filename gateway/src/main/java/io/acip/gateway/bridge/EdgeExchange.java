@@ -140,9 +140,9 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void timedOut(long ms) {
         if (headSeen || done) return;
-        session.reset(ResetCode.TIMEOUT, "no response within " + ms + " ms");
         fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
                 + " sent no response within " + ms + " ms"));
+        session.reset(ResetCode.TIMEOUT, "no response within " + ms + " ms");
     }
 
     @Override

@@ -36,7 +36,7 @@ final class Fabric3 implements AutoCloseable {
                     skill("demo/a2a", "/a2a"), skill("demo/mcp", "/mcp"), skill("plain/echo", "")))));
             farAgents.addAll(extraAgents);
             far = start(new GatewayConfig(node("far", null, ca, List.of(new GatewayConfig.Neighbour("transit", at)),
-                    List.of()), null, null, farAgents, null));
+                    List.of()), null, null, farAgents, new GatewayConfig.Admin("127.0.0.1:0")));
             edge = start(new GatewayConfig(node("edge", null, ca, List.of(new GatewayConfig.Neighbour("transit", at)),
                     List.of(route("demo", "transit"), route("plain", "transit"), route("test", "transit"))),
                     new GatewayConfig.Http("acip-edge", "127.0.0.1:0", "127.0.0.1:0", null, null, null, null,

@@ -1,0 +1,91 @@
+package io.acip.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.acip.gateway.config.GatewayConfig;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Origins that are down or slow, and agents attached from an A2A Agent Card or at run time. */
+class FailureAndAttachTest {
+    @TempDir
+    static Path dir;
+    static Fabric3 fabric;
+    /** Accepts connections and never answers: the slow origin. */
+    static ServerSocket silent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        fabric = new Fabric3(dir, List.of(
+                new GatewayConfig.Agent("down", "http://127.0.0.1:" + closedPort, false, false,
+                        List.of(Fabric3.skill("test/down", ""))),
+                new GatewayConfig.Agent("slow", "http://127.0.0.1:" + silent.getLocalPort(), false, false,
+                        List.of(Fabric3.skill("test/slow", "")))), false);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fabric.close();
+        silent.close();
+    }
+
+    @Test
+    void originDownIsA502FromTheFarGateway() throws Exception {
+        Curl.Result r = Curl.run("-i", "-x", fabric.proxy(), "http://down.test.acip/");
+        assertEquals(502, r.status(), r.out() + r.err());
+        String ps = r.header("proxy-status");
+        assertTrue(ps.startsWith("far") && ps.contains("error=connection_refused"), ps);
+        assertEquals("edge,transit,far", r.header("acip-trajectory"));
+    }
+
+    @Test
+    void slowOriginIsA504() throws Exception {
+        Curl.Result r = Curl.run("-i", "-x", fabric.proxy(), "http://slow.test.acip/");
+        assertEquals(504, r.status(), r.out() + r.err());
+        assertTrue(r.header("proxy-status").contains("error=http_response_timeout"), r.out());
+    }
+
+    @Test
+    void agentCardSkillsBecomeRoutes() throws Exception {
+        // The demo agents publish an A2A 0.3 card; attaching it at run time through the far node's admin API is
+        // the agent-attachment path, its skills appear under the agent's name.
+        Curl.Result card = Curl.run(fabric.agents.uri() + "/.well-known/agent-card.json");
+        String skillId = new ObjectMapper().readTree(card.out()).get("skills").get(0).get("id").asText();
+        String doc = "{\"agent\":\"test\",\"origin\":\"" + fabric.agents.uri() + "/a2a\",\"skills\":[{\"name\":\"test/"
+                + skillId.toLowerCase().replaceAll("[^a-z0-9_-]+", "-") + "\"}]}";
+        Curl.Result attached = Curl.run("-i", "-H", "Content-Type: application/json", "--data-binary", doc,
+                "http://127.0.0.1:" + fabric.far.adminPort() + "/agents");
+        assertEquals(201, attached.status(), attached.out() + attached.err());
+        String host = skillId.toLowerCase().replaceAll("[^a-z0-9_-]+", "-") + ".test.acip";
+        String send = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"message/send\",\"params\":{\"message\":{\"role\":\"user\","
+                + "\"parts\":[{\"kind\":\"text\",\"text\":\"via card\"}],\"messageId\":\"m7\",\"kind\":\"message\"}}}";
+        Curl.Result r = Curl.run("-x", fabric.proxy(), "-H", "Content-Type: application/json", "--data-binary", send,
+                "http://" + host + "/");
+        assertTrue(r.out().contains("via card"), r.out() + r.err());
+    }
+
+    @Test
+    void agentCardFromConfigurationIsFetchedAtStart() throws Exception {
+        try (var far2 = io.acip.gateway.Gateway.start(new GatewayConfig(
+                Fabric3.node("far2", null, dir.resolve("ca").toString(), List.of(), List.of()), null, null,
+                List.of(new GatewayConfig.Agent("cards", fabric.agents.uri().toString(), false, true, List.of())),
+                null))) {
+            var routes = far2.node().routes().snapshot().get(0L);
+            assertTrue(routes != null && routes.stream().anyMatch(r -> r.prefix().value().startsWith("cards/")),
+                    String.valueOf(routes));
+        }
+    }
+}
