@@ -7,11 +7,11 @@ import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
-import io.acip.capsule.proxystatus.ProxyStatus;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.BodySource;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
+import io.acip.ingress.ProblemDocument;
 import io.acip.ingress.RequestInfo;
 import io.acip.ingress.ResponseSink;
 import io.acip.ingress.WriteCallback;
@@ -243,11 +243,10 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
             return;
         }
         committed = true;
-        String proxyStatus = ProxyStatus.of(config.proxyName()).withError(failure.error())
-                .withDetails(failure.detail()).toHeaderValue();
-        byte[] body = Problem.json(failure).getBytes(StandardCharsets.UTF_8);
-        ResponseHead head = new ResponseHead(failure.status(), Fields.of("proxy-status", proxyStatus,
-                "content-type", "application/problem+json", "content-length", Integer.toString(body.length)));
+        byte[] body = ProblemDocument.json(failure).getBytes(StandardCharsets.UTF_8);
+        ResponseHead head = new ResponseHead(ProblemDocument.status(failure), Fields.of("proxy-status",
+                ProblemDocument.proxyStatus(config.proxyName(), failure), "content-type", ProblemDocument.MEDIA_TYPE,
+                "content-length", Integer.toString(body.length)));
         send(response.head(head), false, null);
         send(response.content(ByteBuffer.wrap(body), Fields.EMPTY), true, null);
     }
