@@ -11,13 +11,17 @@ import java.net.InetSocketAddress;
  * @param path path and query in origin form, as sent (never decoded)
  * @param headers header fields with lowercase names, in order, hop-by-hop fields still present (the stage that
  *     forwards removes them, RFC 9110 §7.6.1)
- * @param protocol "HTTP/1.1", "HTTP/2" or "HTTP/3"
+ * @param protocol "HTTP/1.1", "HTTP/2" or "HTTP/3", or {@link #BHTTP} for a request that arrived inside an ACIP
+ *     session (its content is delimited by the Binary HTTP message itself, as on an HTTP/2 stream)
  * @param form how the request addressed its target
  * @param secure whether the agent's connection was TLS (an intercepted tunnel counts as TLS)
  */
 public record RequestInfo(String method, String scheme, String authority, String path, Fields headers,
                           String protocol, Form form, boolean secure, InetSocketAddress remote,
                           InetSocketAddress local) {
+
+    /** The protocol of a request delivered from an ACIP session as Binary HTTP (RFC 9292). */
+    public static final String BHTTP = "BHTTP";
 
     public enum Form {
         /** origin-form: the agent talks to the gateway as to an origin (reverse proxy). */

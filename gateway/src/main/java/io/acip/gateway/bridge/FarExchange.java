@@ -93,7 +93,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
         lines.addAll(headers.lines());
         InetSocketAddress none = InetSocketAddress.createUnresolved(incoming.initiator(), 0);
         info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(), new Fields(lines),
-                "HTTP/1.1", RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);
+                RequestInfo.BHTTP, RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);
         stage.accept(this);
     }
 

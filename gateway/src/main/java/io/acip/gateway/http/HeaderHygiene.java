@@ -46,9 +46,13 @@ public final class HeaderHygiene {
         return new Fields(out);
     }
 
-    /** The {@code Via} value for this hop: {@code 1.1 gw} for HTTP/1.1, {@code 2 gw}, {@code 3 gw}. */
+    /**
+     * The {@code Via} value for this hop: {@code 1.1 gw} for HTTP/1.1, {@code 2 gw}, {@code 3 gw}, and
+     * {@code acip/0 gw} for a request that reached this hop inside an ACIP session.
+     */
     public static Field via(String protocol, String proxyName) {
         String version = switch (protocol) {
+            case io.acip.ingress.RequestInfo.BHTTP -> "acip/0";
             case "HTTP/2", "HTTP/2.0" -> "2";
             case "HTTP/3", "HTTP/3.0" -> "3";
             case "HTTP/1.0" -> "1.0";
