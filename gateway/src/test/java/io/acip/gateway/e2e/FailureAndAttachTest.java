@@ -21,10 +21,17 @@ class FailureAndAttachTest {
     static Fabric3 fabric;
     /** Accepts connections and never answers: the slow origin. */
     static ServerSocket silent;
+    /** Answers with one server-sent event, then holds the stream open until the test releases it. */
+    static ServerSocket held;
+    static final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
         silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        held = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread origin = new Thread(FailureAndAttachTest::serveHeldStream, "held-origin");
+        origin.setDaemon(true);
+        origin.start();
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
@@ -33,13 +40,56 @@ class FailureAndAttachTest {
                 new GatewayConfig.Agent("down", "http://127.0.0.1:" + closedPort, false, false,
                         List.of(Fabric3.skill("test/down", ""))),
                 new GatewayConfig.Agent("slow", "http://127.0.0.1:" + silent.getLocalPort(), false, false,
-                        List.of(Fabric3.skill("test/slow", "")))), false);
+                        List.of(Fabric3.skill("test/slow", ""))),
+                new GatewayConfig.Agent("held", "http://127.0.0.1:" + held.getLocalPort(), false, false,
+                        List.of(Fabric3.skill("test/held", "")))), false);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        release.countDown();
         fabric.close();
         silent.close();
+        held.close();
+    }
+
+    /** A minimal HTTP/1.1 origin: one chunked event stream per connection, the second event after the latch. */
+    private static void serveHeldStream() {
+        while (!held.isClosed()) {
+            try (java.net.Socket s = held.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                    // request head, ignored
+                }
+                var out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + chunk("data: first\n\n")).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+                release.await();
+                out.write((chunk("data: second\n\n") + "0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    private static String chunk(String s) {
+        return Integer.toHexString(s.length()) + "\r\n" + s + "\r\n";
+    }
+
+    @Test
+    void firstEventArrivesWhileTheOriginStillHoldsTheStream() throws Exception {
+        var client = java.net.http.HttpClient.newBuilder()
+                .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", fabric.http()))).build();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://held.test.acip/events"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var lines = response.body().iterator();
+        assertEquals("data: first", lines.next()); // the origin has not sent the second event yet
+        release.countDown();
+        assertEquals("", lines.next());
+        assertEquals("data: second", lines.next());
     }
 
     @Test
