@@ -114,6 +114,7 @@ public final class Gateway implements AutoCloseable {
                         ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics);
                 ingress = new IngressServer(ingressConfig(h, ca, !intercept.isEmpty()), handler);
+                metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
                 ingress.start();
             }

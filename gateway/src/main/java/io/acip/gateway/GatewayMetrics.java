@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The gateway's counters ({@code gateway.<thing>.<event>}) and the node's ({@code acip.*}), exported together in
- * the Prometheus text format by the admin listener.
+ * The gateway's counters ({@code gateway.<thing>.<event>}), the node's ({@code acip.*}) and the listeners'
+ * ({@code ingress.*}), exported together in the Prometheus text format by the admin listener.
  */
 public final class GatewayMetrics {
     private final NodeStats own = new NodeStats();
     private final NodeStats node;
+    private final java.util.List<java.util.function.Supplier<Map<String, Long>>> sources =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public GatewayMetrics(NodeStats node) {
         this.node = node;
@@ -24,9 +26,15 @@ public final class GatewayMetrics {
         return own.get(name) + node.get(name);
     }
 
+    /** Adds counters kept elsewhere (the HTTP listeners' {@code ingress.*}) to what is exported. */
+    public void include(java.util.function.Supplier<Map<String, Long>> source) {
+        sources.add(source);
+    }
+
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>(node.snapshot());
         out.putAll(own.snapshot());
+        for (var s : sources) out.putAll(s.get());
         return out;
     }
 
