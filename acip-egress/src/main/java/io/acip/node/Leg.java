@@ -32,6 +32,11 @@ public abstract class Leg {
     /** For logs and RESET details. */
     abstract String describe();
 
+    static void pair(Leg a, Leg b) {
+        a.peer = b;
+        b.peer = a;
+    }
+
     void touch() {
         lastActivityNanos = System.nanoTime();
     }

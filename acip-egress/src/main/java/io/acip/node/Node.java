@@ -1,14 +1,10 @@
 package io.acip.node;
 
-import io.acip.routing.InstanceSelector;
 import io.acip.routing.NextHop;
-import io.acip.routing.Route;
 import io.acip.routing.RouteTable;
-import io.acip.routing.SessionPolicy;
 import io.acip.seal.SessionAuthenticationException;
 import io.acip.seal.SessionKeys;
 import io.acip.wire.Header;
-import io.acip.wire.Limits;
 import io.acip.wire.MalformedPacketException;
 import io.acip.wire.Metadata;
 import io.acip.wire.PacketType;
@@ -21,9 +17,6 @@ import io.acip.wire.SetupAck;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -31,7 +24,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,9 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -59,11 +49,10 @@ public final class Node implements AutoCloseable {
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
     private final RouteTable routes = new RouteTable();
-    private final Map<String, LocalInstance> locals = new ConcurrentHashMap<>();
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> linkWaiters = new HashMap<>();
     private final Set<Leg> sessions = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    private final CircuitBreakerRegistry breakers;
+    private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -71,14 +60,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.loop = group.next();
-        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(3)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+        this.router = new SetupRouter(this);
         this.linkEndpoints = new LinkEndpoints(this);
     }
 
@@ -120,13 +102,13 @@ public final class Node implements AutoCloseable {
 
     /** Serves {@code skill} (in {@code tenant}) on this node through {@code instance}. */
     public void attach(long tenant, SkillName skill, LocalInstance instance) {
-        locals.put(instance.instanceId(), instance);
+        router.attach(instance);
         routes.add(tenant, skill, instance.hop());
     }
 
     public void detach(long tenant, SkillName skill, String instanceId) {
         routes.remove(tenant, skill, "local:" + instanceId);
-        locals.remove(instanceId);
+        router.detach(instanceId);
     }
 
     /** Completes when a link to {@code neighbour} is up (at once if one is). */
@@ -185,7 +167,7 @@ public final class Node implements AutoCloseable {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
                 }
             }, config.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            route(s, setup);
+            router.route(s, setup);
         });
         return s;
     }
@@ -194,231 +176,48 @@ public final class Node implements AutoCloseable {
         return loop;
     }
 
+    RouteTable routeTable() {
+        return routes;
+    }
+
+    /** The active link to {@code neighbour}, or null. */
+    Link link(String neighbour) {
+        Link l = links.get(neighbour);
+        return l != null && l.isActive() ? l : null;
+    }
+
+    /** Long for latency policies: the link's measured round trip, -1 when unknown. */
+    long rttMs(String neighbour) {
+        Link l = links.get(neighbour);
+        return l == null ? -1 : l.rttMs;
+    }
+
+    /** Counts a leg toward {@code max_sessions} and the idle sweep; false when the node is full. */
+    boolean track(Leg leg) {
+        if (sessions.size() >= config.maxSessions()) return false;
+        sessions.add(leg);
+        return true;
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    void openStream(StreamLeg leg) {
+        linkEndpoints.openStream(leg);
+    }
+
+    /** Called by LinkEndpoints and StreamHandler: see {@link SetupRouter#legFailed}. */
+    void legFailed(StreamLeg leg, String why) {
+        router.legFailed(leg, why);
+    }
+
     ByteBufAllocator alloc() {
         return ByteBufAllocator.DEFAULT;
-    }
-
-    // ---------------------------------------------------------------- routing a SETUP
-
-    /** Routes a SETUP that entered through {@code upstream} (a link stream, or an initiator on this node). */
-    void route(Leg upstream, Setup setup) {
-        LOG.fine(() -> "node " + nodeId() + ": SETUP for " + setup.responder() + " from " + upstream.describe()
-                + " hop limit " + setup.hopLimit() + " trajectory " + setup.metadata().trajectory());
-        if (sessions.size() >= config.maxSessions()) {
-            refuse(upstream, ResetCode.NO_CAPACITY, "node " + nodeId() + " carries " + sessions.size() + " sessions");
-            return;
-        }
-        sessions.add(upstream);
-        List<String> trajectory = setup.metadata().trajectory();
-        if (trajectory.contains(nodeId()) || trajectory.size() >= Limits.MAX_TRAJECTORY) {
-            refuse(upstream, ResetCode.HOP_LIMIT_EXCEEDED, "loop: node " + nodeId() + " already on " + trajectory);
-            return;
-        }
-        long unknown = setup.metadata().unknownMustUnderstand();
-        if (unknown >= 0) {
-            refuse(upstream, ResetCode.UNSUPPORTED_TLV, "node " + nodeId() + " does not understand TLV 0x"
-                    + Long.toHexString(unknown));
-            return;
-        }
-        SessionPolicy policy;
-        try {
-            policy = SessionPolicy.from(setup.metadata());
-        } catch (MalformedPacketException e) {
-            refuse(upstream, ResetCode.PROTOCOL_VIOLATION, e.getMessage());
-            return;
-        }
-        Route route = routes.lookup(policy.tenant(), setup.responder()).orElse(null);
-        if (route == null) {
-            refuse(upstream, ResetCode.SKILL_UNREACHABLE, "no route to " + setup.responder() + " in tenant "
-                    + policy.tenant() + " at node " + nodeId());
-            return;
-        }
-        List<NextHop> candidates = InstanceSelector.candidates(route, policy, this::latencyMs);
-        if (candidates.isEmpty()) {
-            refuse(upstream, ResetCode.POLICY_DENIED, "node " + nodeId() + ": none of the " + route.hops().size()
-                    + " instances of " + route.prefix() + " satisfies " + policy);
-            return;
-        }
-        upstream.pending = new PendingSetup(setup, policy, candidates.iterator());
-        tryNext(upstream);
-    }
-
-    private long latencyMs(NextHop hop) {
-        if (hop instanceof NextHop.Neighbour n) {
-            Link l = links.get(n.nodeId());
-            return l == null ? -1 : l.rttMs;
-        }
-        return 0;
-    }
-
-    /** Tries the next candidate of a pending SETUP, or refuses it when none is left. */
-    private void tryNext(Leg upstream) {
-        PendingSetup p = upstream.pending;
-        while (p.candidates.hasNext()) {
-            NextHop hop = p.candidates.next();
-            p.current = hop;
-            p.attemptStartNanos = 0; // set once a breaker permit is held for this hop
-            boolean started = hop instanceof NextHop.Neighbour n ? forward(upstream, p, n) : deliver(upstream, p,
-                    (NextHop.Local) hop);
-            if (started || upstream.finished) return;
-            stats.inc("acip.setup.failover");
-        }
-        upstream.pending = null;
-        refuse(upstream, p.refusal, "node " + nodeId() + ": no next hop for " + p.setup.responder() + " answered: "
-                + String.join("; ", p.failures));
-    }
-
-    /** Sends the SETUP on toward a neighbour; false (with the failure noted) when it cannot. */
-    private boolean forward(Leg upstream, PendingSetup p, NextHop.Neighbour hop) {
-        // The origin does not spend a hop; every forwarder does (docs/acip-v0.md §6.2).
-        if (p.setup.hopLimit() <= 1 && !(upstream instanceof Session)) {
-            p.failed(ResetCode.HOP_LIMIT_EXCEEDED, "hop limit exceeded before " + hop.nodeId());
-            return false;
-        }
-        Link link = links.get(hop.nodeId());
-        if (link == null || !link.isActive()) {
-            p.failed(ResetCode.LINK_DOWN, hop.nodeId() + " link down");
-            return false;
-        }
-        CircuitBreaker breaker = breakers.circuitBreaker(hop.nodeId());
-        if (!breaker.tryAcquirePermission()) {
-            stats.inc("acip.setup.breaker_open");
-            p.failed(ResetCode.SKILL_UNREACHABLE, hop.nodeId() + " circuit open");
-            return false;
-        }
-        int label = link.allocateLabel();
-        if (label == 0) {
-            breaker.releasePermission();
-            p.failed(ResetCode.NO_CAPACITY, hop.nodeId() + " out of labels");
-            return false;
-        }
-        StreamLeg out = new StreamLeg(link, label, stats);
-        link.bind(out);
-        pair(upstream, out);
-        Setup onward = p.setup.forwarded(label, nodeId(), upstream instanceof Session ? 0 : 1);
-        out.transmit(onward.encode(alloc()));
-        linkEndpoints.openStream(out);
-        long start = System.nanoTime();
-        p.attemptTimer = loop.schedule(() -> {
-            stats.inc("acip.setup.attempt_timeout");
-            attemptFailed(upstream, out, ResetCode.TIMEOUT, hop.nodeId() + " silent for "
-                    + config.attemptTimeout().toMillis() + " ms", true);
-        }, config.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        p.attemptStartNanos = start;
-        return true;
-    }
-
-    /** Hands the SETUP to a local instance; false (with the failure noted) when it cannot. */
-    private boolean deliver(Leg upstream, PendingSetup p, NextHop.Local hop) {
-        LocalInstance instance = locals.get(hop.instanceId());
-        if (instance == null) {
-            p.failed(ResetCode.SKILL_UNREACHABLE, "instance " + hop.instanceId() + " detached");
-            return false;
-        }
-        Setup setup = p.setup;
-        List<String> trajectory = new ArrayList<>(setup.metadata().trajectory());
-        if (upstream instanceof Session) trajectory.add(nodeId()); // initiator and responder on this node
-        SessionHandshake hs = SessionHandshake.generate(random);
-        Session responder = new Session(this, false, setup.datagramMode(), setup.responder(), hs, null);
-        SessionHandshake.Response response;
-        try {
-            response = hs.respond(setup, instance.identity(), instance.instanceId());
-            trajectory.add(nodeId());
-            responder.handler = instance.skill().accept(new IncomingSession(setup.responder(), setup.initiator(),
-                    setup.datagramMode(), p.policy, setup.metadata(), List.copyOf(new LinkedHashSet<>(trajectory)),
-                    instance.instanceId()));
-        } catch (SessionAuthenticationException e) {
-            upstream.pending = null;
-            refuse(upstream, ResetCode.AUTHENTICATION_FAILED, e.getMessage());
-            return false;
-        } catch (SessionRefusedException e) {
-            stats.inc("acip.session.refused");
-            p.failed(e.code, "instance " + hop.instanceId() + " refused: " + e.getMessage());
-            return false;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "local skill " + setup.responder() + " failed to accept", e);
-            p.failed(ResetCode.DESTINATION_UNAVAILABLE, "instance " + hop.instanceId() + " failed: " + e);
-            return false;
-        }
-        stats.inc("acip.session.delivered");
-        sessions.add(responder);
-        pair(upstream, responder);
-        upstream.pending = null;
-        SessionKeys keys = response.keys();
-        responder.opened(keys.sender(false), keys.receiver(false), List.copyOf(new LinkedHashSet<>(trajectory)),
-                instance.instanceId());
-        // SETUP_ACK first: a responder may write from onOpen, and nothing may overtake the SETUP_ACK.
-        passSetupAck(responder, new SetupAck(0, response.ackMetadata()));
-        responder.announce();
-        return true;
-    }
-
-    /**
-     * Ends the pending SETUP of {@code upstream} without failing over: its timer stops and the next hop's breaker
-     * hears the outcome (an answer is a success; an abort returns the permit unused), so a half-open breaker is never
-     * left waiting for a call that will not report.
-     */
-    private void settleAttempt(Leg upstream, boolean answered) {
-        PendingSetup p = upstream.pending;
-        if (p == null) return;
-        p.cancelTimer();
-        upstream.pending = null;
-        if (p.current instanceof NextHop.Neighbour n && p.attemptStartNanos != 0) {
-            CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
-            if (answered) {
-                b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS);
-            } else {
-                b.releasePermission();
-            }
-        }
-    }
-
-    /**
-     * The current attempt of {@code upstream}'s SETUP failed: fail over to the next candidate. A RESET cancels the
-     * attempt downstream only when it may still be alive there (a timeout); a leg that was reset or lost is just
-     * forgotten, never answered.
-     */
-    private void attemptFailed(Leg upstream, Leg attempt, ResetCode code, String detail, boolean attemptAlive) {
-        PendingSetup p = upstream.pending;
-        if (p == null || upstream.peer != attempt) return;
-        p.cancelTimer();
-        if (p.current instanceof NextHop.Neighbour n) {
-            CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
-            if (code == ResetCode.SKILL_UNREACHABLE) {
-                b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS); // it answered
-            } else {
-                b.onError(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS,
-                        new IllegalStateException(code.token()));
-            }
-        }
-        upstream.peer = null;
-        attempt.peer = null;
-        if (attemptAlive && !attempt.finished) {
-            attempt.transmit(new Reset(0, ResetCode.CANCELLED, "failing over").encode(alloc()));
-        }
-        terminate(attempt);
-        p.failed(code, detail);
-        stats.inc("acip.setup.failover");
-        tryNext(upstream);
-    }
-
-    /**
-     * A link leg broke under its session (stream refused or closed, link gone). While the SETUP that leg carried is
-     * still unanswered, that is one failed attempt and the next candidate is tried; afterwards the session ends.
-     */
-    void legFailed(StreamLeg leg, String why) {
-        if (leg.finished) return;
-        Leg upstream = leg.peer;
-        if (upstream != null && upstream.pending != null) {
-            attemptFailed(upstream, leg, ResetCode.LINK_DOWN, leg.link.peerNodeId + ": " + why, false);
-        } else {
-            abort(leg, ResetCode.LINK_DOWN, "link " + nodeId() + "-" + leg.link.peerNodeId + ": " + why);
-        }
-    }
-
-    private static void pair(Leg a, Leg b) {
-        a.peer = b;
-        b.peer = a;
     }
 
     // ---------------------------------------------------------------- packets between legs
@@ -459,7 +258,7 @@ public final class Node implements AutoCloseable {
                     protocolViolation(from, "SETUP_ACK for a session that is not being set up");
                     return;
                 }
-                settleAttempt(upstream, true);
+                router.settleAttempt(upstream, true);
                 stats.inc("acip.session.established");
                 passSetupAck(from, ack);
             }
@@ -473,12 +272,13 @@ public final class Node implements AutoCloseable {
                     return;
                 }
                 stats.inc("acip.reset.received." + reset.code().token());
-                if (awaitingAck && failsOver(reset.code())) {
+                if (awaitingAck && SetupRouter.failsOver(reset.code())) {
                     packet.release();
-                    attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(), false);
+                    router.attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(),
+                            false);
                     return;
                 }
-                if (awaitingAck) settleAttempt(upstream, true);
+                if (awaitingAck) router.settleAttempt(upstream, true);
                 forwardTerminal(from, packet); // as received: codes and fields this node does not know survive
             }
             case CLOSE -> {
@@ -503,12 +303,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private static boolean failsOver(ResetCode code) {
-        return switch (code) {
-            case SKILL_UNREACHABLE, NO_CAPACITY, LINK_DOWN, TIMEOUT, DESTINATION_UNAVAILABLE -> true;
-            default -> false;
-        };
-    }
 
     /** A DGRAM or link PING from a link's QUIC DATAGRAM frames. Takes ownership. */
     void onLinkDatagram(Link link, ByteBuf packet) {
@@ -592,7 +386,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** A SETUP_ACK leaves {@code from} toward its peer with this node on its trajectory. */
-    private void passSetupAck(Leg from, SetupAck ack) {
+    void passSetupAck(Leg from, SetupAck ack) {
         Leg to = from.peer;
         SetupAck onward = ack.forwarded(0, nodeId());
         if (to instanceof Session initiator) {
@@ -631,8 +425,8 @@ public final class Node implements AutoCloseable {
     void abort(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
         Leg other = leg.peer;
-        settleAttempt(leg, false);
-        if (other != null) settleAttempt(other, false);
+        router.settleAttempt(leg, false);
+        if (other != null) router.settleAttempt(other, false);
         refuse(leg, code, detail);
         if (other != null && !other.finished) refuse(other, code, detail);
     }
@@ -692,7 +486,7 @@ public final class Node implements AutoCloseable {
     void linkDown(Link link) {
         links.remove(link.peerNodeId, link);
         stats.inc("acip.link.down");
-        for (StreamLeg leg : link.legs()) legFailed(leg, "link went down");
+        for (StreamLeg leg : link.legs()) router.legFailed(leg, "link went down");
     }
 
     /** A SETUP opened a new stream on {@code link}. Takes ownership of the packet. */
@@ -709,7 +503,7 @@ public final class Node implements AutoCloseable {
             packet.release();
         }
         stats.inc("acip.setup.received");
-        route(leg, setup);
+        router.route(leg, setup);
     }
 
     /** Closes every link (peers learn at once, by QUIC CONNECTION_CLOSE) and stops the node. Idempotent. */
