@@ -24,13 +24,10 @@ class BackpressureTest {
     @Test
     void stalledReaderStopsTheWriterWithinBoundThenEverythingArrives() throws Exception {
         try (Fabric fabric = new Fabric()) {
-            Node transit = fabric.node("transit", List.of());
-            Node far = fabric.node("far", List.of(Fabric.neighbour(transit)));
-            Node edge = fabric.node("edge", List.of(Fabric.neighbour(transit)));
-            Fabric.awaitLink(edge, transit);
-            Fabric.awaitLink(far, transit);
-            edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("transit", 0, 1, "", Map.of()));
-            transit.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+            Fabric.Line line = fabric.line();
+            Node edge = line.edge();
+            Node transit = line.transit();
+            Node far = line.far();
 
             AtomicLong received = new AtomicLong();
             CompletableFuture<Session> farSession = new CompletableFuture<>();

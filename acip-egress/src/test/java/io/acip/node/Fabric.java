@@ -1,6 +1,7 @@
 package io.acip.node;
 
 import io.acip.link.LinkConfig;
+import io.acip.routing.NextHop;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.SkillName;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Test fabric: one CA, nodes on loopback with ephemeral ports, closed together. */
@@ -39,6 +41,22 @@ final class Fabric implements AutoCloseable {
         Node n = Node.start(config);
         nodes.add(n);
         return n;
+    }
+
+    /** Edge, transit and far in a line: edge and far dial transit; skills under {@code demo} route edge→transit→far. */
+    record Line(Node edge, Node transit, Node far) {
+    }
+
+    Line line() throws Exception {
+        Node transit = node("transit", List.of());
+        Node far = node("far", List.of(neighbour(transit)));
+        Node edge = node("edge", List.of(neighbour(transit)));
+        awaitLink(edge, transit);
+        awaitLink(far, transit);
+        SkillName demo = new SkillName("demo");
+        edge.addRoute(0, demo, new NextHop.Neighbour("transit", 0, 1, "", Map.of()));
+        transit.addRoute(0, demo, new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+        return new Line(edge, transit, far);
     }
 
     static NodeConfig.Neighbour neighbour(Node n) {

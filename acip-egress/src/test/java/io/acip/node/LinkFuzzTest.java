@@ -45,13 +45,10 @@ class LinkFuzzTest {
     @Test
     void garbageFromANeighbourNeverBreaksTheNode() throws Exception {
         try (Fabric fabric = new Fabric()) {
-            Node transit = fabric.node("transit", List.of());
-            Node far = fabric.node("far", List.of(Fabric.neighbour(transit)));
-            Node edge = fabric.node("edge", List.of(Fabric.neighbour(transit)));
-            Fabric.awaitLink(edge, transit);
-            Fabric.awaitLink(far, transit);
-            edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("transit", 0, 1, "", Map.of()));
-            transit.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+            Fabric.Line line = fabric.line();
+            Node edge = line.edge();
+            Node transit = line.transit();
+            Node far = line.far();
             fabric.serve(far, "demo/echo", "echo", Echo.SKILL);
 
             MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

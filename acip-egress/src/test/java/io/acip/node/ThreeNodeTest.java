@@ -26,14 +26,10 @@ class ThreeNodeTest {
     @BeforeEach
     void start() throws Exception {
         fabric = new Fabric();
-        transit = fabric.node("transit", List.of());
-        far = fabric.node("far", List.of(Fabric.neighbour(transit)));
-        edge = fabric.node("edge", List.of(Fabric.neighbour(transit)));
-        Fabric.awaitLink(edge, transit);
-        Fabric.awaitLink(far, transit);
-        SkillName echo = new SkillName("demo/echo");
-        edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("transit", 0, 1, "", Map.of()));
-        transit.addRoute(0, echo, new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+        Fabric.Line line = fabric.line();
+        edge = line.edge();
+        transit = line.transit();
+        far = line.far();
         fabric.serve(far, "demo/echo", "echo-1", Echo.SKILL);
     }
 
