@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
