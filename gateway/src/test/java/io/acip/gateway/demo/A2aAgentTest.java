@@ -5,32 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class A2aAgentTest {
+class A2aAgentTest extends RunningDemoAgents {
     private static final String MESSAGE = """
             {"role":"user","messageId":"m-1","contextId":"c-9",
              "parts":[{"kind":"text","text":"hello agent"},{"kind":"data","data":{"n":1}}]}""";
-    private static DemoAgents agents;
-    private static DemoClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
-        client = new DemoClient(agents.uri());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        agents.close();
-    }
-
     private static String call(Object id, String method, String params) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
     }

@@ -5,31 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EchoAgentTest {
-    private static DemoAgents agents;
-    private static DemoClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
-        client = new DemoClient(agents.uri());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        agents.close();
-    }
-
+class EchoAgentTest extends RunningDemoAgents {
     @Test
     void echoesMethodPathQueryAndHeaders() throws Exception {
         HttpResponse<String> r = client.send(client.request("/any/where%20else?x=1&y=a%20b")

@@ -5,29 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class McpAgentTest {
+class McpAgentTest extends RunningDemoAgents {
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
-    private static DemoAgents agents;
-    private static DemoClient client;
     private String session;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
-        client = new DemoClient(agents.uri());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        agents.close();
-    }
 
     @BeforeEach
     void initialize() throws Exception {

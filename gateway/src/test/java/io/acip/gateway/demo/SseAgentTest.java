@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,25 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SseAgentTest {
-    private static DemoAgents agents;
-    private static DemoClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
-        client = new DemoClient(agents.uri());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        agents.close();
-    }
-
+class SseAgentTest extends RunningDemoAgents {
     @Test
     void streamsNumberedEventsAsTheyAreMade() throws Exception {
         HttpResponse<Stream<String>> r = client.http.send(client.request("/sse?n=3&interval_ms=400").GET().build(),
