@@ -1,5 +1,6 @@
 package io.acip.ingress.jetty;
 
+import io.acip.capsule.masque.ConnectUdpTemplate;
 import io.acip.tls.IssuedIdentity;
 import io.acip.tls.LeafCertificateMinter;
 import java.net.InetSocketAddress;
@@ -32,13 +33,20 @@ import java.util.regex.Pattern;
  * @param tunnelBufferSize bytes read at a time from either side of a tunnel
  * @param stopTimeout how long {@code stop()} waits for exchanges in flight
  * @param addVia whether forwarded responses get a {@code Via} line naming this gateway
+ * @param connectUdpTemplate the CONNECT-UDP URI template (RFC 9298 §2) whose path and query requests are matched
+ *     against on every listener; its authority is ignored (any authority this gateway answers for)
+ * @param udpIdleTimeout a CONNECT-UDP flow with no datagram either way this long is closed (RFC 9298 §5 leaves it
+ *     to the proxy; at least two minutes, so NAT-style keep-alives of clients suffice)
+ * @param http3 whether an HTTP/3 listener runs on the UDP port twin of {@code tlsAddress} (same certificate), which
+ *     the TCP listeners then advertise with {@code Alt-Svc}
  */
 public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress, InetSocketAddress tlsAddress,
                             IssuedIdentity tlsIdentity, LeafCertificateMinter interceptionMinter,
                             int requestHeaderSize, int responseHeaderSize, Duration idleTimeout,
                             Duration tunnelIdleTimeout, Duration connectTimeout, int maxConcurrentStreams,
                             int h2StreamWindow, int h2SessionWindow, int maxConnections, int maxThreads,
-                            int tunnelBufferSize, Duration stopTimeout, boolean addVia) {
+                            int tunnelBufferSize, Duration stopTimeout, boolean addVia,
+                            ConnectUdpTemplate connectUdpTemplate, Duration udpIdleTimeout, boolean http3) {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
@@ -67,6 +75,14 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         range("maxConnections", maxConnections, 0, Integer.MAX_VALUE);
         range("maxThreads", maxThreads, 8, 100_000);
         range("tunnelBufferSize", tunnelBufferSize, KIB, 4 * MIB);
+        if (connectUdpTemplate == null) throw invalid("connectUdpTemplate", "is required", null);
+        positive("udpIdleTimeout", udpIdleTimeout);
+        if (udpIdleTimeout.compareTo(Duration.ofMinutes(2)) < 0) {
+            throw invalid("udpIdleTimeout", "must be at least 2 minutes (RFC 9298 §5)", udpIdleTimeout);
+        }
+        if (http3 && tlsAddress == null) {
+            throw invalid("http3", "needs tlsAddress (HTTP/3 listens on its UDP twin)", true);
+        }
     }
 
     /** Defaults for everything but the name and the listen addresses. */
@@ -110,6 +126,9 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         private int tunnelBufferSize = 16 * KIB;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private boolean addVia = true;
+        private ConnectUdpTemplate connectUdpTemplate = ConnectUdpTemplate.defaultFor("gateway");
+        private Duration udpIdleTimeout = Duration.ofMinutes(2);
+        private boolean http3;
 
         private Builder(String proxyName) {
             this.proxyName = proxyName;
@@ -192,11 +211,35 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
             return this;
         }
 
+        /**
+         * The CONNECT-UDP template's path and query, e.g. {@value ConnectUdpTemplate#DEFAULT_PATH}.
+         *
+         * @throws IllegalArgumentException naming the rule of RFC 9298 §2 it breaks
+         */
+        public Builder connectUdpPath(String pathTemplate) {
+            try {
+                this.connectUdpTemplate = ConnectUdpTemplate.parse("https://gateway" + pathTemplate);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ingress.connectUdpPath " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        public Builder udpIdleTimeout(Duration timeout) {
+            this.udpIdleTimeout = timeout;
+            return this;
+        }
+
+        public Builder http3(boolean enabled) {
+            this.http3 = enabled;
+            return this;
+        }
+
         public IngressConfig build() {
             return new IngressConfig(proxyName, cleartextAddress, tlsAddress, tlsIdentity, interceptionMinter,
                     requestHeaderSize, responseHeaderSize, idleTimeout, tunnelIdleTimeout, connectTimeout,
                     maxConcurrentStreams, h2StreamWindow, h2SessionWindow, maxConnections, maxThreads,
-                    tunnelBufferSize, stopTimeout, addVia);
+                    tunnelBufferSize, stopTimeout, addVia, connectUdpTemplate, udpIdleTimeout, http3);
         }
     }
 }

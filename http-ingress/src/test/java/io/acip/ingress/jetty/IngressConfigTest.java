@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import io.acip.capsule.masque.ConnectUdpTemplate;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,12 @@ class IngressConfigTest {
                 .h2Windows(1000, 1 << 20).build());
         assertMessage("ingress.tlsIdentity", () -> new IngressConfig("gw", null, ANY, null, null, 16384, 16384,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 65535, 65535, 0, 8, 4096,
-                Duration.ofSeconds(1), true));
+                Duration.ofSeconds(1), true, ConnectUdpTemplate.defaultFor("gw"), Duration.ofMinutes(2), false));
+        assertMessage("ingress.udpIdleTimeout", () -> IngressConfig.builder("gw").cleartext(ANY)
+                .udpIdleTimeout(Duration.ofSeconds(30)).build());
+        assertMessage("ingress.connectUdpPath", () -> IngressConfig.builder("gw").cleartext(ANY)
+                .connectUdpPath("/masque/{target_host}/"));
+        assertMessage("ingress.http3", () -> IngressConfig.builder("gw").cleartext(ANY).http3(true).build());
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable build) {
