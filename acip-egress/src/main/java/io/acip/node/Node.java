@@ -23,6 +23,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
+import io.acip.seal.ResumptionTicket;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,12 +43,20 @@ import java.util.logging.Logger;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
+    /** One ticket per (skill, initiator, tenant) this node opens sessions to: 4096 x ~150 bytes. */
+    private static final int INITIATOR_TICKETS = 4096;
+    /** Tickets held for initiators elsewhere: 65536 x ~150 bytes, about 10 MB at most. */
+    private static final int RESPONDER_TICKETS = 65_536;
 
     final NodeConfig config;
     final NodeStats stats = new NodeStats();
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
+    /** Tickets this node resumes its own sessions under, by {@link #ticketKey}. */
+    private final TicketCache<String> initiatorTickets = new TicketCache<>(INITIATOR_TICKETS);
+    /** Tickets this node's skill instances issued, by ticket ID. */
+    private final TicketCache<java.nio.ByteBuffer> responderTickets = new TicketCache<>(RESPONDER_TICKETS);
     private final RouteTable routes = new RouteTable();
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> linkWaiters = new HashMap<>();
@@ -152,13 +161,7 @@ public final class Node implements AutoCloseable {
      * {@code onReset} with the reason it could not be set up.
      */
     public Session open(SessionRequest request, SessionHandler handler) {
-        SessionHandshake hs = SessionHandshake.generate(random);
-        Session s = new Session(this, true, request.datagramMode(), request.skill(), hs, handler);
-        List<Tlv> tlvs = new ArrayList<>(request.metadata());
-        tlvs.add(hs.keyShareTlv());
-        Setup setup = new Setup(0, request.hopLimit(), request.datagramMode(), request.skill(), request.initiator(),
-                new Metadata(tlvs));
-        s.setupSent = setup;
+        Session s = new Session(this, true, request.datagramMode(), request.skill(), handler);
         loop.execute(() -> {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
@@ -167,9 +170,61 @@ public final class Node implements AutoCloseable {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
                 }
             }, config.setupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            router.route(s, setup);
+            setUp(s, request, true);
         });
         return s;
+    }
+
+    /** Sends the initiator's SETUP: resuming under a held ticket when {@code resume} allows and one is held. */
+    private void setUp(Session s, SessionRequest request, boolean resume) {
+        String key = ticketKey(request);
+        ResumptionTicket ticket = resume ? initiatorTickets.get(key, System.nanoTime()) : null;
+        s.request = request;
+        s.handshake = ticket == null ? SessionHandshake.full(random) : SessionHandshake.resume(ticket, random);
+        List<Tlv> tlvs = new ArrayList<>(request.metadata());
+        tlvs.add(s.handshake.setupTlv());
+        s.setupSent = new Setup(0, request.hopLimit(), request.datagramMode(), request.skill(), request.initiator(),
+                new Metadata(tlvs));
+        router.route(s, s.setupSent);
+    }
+
+    /**
+     * A resumed SETUP was refused with {@code resumption_refused}: forget the ticket and set the session up again with
+     * a full handshake, within the same setup timeout (docs/acip-v0.md §7.5). False when {@code code} is anything else.
+     */
+    boolean retryWithoutTicket(Session s, ResetCode code) {
+        if (code != ResetCode.RESUMPTION_REFUSED || !s.initiator || s.state != Session.State.SETTING_UP
+                || s.handshake.ticket() == null) {
+            return false;
+        }
+        stats.inc("acip.session.resumption_retried");
+        String key = ticketKey(s.request);
+        if (initiatorTickets.get(key, System.nanoTime()) == s.handshake.ticket()) initiatorTickets.remove(key);
+        s.peer = null;
+        s.pending = null;
+        loop.execute(() -> {
+            if (s.state == Session.State.SETTING_UP) setUp(s, s.request, false);
+        });
+        return true;
+    }
+
+    /** Tickets resume sessions to the same skill, as the same initiator, in the same tenant. */
+    private static String ticketKey(SessionRequest request) {
+        String tenant = "";
+        for (Tlv t : request.metadata()) {
+            if (t.type() == TlvType.TENANT) tenant = java.util.HexFormat.of().formatHex(t.value());
+        }
+        return request.skill().value() + '\n' + request.initiator() + '\n' + tenant;
+    }
+
+    /** The ticket this node holds as a responder under {@code id}, or null. */
+    ResumptionTicket heldTicket(byte[] id) {
+        return responderTickets.get(java.nio.ByteBuffer.wrap(id), System.nanoTime());
+    }
+
+    /** Keeps a ticket this node issued as a responder. */
+    void holdTicket(ResumptionTicket ticket) {
+        responderTickets.put(java.nio.ByteBuffer.wrap(ticket.id()), ticket);
     }
 
     EventLoop loop() {
@@ -399,7 +454,11 @@ public final class Node implements AutoCloseable {
     private void completeInitiator(Session s, SetupAck ack) {
         if (s.state != Session.State.SETTING_UP) return;
         try {
-            SessionKeys keys = s.handshake.complete(s.setupSent, ack, config.fabricCa());
+            SessionHandshake.Completion done = s.handshake.complete(s.setupSent, ack, config.fabricCa(),
+                    config.resumptionLifetime());
+            SessionKeys keys = done.keys();
+            if (done.ticket() != null) initiatorTickets.put(ticketKey(s.request), done.ticket());
+            stats.inc(s.handshake.ticket() != null ? "acip.session.resumed" : "acip.session.full_handshake");
             List<String> path = new ArrayList<>(ack.metadata().trajectory());
             Collections.reverse(path);
             stats.inc("acip.session.opened");
@@ -438,6 +497,7 @@ public final class Node implements AutoCloseable {
         if (leg.pending != null) leg.pending.cancelTimer();
         if (leg instanceof Session s) {
             if (s.state != Session.State.DONE && s.handler != null) {
+                if (retryWithoutTicket(s, code)) return;
                 s.state = Session.State.DONE;
                 terminate(s);
                 s.handler.onReset(s, code, detail);

@@ -18,10 +18,15 @@ import java.util.List;
  * @param idleTimeout a session with no packet for this long is reset with {@code timeout}
  * @param maxSessions sessions this node carries at once (initiated, transit and delivered); beyond, no_capacity
  * @param acceptFrom node IDs allowed to link to this node's listener; empty lets any node of the fabric in
+ * @param resumptionLifetime how long a resumption ticket is held at either end (docs/acip-v0.md §7.5), so later
+ *     sessions between the same initiator and skill instance skip the asymmetric handshake; zero turns it off
  */
 public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
                          List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
-                         Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom) {
+                         Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom,
+                         Duration resumptionLifetime) {
+    /** How long resumption tickets are held unless configured (docs/acip-v0.md §7.5). */
+    public static final Duration DEFAULT_RESUMPTION_LIFETIME = Duration.ofHours(1);
 
     /** A neighbour this node dials. */
     public record Neighbour(String nodeId, InetSocketAddress address) {
@@ -30,6 +35,15 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
     public NodeConfig {
         neighbours = List.copyOf(neighbours);
         acceptFrom = java.util.Set.copyOf(acceptFrom);
+        if (resumptionLifetime.isNegative()) throw new IllegalArgumentException("resumption lifetime is negative");
+    }
+
+    /** With the default resumption lifetime. */
+    public NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
+                      List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
+                      Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom) {
+        this(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout, idleTimeout,
+                maxSessions, acceptFrom, DEFAULT_RESUMPTION_LIFETIME);
     }
 
     public static NodeConfig defaults(String nodeId, InetSocketAddress listen, IssuedIdentity identity,
@@ -40,16 +54,22 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
 
     public NodeConfig withTimeouts(Duration setup, Duration attempt, Duration idle) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions,
-                acceptFrom);
+                acceptFrom, resumptionLifetime);
     }
 
     public NodeConfig withLimits(int sessions, java.util.Set<String> acceptedPeers) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, sessions, acceptedPeers);
+                idleTimeout, sessions, acceptedPeers, resumptionLifetime);
     }
 
     public NodeConfig withLink(LinkConfig linkConfig) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, linkConfig, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom);
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime);
+    }
+
+    /** Zero turns session resumption off: every session pays a full handshake. */
+    public NodeConfig withResumptionLifetime(Duration lifetime) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
+                idleTimeout, maxSessions, acceptFrom, lifetime);
     }
 }

@@ -32,9 +32,10 @@ public final class Session extends Leg {
     final boolean initiator;
     final boolean datagramMode;
     final SkillName responder;
-    final SessionHandshake handshake;
     SessionHandler handler;
-    /** The initiator's SETUP, kept for the transcript until SETUP_ACK arrives. */
+    /** The initiator's request, handshake and SETUP, kept until SETUP_ACK arrives (a refused resumption retries). */
+    SessionRequest request;
+    SessionHandshake handshake;
     io.acip.wire.Setup setupSent;
     State state = State.SETTING_UP;
     PacketProtection sealer;
@@ -49,13 +50,11 @@ public final class Session extends Leg {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private int heldBytes;
 
-    Session(Node node, boolean initiator, boolean datagramMode, SkillName responder, SessionHandshake handshake,
-            SessionHandler handler) {
+    Session(Node node, boolean initiator, boolean datagramMode, SkillName responder, SessionHandler handler) {
         this.node = node;
         this.initiator = initiator;
         this.datagramMode = datagramMode;
         this.responder = responder;
-        this.handshake = handshake;
         this.handler = handler;
     }
 
@@ -194,6 +193,7 @@ public final class Session extends Leg {
                 case DATA -> receiveData(packet);
                 case RESET -> {
                     Reset r = Reset.decode(packet);
+                    if (node.retryWithoutTicket(this, r.code())) return;
                     end();
                     handler.onReset(this, r.code(), r.detail());
                 }

@@ -174,11 +174,11 @@ final class SetupRouter {
         Setup setup = p.setup;
         List<String> trajectory = new ArrayList<>(setup.metadata().trajectory());
         if (upstream instanceof Session) trajectory.add(nodeId()); // initiator and responder on this node
-        SessionHandshake hs = SessionHandshake.generate(node.random());
-        Session responder = new Session(node, false, setup.datagramMode(), setup.responder(), hs, null);
+        Session responder = new Session(node, false, setup.datagramMode(), setup.responder(), null);
         SessionHandshake.Response response;
         try {
-            response = hs.respond(setup, instance.identity(), instance.instanceId());
+            response = SessionHandshake.respond(setup, instance.identity(), instance.instanceId(), node::heldTicket,
+                    node.config.resumptionLifetime(), node.random());
             trajectory.add(nodeId());
             responder.handler = instance.skill().accept(new IncomingSession(setup.responder(), setup.initiator(),
                     setup.datagramMode(), p.policy, setup.metadata(), List.copyOf(new LinkedHashSet<>(trajectory)),
@@ -188,6 +188,12 @@ final class SetupRouter {
             node.refuse(upstream, ResetCode.AUTHENTICATION_FAILED, e.getMessage());
             return false;
         } catch (SessionRefusedException e) {
+            if (e.code == ResetCode.RESUMPTION_REFUSED) { // answered: the initiator retries, no other instance is tried
+                node.stats.inc("acip.session.resumption_refused");
+                upstream.pending = null;
+                node.refuse(upstream, e.code, e.getMessage());
+                return true;
+            }
             node.stats.inc("acip.session.refused");
             p.failed(e.code, "instance " + hop.instanceId() + " refused: " + e.getMessage());
             return false;
@@ -196,6 +202,7 @@ final class SetupRouter {
             p.failed(ResetCode.DESTINATION_UNAVAILABLE, "instance " + hop.instanceId() + " failed: " + e);
             return false;
         }
+        if (response.issued() != null) node.holdTicket(response.issued());
         node.stats.inc("acip.session.delivered");
         node.track(responder);
         Leg.pair(upstream, responder);

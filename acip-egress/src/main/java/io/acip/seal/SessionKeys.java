@@ -1,7 +1,5 @@
 package io.acip.seal;
 
-import io.acip.tls.hkdf.Hkdf;
-
 /**
  * The key schedule (docs/acip-v0.md §7.2): PRK = HKDF-Extract(transcript hash, X25519 secret); per direction an
  * AES-128-GCM key and a 12-byte IV from HKDF-Expand-Label with the "acip " prefix. {@code i2r} protects what the
@@ -12,14 +10,7 @@ public record SessionKeys(PacketProtection.Keys initiatorToResponder, PacketProt
     public static final int IV_LENGTH = 12;
 
     public static SessionKeys derive(byte[] sharedSecret, byte[] transcriptHash) {
-        byte[] prk = Hkdf.extract(transcriptHash, sharedSecret);
-        return new SessionKeys(direction(prk, "i2r"), direction(prk, "r2i"));
-    }
-
-    private static PacketProtection.Keys direction(byte[] prk, String dir) {
-        return new PacketProtection.Keys(
-                Hkdf.expandLabel(prk, dir + " key", new byte[0], KEY_LENGTH),
-                Hkdf.expandLabel(prk, dir + " iv", new byte[0], IV_LENGTH));
+        return KeySchedule.of(sharedSecret, transcriptHash).sessionKeys();
     }
 
     /** The protection this end seals with. */

@@ -23,7 +23,12 @@ public enum ResetCode {
     /** The link the session crossed went down. */
     LINK_DOWN(0x0b),
     /** The initiator or responder abandoned the session. */
-    CANCELLED(0x0c);
+    CANCELLED(0x0c),
+    /**
+     * The responder holds no resumption secret under the SETUP's ticket (expired, evicted, restarted, or another
+     * instance): the initiator retries with a full handshake (§7.5).
+     */
+    RESUMPTION_REFUSED(0x0d);
 
     public final int code;
 

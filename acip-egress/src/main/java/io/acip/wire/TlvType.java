@@ -30,10 +30,19 @@ public final class TlvType {
     public static final long SELECTED_INSTANCE = 0x08;
     /** Affinity key, opaque: sessions with the same key reach the same instance while it stays eligible. */
     public static final long AFFINITY_KEY = 0x0a;
+    /**
+     * Resumption (SETUP, §7.5): ticket ID (16 bytes) then the initiator's nonce (16 bytes), instead of a KEY_SHARE.
+     * Must be understood: a responder that ignored it would find no key share.
+     */
+    public static final long RESUME = 0x0b;
     /** Responder's skill certificate, DER (SETUP_ACK). */
     public static final long SKILL_CERTIFICATE = 0x0c;
     /** Responder's signature over the transcript with the skill certificate's key (SETUP_ACK). */
     public static final long SKILL_PROOF = 0x0e;
+    /** Resumption accepted (SETUP_ACK, §7.5): the responder's nonce (16 bytes) then its resume proof (32 bytes). */
+    public static final long RESUME_ACK = 0x10;
+    /** Resumption offered (SETUP_ACK of a full handshake, §7.5): how long the ticket is held, seconds, varint. */
+    public static final long RESUMPTION_OFFER = 0x12;
 
     private TlvType() {
     }
@@ -44,7 +53,7 @@ public final class TlvType {
 
     /** Whether v0 defines the type. */
     public static boolean known(long type) {
-        return type >= TENANT && type <= PAYLOAD_PROTOCOL || type == AFFINITY_KEY || type == SKILL_CERTIFICATE
-                || type == SKILL_PROOF;
+        return type >= TENANT && type <= RESUME || type == SKILL_CERTIFICATE || type == SKILL_PROOF
+                || type == RESUME_ACK || type == RESUMPTION_OFFER;
     }
 }
