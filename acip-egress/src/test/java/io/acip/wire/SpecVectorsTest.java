@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.acip.link.PacketFrameDecoder;
+import io.acip.seal.KeySchedule;
 import io.acip.seal.KeyShare;
 import io.acip.seal.PacketProtection;
 import io.acip.seal.SessionKeys;
@@ -284,6 +285,37 @@ class SpecVectorsTest {
                 .add("r2i_key", keys.responderToInitiator().key())
                 .add("r2i_iv", keys.responderToInitiator().iv());
         v.check("handshake-keys");
+    }
+
+    /**
+     * A.13: the ticket A.5's handshake leaves, and a later session resumed under it: SETUP metadata TENANT 7,
+     * PAYLOAD_PROTOCOL bhttp and RESUME; nonces 00..0f (initiator) and 10..1f (responder).
+     */
+    @Test
+    void resumption() throws Exception {
+        byte[] secret = KeyShare.fromPrivate(INITIATOR_PRIVATE).agree(KeyShare.fromPrivate(RESPONDER_PRIVATE).publicKey());
+        KeySchedule full = KeySchedule.of(secret, connectionTranscript().hash());
+        byte[] initiatorNonce = WireHex.bytes("000102030405060708090a0b0c0d0e0f");
+        byte[] responderNonce = WireHex.bytes("101112131415161718191a1b1c1d1e1f");
+        Metadata setup = Metadata.of(Tlv.ofVarInt(TlvType.TENANT, TENANT), Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"),
+                new Tlv(TlvType.RESUME, concat(full.ticketId(), initiatorNonce)));
+        byte[] hash = new Transcript(false, SKILL, INITIATOR, setup.endToEnd(), initiatorNonce, responderNonce,
+                new byte[0], INSTANCE).hash();
+        KeySchedule resumed = KeySchedule.of(full.resumptionSecret(), hash);
+        SessionKeys keys = resumed.sessionKeys();
+        new Values()
+                .add("ticket_id", full.ticketId())
+                .add("resumption_secret", full.resumptionSecret())
+                .add("setup_metadata", setup.endToEnd())
+                .add("transcript_hash", hash)
+                .add("prk", Hkdf.extract(hash, full.resumptionSecret()))
+                .add("resume_proof", resumed.resumeProof())
+                .add("resume_ack_tlv", tlv(TlvType.RESUME_ACK, concat(responderNonce, resumed.resumeProof())))
+                .add("i2r_key", keys.initiatorToResponder().key())
+                .add("i2r_iv", keys.initiatorToResponder().iv())
+                .add("r2i_key", keys.responderToInitiator().key())
+                .add("r2i_iv", keys.responderToInitiator().iv())
+                .check("resumption");
     }
 
     // ------------------------------------------------------------------ sealed packets
