@@ -13,10 +13,10 @@ public final class KeySchedule {
     public static final int PROOF_LENGTH = 32;
     private static final byte[] NO_CONTEXT = new byte[0];
 
-    private final byte[] prk;
+    private final Hkdf.Expander prk;
 
     private KeySchedule(byte[] prk) {
-        this.prk = prk;
+        this.prk = Hkdf.expander(prk);
     }
 
     /** {@code PRK = HKDF-Extract(salt = transcript_hash, IKM = inputSecret)}. */
@@ -31,22 +31,22 @@ public final class KeySchedule {
 
     /** Names the resumption secret in a later SETUP (§7.5): {@code HKDF-Expand-Label(PRK, "ticket id", "", 16)}. */
     public byte[] ticketId() {
-        return Hkdf.expandLabel(prk, "ticket id", NO_CONTEXT, TICKET_ID_LENGTH);
+        return prk.expandLabel("ticket id", NO_CONTEXT, TICKET_ID_LENGTH);
     }
 
     /** The input secret of later resumed handshakes: {@code HKDF-Expand-Label(PRK, "resumption", "", 32)}. */
     public byte[] resumptionSecret() {
-        return Hkdf.expandLabel(prk, "resumption", NO_CONTEXT, SECRET_LENGTH);
+        return prk.expandLabel("resumption", NO_CONTEXT, SECRET_LENGTH);
     }
 
     /** A resuming responder's proof that it holds the secret: {@code HKDF-Expand-Label(PRK, "resume proof", "", 32)}. */
     public byte[] resumeProof() {
-        return Hkdf.expandLabel(prk, "resume proof", NO_CONTEXT, PROOF_LENGTH);
+        return prk.expandLabel("resume proof", NO_CONTEXT, PROOF_LENGTH);
     }
 
     private PacketProtection.Keys direction(String dir) {
         return new PacketProtection.Keys(
-                Hkdf.expandLabel(prk, dir + " key", NO_CONTEXT, SessionKeys.KEY_LENGTH),
-                Hkdf.expandLabel(prk, dir + " iv", NO_CONTEXT, SessionKeys.IV_LENGTH));
+                prk.expandLabel(dir + " key", NO_CONTEXT, SessionKeys.KEY_LENGTH),
+                prk.expandLabel(dir + " iv", NO_CONTEXT, SessionKeys.IV_LENGTH));
     }
 }

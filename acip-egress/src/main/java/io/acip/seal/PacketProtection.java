@@ -27,7 +27,17 @@ public final class PacketProtection {
     private final byte[] iv;
     private final byte[] nonce = new byte[SessionKeys.IV_LENGTH];
     private final byte[] aad = new byte[Sealed.AAD_LENGTH];
-    private final Cipher cipher;
+    /**
+     * One cipher per thread, shared by every session's protection on it: each seal or open initialises it with its
+     * own key and nonce first, and Cipher.getInstance per session costs more than a small exchange's packets.
+     */
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is required of every JDK", e);
+        }
+    });
     private final ReplayWindow replay = new ReplayWindow();
     private long nextSend;
     private long nextReceive;
@@ -35,11 +45,6 @@ public final class PacketProtection {
     public PacketProtection(Keys keys) {
         this.key = new SecretKeySpec(keys.key(), "AES");
         this.iv = keys.iv().clone();
-        try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM is required of every JDK", e);
-        }
     }
 
     /**
@@ -53,7 +58,7 @@ public final class PacketProtection {
         try {
             Header.write(out, type, flags, 0, label);
             out.writeLong(pn);
-            init(Cipher.ENCRYPT_MODE, type.code, flags, pn);
+            Cipher cipher = init(Cipher.ENCRYPT_MODE, type.code, flags, pn);
             ByteBuffer dst = out.nioBuffer(out.writerIndex(), len + Sealed.TAG_LENGTH);
             cipher.doFinal(plaintext.nioBuffer(plaintext.readerIndex(), len), dst);
             out.writerIndex(out.writerIndex() + len + Sealed.TAG_LENGTH);
@@ -96,7 +101,7 @@ public final class PacketProtection {
         int ctLen = packet.readableBytes() - Sealed.ciphertextOffset();
         ByteBuf out = alloc.buffer(ctLen - Sealed.TAG_LENGTH);
         try {
-            init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
+            Cipher cipher = init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
             ByteBuffer dst = out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
             cipher.doFinal(packet.nioBuffer(packet.readerIndex() + Sealed.ciphertextOffset(), ctLen), dst);
             out.writerIndex(ctLen - Sealed.TAG_LENGTH);
@@ -110,15 +115,17 @@ public final class PacketProtection {
         }
     }
 
-    private void init(int mode, int typeCode, int flags, long pn) throws GeneralSecurityException {
+    private Cipher init(int mode, int typeCode, int flags, long pn) throws GeneralSecurityException {
         System.arraycopy(iv, 0, nonce, 0, nonce.length);
         for (int i = 0; i < 8; i++) {
             nonce[nonce.length - 1 - i] ^= (byte) (pn >>> (8 * i));
         }
-        cipher.init(mode, key, new GCMParameterSpec(Sealed.TAG_LENGTH * 8, nonce));
         aad[0] = Header.VERSION;
         aad[1] = (byte) typeCode;
         aad[2] = (byte) flags;
+        Cipher cipher = CIPHER.get();
+        cipher.init(mode, key, new GCMParameterSpec(Sealed.TAG_LENGTH * 8, nonce));
         cipher.updateAAD(aad);
+        return cipher;
     }
 }

@@ -3,7 +3,8 @@ package io.acip.tls.hkdf;
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * HKDF with SHA-256 (RFC 5869), computed by Bouncy Castle's {@link HKDFBytesGenerator}, and the TLS 1.3 way of
@@ -33,17 +34,52 @@ public final class Hkdf {
 
     /** HKDF-Expand(PRK, info, L) → OKM (RFC 5869 §2.3): PRK at least 32 bytes, L at most 255 × 32. */
     public static byte[] expand(byte[] prk, byte[] info, int length) {
-        if (prk.length < HASH_LENGTH) {
-            throw new IllegalArgumentException("PRK must be at least " + HASH_LENGTH + " bytes, got " + prk.length);
+        return new Expander(prk).expand(info, length);
+    }
+
+    /**
+     * Expands one PRK many times, with the HMAC keyed once: a key schedule that derives several values from the same
+     * PRK pays the HMAC key setup once instead of per value. Not thread-safe.
+     */
+    public static Expander expander(byte[] prk) {
+        return new Expander(prk);
+    }
+
+    /** See {@link #expander}. */
+    public static final class Expander {
+        private final HMac hmac = new HMac(new SHA256Digest());
+        private final byte[] block = new byte[HASH_LENGTH];
+
+        private Expander(byte[] prk) {
+            if (prk.length < HASH_LENGTH) {
+                throw new IllegalArgumentException("PRK must be at least " + HASH_LENGTH + " bytes, got " + prk.length);
+            }
+            hmac.init(new KeyParameter(prk));
         }
-        if (length < 0 || length > 255 * HASH_LENGTH) {
-            throw new IllegalArgumentException("HKDF-Expand length must be 0.." + 255 * HASH_LENGTH + ": " + length);
+
+        /** HKDF-Expand-Label with the ACIP prefix, as {@link Hkdf#expandLabel(byte[], String, byte[], int)}. */
+        public byte[] expandLabel(String label, byte[] context, int length) {
+            return expand(hkdfLabel(ACIP_LABEL_PREFIX, label, context, length), length);
         }
-        HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
-        g.init(HKDFParameters.skipExtractParameters(prk, info));
-        byte[] okm = new byte[length];
-        g.generateBytes(okm, 0, length);
-        return okm;
+
+        /** HKDF-Expand(PRK, info, length), as {@link Hkdf#expand}. */
+        public byte[] expand(byte[] info, int length) {
+            if (length < 0 || length > 255 * HASH_LENGTH) {
+                throw new IllegalArgumentException("HKDF-Expand length must be 0.." + 255 * HASH_LENGTH + ": " + length);
+            }
+            byte[] okm = new byte[length];
+            int done = 0;
+            for (int i = 1; done < length; i++) { // T(i) = HMAC(PRK, T(i-1) || info || i)
+                if (i > 1) hmac.update(block, 0, HASH_LENGTH);
+                hmac.update(info, 0, info.length);
+                hmac.update((byte) i);
+                hmac.doFinal(block, 0); // also resets to the keyed state
+                int n = Math.min(HASH_LENGTH, length - done);
+                System.arraycopy(block, 0, okm, done, n);
+                done += n;
+            }
+            return okm;
+        }
     }
 
     /** HKDF-Expand-Label with the ACIP prefix: {@code expandLabel(ACIP_LABEL_PREFIX, ...)}. */
