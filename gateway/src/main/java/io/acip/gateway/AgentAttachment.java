@@ -8,6 +8,7 @@ import io.acip.gateway.bridge.FarTunnel;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
+import io.acip.gateway.udp.UdpRelay;
 import io.acip.node.LocalInstance;
 import io.acip.node.Node;
 import io.acip.node.SessionHandler;
@@ -27,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Makes an HTTP agent's skills routes at this node (DESIGN §5): each skill becomes a local instance whose sessions
  * are delivered to the agent's origin, Binary HTTP sessions through the origin forwarder and byte-stream sessions
- * as a TCP connection to the origin's host and port. The node proves each skill with a certificate its CA issues.
+ * as a TCP connection to the origin's host and port; datagram-mode {@code udp} sessions go to the agent's UDP
+ * endpoint. A session whose mode does not fit its payload protocol is refused, so UDP never reaches the HTTP origin
+ * and HTTP never reaches the UDP endpoint. The node proves each skill with a certificate its CA issues.
  */
 public final class AgentAttachment {
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
@@ -38,16 +41,18 @@ public final class AgentAttachment {
     private final BridgeConfig bridge;
     private final SkillMapper mapper;
     private final boolean h2c;
+    private final UdpRelay udp;
     private final Map<String, AgentRegistration> attached = new ConcurrentHashMap<>();
 
     AgentAttachment(Node node, FabricCa ca, OriginForwarder forwarder, BridgeConfig bridge, SkillMapper mapper,
-                    boolean h2c) {
+                    boolean h2c, UdpRelay udp) {
         this.node = node;
         this.ca = ca;
         this.forwarder = forwarder;
         this.bridge = bridge;
         this.mapper = mapper;
         this.h2c = h2c;
+        this.udp = udp;
     }
 
     /** Attaches (or re-attaches, replacing its skills) an agent. */
@@ -61,10 +66,16 @@ public final class AgentAttachment {
             node.attach(0, skill.name(), new LocalInstance(instanceId(agent, skill), 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         String protocol = incoming.metadata().string(TlvType.PAYLOAD_PROTOCOL).orElse("bhttp");
+                        boolean datagrams = protocol.equals("udp");
+                        if (incoming.datagramMode() != datagrams) {
+                            throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
+                                    + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
+                        }
                         return switch (protocol) {
                             case "bhttp" -> new FarExchange(incoming, bridge,
                                     ex -> forwarder.forward(ex, origin, ex.request().path(), false));
                             case "bytes" -> tunnel(endpoint);
+                            case "udp" -> udp.deliver(agent.agent(), agent.udp(), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
                         };

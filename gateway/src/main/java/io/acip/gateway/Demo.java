@@ -2,6 +2,8 @@ package io.acip.gateway;
 
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.demo.DemoAgents;
+import io.acip.gateway.demo.UdpEchoAgent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +12,9 @@ import java.util.Map;
 
 /**
  * The embedded demo fabric on loopback: an edge gateway (HTTP on 8080, HTTPS on 8443, admin on 9901), a transit
- * router and a far gateway that delivers the demo agents' skills, so every demo request crosses three nodes.
+ * router and a far gateway that delivers the demo agents' skills, so every demo request crosses three nodes. The
+ * far gateway also delivers skill {@code demo/udp-echo} (CONNECT-UDP to {@code udp-echo.demo.acip}) to a UDP echo
+ * agent on 127.0.0.1:7, or on a free port when 7 cannot be bound.
  */
 public final class Demo implements AutoCloseable {
     public static final String CA_DIR = "ca";
@@ -20,11 +24,13 @@ public final class Demo implements AutoCloseable {
     private final List<AutoCloseable> parts;
     private final Gateway edge;
     private final Path dataDir;
+    private final UdpEchoAgent udpEcho;
 
-    private Demo(List<AutoCloseable> parts, Gateway edge, Path dataDir) {
+    private Demo(List<AutoCloseable> parts, Gateway edge, Path dataDir, UdpEchoAgent udpEcho) {
         this.parts = parts;
         this.edge = edge;
         this.dataDir = dataDir;
+        this.udpEcho = udpEcho;
     }
 
     /**
@@ -35,6 +41,8 @@ public final class Demo implements AutoCloseable {
         try {
             DemoAgents agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
             parts.add(agents);
+            UdpEchoAgent udpEcho = UdpEchoAgent.start(InetAddress.getByName("127.0.0.1"), UdpEchoAgent.ECHO_PORT, true);
+            parts.add(udpEcho);
             String ca = dataDir.resolve(CA_DIR).toString();
             Gateway transit = Gateway.start(new GatewayConfig(
                     node("transit", "127.0.0.1:0", ca, List.of(), List.of(route("demo", "far"))),
@@ -45,7 +53,11 @@ public final class Demo implements AutoCloseable {
                     node("far", null, ca, List.of(new GatewayConfig.Neighbour("transit", transitAt)), List.of()),
                     null, null, List.of(new GatewayConfig.Agent("demo", agents.uri().toString(), false, false, List.of(
                             skill("demo/echo", ""), skill("demo/sse", "/sse"), skill("demo/a2a", "/a2a"),
-                            skill("demo/mcp", "/mcp")))), null));
+                            skill("demo/mcp", "/mcp"))),
+                            // UDP only: its HTTP origin is the demo agents', its datagrams go to the echo agent.
+                            new GatewayConfig.Agent("demo-udp", agents.uri().toString(), false, false,
+                                    List.of(skill("demo/udp-echo", "")), "127.0.0.1:" + udpEcho.address().getPort())),
+                    null));
             parts.add(far);
             Gateway edge = Gateway.start(new GatewayConfig(
                     node("edge", null, ca, List.of(new GatewayConfig.Neighbour("transit", transitAt)),
@@ -57,7 +69,7 @@ public final class Demo implements AutoCloseable {
             for (Gateway g : List.of(edge, far)) g.node().linkReady("transit").get(20, java.util.concurrent.TimeUnit.SECONDS);
             transit.node().linkReady("far").get(20, java.util.concurrent.TimeUnit.SECONDS);
             transit.node().linkReady("edge").get(20, java.util.concurrent.TimeUnit.SECONDS);
-            return new Demo(parts, edge, dataDir);
+            return new Demo(parts, edge, dataDir, udpEcho);
         } catch (Exception e) {
             for (int i = parts.size() - 1; i >= 0; i--) parts.get(i).close();
             throw e;
@@ -81,6 +93,11 @@ public final class Demo implements AutoCloseable {
         return edge;
     }
 
+    /** Where the UDP echo agent behind skill {@code demo/udp-echo} listens. */
+    public InetSocketAddress udpEcho() {
+        return udpEcho.address();
+    }
+
     /** What to try, printed at start. */
     public String instructions() {
         int http = edge.httpPorts()[0];
@@ -102,6 +119,8 @@ public final class Demo implements AutoCloseable {
                 "  curl -s --cacert " + ca + " https://localhost:" + tls + "/skills/demo/echo/tls",
                 "  HTTPS_PROXY=http://127.0.0.1:" + http + " curl -s --cacert " + ca + " https://echo.demo.acip/env",
                 "  curl -s http://127.0.0.1:" + edge.adminPort() + "/metrics",
+                "  CONNECT-UDP (RFC 9298, any MASQUE client, HTTP/2 or HTTP/3 extended CONNECT) to the UDP echo agent:",
+                "    https://localhost:" + tls + "/.well-known/masque/udp/udp-echo.demo.acip/7/   (--cacert " + ca + ")",
                 "");
     }
 

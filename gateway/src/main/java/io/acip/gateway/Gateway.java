@@ -13,6 +13,9 @@ import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
+import io.acip.gateway.udp.UdpRelay;
+import io.acip.gateway.udp.UdpSettings;
+import io.acip.gateway.attach.UdpEndpoint;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressServer;
 import io.acip.link.LinkConfig;
@@ -52,17 +55,21 @@ public final class Gateway implements AutoCloseable {
     private final AgentAttachment agents;
     private final GatewayMetrics metrics;
     private final IngressServer ingress;
+    private final GatewayHandler handler;
     private final AdminServer admin;
+    private final UdpRelay udp;
 
     private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
-                    GatewayMetrics metrics, IngressServer ingress, AdminServer admin) {
+                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp) {
         this.config = config;
         this.node = node;
         this.forwarder = forwarder;
         this.agents = agents;
         this.metrics = metrics;
         this.ingress = ingress;
+        this.handler = handler;
         this.admin = admin;
+        this.udp = udp;
     }
 
     /** Starts everything the configuration names; on failure, stops what already started. */
@@ -103,16 +110,19 @@ public final class Gateway implements AutoCloseable {
             BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
                     io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
             SkillMapper mapper = mapper(h);
-            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false);
+            EgressPolicy egress = egressPolicy(c.egress());
+            UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
+            started.add(udp);
+            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
             attachConfigured(c, agents, forwarder);
 
             IngressServer ingress = null;
+            GatewayHandler handler = null;
             if (h != null) {
-                EgressPolicy egress = egressPolicy(c.egress());
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
-                GatewayHandler handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
+                handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
                         ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
-                                + ex.request().authority())), ex.request().path(), true), metrics);
+                                + ex.request().authority())), ex.request().path(), true), metrics, udp);
                 ingress = new IngressServer(ingressConfig(h, ca, !intercept.isEmpty()), handler);
                 metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
@@ -123,7 +133,7 @@ public final class Gateway implements AutoCloseable {
                 admin = AdminServer.start(Addresses.parse("admin.listen", c.admin().listen()), node, agents, metrics);
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, admin);
+            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
             return g;
@@ -148,6 +158,18 @@ public final class Gateway implements AutoCloseable {
         return m;
     }
 
+    private static UdpSettings udpSettings(GatewayConfig c) throws ConfigException {
+        List<InetSocketAddress> nameservers = new ArrayList<>();
+        List<String> listed = c.egress().dns().nameservers();
+        for (int i = 0; i < listed.size(); i++) {
+            nameservers.add(Addresses.parse("egress.dns.nameservers[" + i + "]", listed.get(i)));
+        }
+        return new UdpSettings(nameservers,
+                Durations.parse("egress.dns.timeout", c.egress().dns().timeout(), UdpSettings.DEFAULT_DNS_TIMEOUT),
+                Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT),
+                UdpSettings.dgramPayloadLimit(LinkConfig.DEFAULT));
+    }
+
     private static EgressPolicy egressPolicy(GatewayConfig.Egress e) {
         return new EgressPolicy(e.direct(), e.allow().stream().map(Cidr::parse).toList());
     }
@@ -169,7 +191,8 @@ public final class Gateway implements AutoCloseable {
                     if (skills.stream().noneMatch(k -> k.name().equals(s.name()))) skills.add(s);
                 }
             }
-            agents.attach(new AgentRegistration(a.name(), origin, Optional.empty(), skills), a.h2c());
+            Optional<UdpEndpoint> udp = a.udp() == null ? Optional.empty() : Optional.of(UdpEndpoint.parse(a.udp()));
+            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), a.h2c());
         }
     }
 
@@ -215,6 +238,11 @@ public final class Gateway implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /** The stage the HTTP listeners hand requests and CONNECT-UDP flows to; null on a node without {@code http}. */
+    public GatewayHandler handler() {
+        return handler;
+    }
+
     public GatewayConfig config() {
         return config;
     }
@@ -224,6 +252,7 @@ public final class Gateway implements AutoCloseable {
         if (admin != null) admin.close();
         if (ingress != null) ingress.close();
         forwarder.close();
+        udp.close();
         node.close();
     }
 

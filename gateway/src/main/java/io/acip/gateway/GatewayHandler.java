@@ -7,6 +7,8 @@ import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.mapping.SkillTarget;
+import io.acip.gateway.udp.SkillFlow;
+import io.acip.gateway.udp.UdpRelay;
 import io.acip.ingress.ConnectRequest;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
@@ -14,6 +16,7 @@ import io.acip.ingress.IngressHandler;
 import io.acip.ingress.RequestInfo;
 import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
+import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
 import io.acip.wire.SkillName;
 import java.net.InetAddress;
@@ -35,12 +38,15 @@ public final class GatewayHandler implements IngressHandler {
     private final List<SkillName> intercepted;
     private final Consumer<Exchange> direct;
     private final GatewayMetrics metrics;
+    private final UdpRelay udp;
 
     /**
      * @param direct forwards an absolute-form request to a destination that is not a skill (policy already checked)
+     * @param udp carries CONNECT-UDP flows to targets that are not skills (and decides whether they may go)
      */
     public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
-                          List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics) {
+                          List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics,
+                          UdpRelay udp) {
         this.node = node;
         this.mapper = mapper;
         this.bridge = bridge;
@@ -48,6 +54,7 @@ public final class GatewayHandler implements IngressHandler {
         this.intercepted = List.copyOf(intercepted);
         this.direct = direct;
         this.metrics = metrics;
+        this.udp = udp;
     }
 
     @Override
@@ -99,6 +106,22 @@ public final class GatewayHandler implements IngressHandler {
     @Override
     public void onTunnel(Tunnel tunnel) {
         TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of());
+    }
+
+    /**
+     * RFC 9298: a target host that names a skill becomes a datagram-mode session to it, whatever the port (the skill's
+     * registered UDP endpoint decides where datagrams go, as for CONNECT to a skill host); any other target goes direct
+     * where the egress policy allows, after a lookup that must finish before the request is answered.
+     */
+    @Override
+    public void onConnectUdp(UdpFlow flow) {
+        metrics.inc("gateway.udp.request." + flow.httpVersion().replace("HTTP/", "h").replace(".", ""));
+        Optional<SkillName> skill = mapper.forHost(flow.request().host());
+        if (skill.isPresent()) {
+            SkillFlow.start(node, flow, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics);
+        } else {
+            udp.direct(flow);
+        }
     }
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */

@@ -7,6 +7,13 @@ import java.util.TreeMap;
 /**
  * The gateway's counters ({@code gateway.<thing>.<event>}), the node's ({@code acip.*}) and the listeners'
  * ({@code ingress.*}), exported together in the Prometheus text format by the admin listener.
+ *
+ * <p>CONNECT-UDP at the edge: {@code gateway.udp.request.<h11|h2|h3>}, {@code gateway.udp.flow.<skill|direct>},
+ * outcomes {@code gateway.udp.flow.accepted}, {@code gateway.udp.flow.refused.<proxy error type>} and
+ * {@code gateway.udp.flow.closed.<why>}; datagrams {@code gateway.udp.datagram.up} (agent to target) and
+ * {@code .down}; drops {@code gateway.udp.dropped.<too_big|agent|socket_busy>}. At the far end:
+ * {@code gateway.udp.far.session.<opened|refused.no_endpoint>}, {@code gateway.udp.far.datagram.<to_agent|from_agent>},
+ * {@code gateway.udp.far.dropped.<too_big|not_connected|socket_busy>}, {@code gateway.udp.far.closed.<why>}.
  */
 public final class GatewayMetrics {
     private final NodeStats own = new NodeStats();

@@ -5,11 +5,11 @@ import io.acip.ingress.HttpFailure;
 import io.acip.wire.ResetCode;
 
 /** The HTTP answer for a session the fabric reset before a response arrived (RFC 9209 error types). */
-final class ResetAnswers {
+public final class ResetAnswers {
     private ResetAnswers() {
     }
 
-    static HttpFailure forReset(ResetCode code, String detail) {
+    public static HttpFailure forReset(ResetCode code, String detail) {
         return switch (code) {
             case SKILL_UNREACHABLE -> new HttpFailure(502, ProxyErrorType.DESTINATION_NOT_FOUND, detail);
             case POLICY_DENIED -> new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);

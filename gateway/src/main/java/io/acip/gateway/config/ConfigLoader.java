@@ -124,12 +124,32 @@ public final class ConfigLoader {
                 throw new ConfigException("egress.allow[" + i + "]: " + e.getMessage());
             }
         }
+        GatewayConfig.Dns dns = c.egress().dns();
+        for (int i = 0; i < dns.nameservers().size(); i++) {
+            String at = "egress.dns.nameservers[" + i + "]";
+            String ns = dns.nameservers().get(i);
+            int colon = ns == null ? -1 : ns.lastIndexOf(':');
+            String host = colon <= 0 ? "" : ns.substring(0, colon).replace("[", "").replace("]", "");
+            if (!io.netty.util.NetUtil.isValidIpV4Address(host) && !io.netty.util.NetUtil.isValidIpV6Address(host)) {
+                throw new ConfigException(at + ": '" + ns + "' must be an IP address and port, like 192.0.2.53:53");
+            }
+            if (Addresses.parse(at, ns).getPort() == 0) throw new ConfigException(at + ": port must not be 0");
+        }
+        Durations.parse("egress.dns.timeout", dns.timeout(), null);
+        Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), null);
         Set<String> skills = new HashSet<>();
         for (int i = 0; i < c.agents().size(); i++) {
             GatewayConfig.Agent a = c.agents().get(i);
             String p = "agents[" + i + "]";
             if (a.name() == null || a.name().isBlank()) throw new ConfigException(p + ".name: required");
             origin(p + ".origin", a.origin());
+            if (a.udp() != null) {
+                try {
+                    io.acip.gateway.attach.UdpEndpoint.parse(a.udp());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(p + ".udp: " + e.getMessage());
+                }
+            }
             if (a.skills().isEmpty() && !a.card()) throw new ConfigException(p + ".skills: list skills or set card: true");
             for (int j = 0; j < a.skills().size(); j++) {
                 GatewayConfig.AgentSkill s = a.skills().get(j);

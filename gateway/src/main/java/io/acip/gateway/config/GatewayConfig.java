@@ -9,11 +9,17 @@ import java.util.Map;
  * optional: a node without {@code http} is a pure ACIP router; one without {@code agents} delivers nothing locally.
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
-public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin) {
+public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
         egress = egress == null ? Egress.NONE : egress;
+        udp = udp == null ? Udp.DEFAULT : udp;
+    }
+
+    /** Without a {@code udp} section: its defaults. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin) {
+        this(node, http, egress, agents, admin, null);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -72,22 +78,49 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    /** Traffic to targets that are not skills. Refused unless {@code direct}; private ranges need {@code allow}. */
-    public record Egress(Boolean direct, List<String> allow) {
+    /**
+     * Traffic to targets that are not skills. Refused unless {@code direct}; private ranges need {@code allow}.
+     * CONNECT-UDP goes direct when {@code direct_udp} (default: as {@code direct}) and resolves names with {@code dns}.
+     */
+    public record Egress(Boolean direct, List<String> allow, @JsonProperty("direct_udp") Boolean directUdp, Dns dns) {
         static final Egress NONE = new Egress(false, List.of());
 
         public Egress {
             direct = direct != null && direct;
             allow = allow == null ? List.of() : List.copyOf(allow);
+            directUdp = directUdp == null ? direct : directUdp;
+            dns = dns == null ? Dns.DEFAULT : dns;
+        }
+
+        public Egress(Boolean direct, List<String> allow) {
+            this(direct, allow, null, null);
         }
     }
 
-    /** An HTTP agent served by this node: its origin and the skills it offers. */
-    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {
+    /** Name resolution for direct CONNECT-UDP: the system's name servers unless listed, each query bounded. */
+    public record Dns(List<String> nameservers, String timeout) {
+        static final Dns DEFAULT = new Dns(null, null);
+
+        public Dns {
+            nameservers = nameservers == null ? List.of() : List.copyOf(nameservers);
+        }
+    }
+
+    /** UDP sockets the gateway opens (to agents' UDP endpoints, or direct): closed after {@code idle_timeout}. */
+    public record Udp(@JsonProperty("idle_timeout") String idleTimeout) {
+        static final Udp DEFAULT = new Udp(null);
+    }
+
+    /** An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers. */
+    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
         public Agent {
             h2c = h2c != null && h2c;
             card = card != null && card;
             skills = skills == null ? List.of() : List.copyOf(skills);
+        }
+
+        public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {
+            this(name, origin, h2c, card, skills, null);
         }
     }
 

@@ -1,0 +1,130 @@
+package io.acip.gateway.udp;
+
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.GatewayMetrics;
+import io.acip.gateway.attach.UdpEndpoint;
+import io.acip.gateway.egress.EgressPolicy;
+import io.acip.ingress.UdpFlow;
+import io.acip.node.SessionHandler;
+import io.acip.node.SessionRefusedException;
+import io.acip.wire.ResetCode;
+import io.acip.wire.SkillName;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's UDP plumbing, shared by its flows: a small event loop group of its own for direct sockets and DNS
+ * (the node's loop carries sessions and is not slowed by lookups), the resolver, the settings and the counters.
+ */
+public final class UdpRelay implements AutoCloseable {
+    private final UdpSettings settings;
+    private final EgressPolicy egress;
+    private final boolean directUdp;
+    private final GatewayMetrics metrics;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private volatile TargetResolver resolver;
+
+    /**
+     * @param directUdp whether CONNECT-UDP to targets that are not skills may go direct at all (then {@code egress}
+     *     decides per address)
+     */
+    public UdpRelay(UdpSettings settings, EgressPolicy egress, boolean directUdp, GatewayMetrics metrics) {
+        this.settings = settings;
+        this.egress = egress;
+        this.directUdp = directUdp && egress.directAllowed();
+        this.metrics = metrics;
+    }
+
+    public UdpSettings settings() {
+        return settings;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /** Built on first use: a gateway that never sends UDP direct never opens a DNS socket. */
+    TargetResolver resolver() {
+        TargetResolver r = resolver;
+        if (r == null) {
+            synchronized (this) {
+                r = resolver;
+                if (r == null) {
+                    r = new TargetResolver(group.next(), settings.nameservers(), settings.dnsTimeout());
+                    resolver = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Serves a CONNECT-UDP to a target that is not a skill: refused, or a socket once resolved and allowed. */
+    public void direct(UdpFlow flow) {
+        metrics.inc("gateway.udp.flow.direct");
+        String host = flow.request().host();
+        if (!directUdp) {
+            refuse(flow, UdpRefusal.of(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
+                    + " is not a skill and direct UDP egress is disabled on this gateway"));
+            return;
+        }
+        resolver().resolve(host).whenComplete((resolution, error) -> {
+            if (error != null) {
+                refuse(flow, UdpRefusal.of(502, ProxyErrorType.PROXY_INTERNAL_ERROR, "lookup failed: " + error));
+            } else if (resolution instanceof Resolution.Failed f) {
+                refuse(flow, f.refusal());
+            } else {
+                Resolution.Addresses a = (Resolution.Addresses) resolution;
+                Optional<String> refused = refusal(a);
+                if (refused.isPresent()) {
+                    refuse(flow, UdpRefusal.of(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
+                            + refused.get()));
+                } else {
+                    DirectFlow.open(this, flow, a.addresses().get(0));
+                }
+            }
+        });
+    }
+
+    /** Every address is checked: a name that resolves inward even once is refused (DESIGN §4). */
+    private Optional<String> refusal(Resolution.Addresses a) {
+        for (InetAddress address : a.addresses()) {
+            Optional<String> why = egress.refusal(address);
+            if (why.isPresent()) return why;
+        }
+        return Optional.empty();
+    }
+
+    void refuse(UdpFlow flow, UdpRefusal refusal) {
+        metrics.inc("gateway.udp.flow.refused." + refusal.error().token());
+        flow.refuse(refusal.failure());
+    }
+
+    /**
+     * The far side of a {@code udp} session for {@code skill} of {@code agent}: datagrams to and from the agent's UDP
+     * endpoint, or a refusal ({@code destination_unavailable}, which the edge answers 503) when it registered none.
+     */
+    public SessionHandler deliver(String agent, Optional<UdpEndpoint> endpoint, SkillName skill)
+            throws SessionRefusedException {
+        if (endpoint.isEmpty()) {
+            metrics.inc("gateway.udp.far.session.refused.no_endpoint");
+            throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE, "agent " + agent
+                    + " registered no UDP endpoint, so skill " + skill + " takes no UDP flows");
+        }
+        return new FarDatagrams(this, agent, endpoint.get());
+    }
+
+    @Override
+    public void close() {
+        TargetResolver r = resolver;
+        if (r != null) r.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
