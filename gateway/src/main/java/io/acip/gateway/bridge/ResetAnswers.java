@@ -20,7 +20,8 @@ public final class ResetAnswers {
             case LINK_DOWN, CANCELLED -> new HttpFailure(502, ProxyErrorType.CONNECTION_TERMINATED, detail);
             case AUTHENTICATION_FAILED -> new HttpFailure(502, ProxyErrorType.TLS_CERTIFICATE_ERROR, detail);
             case PROTOCOL_VIOLATION, UNSUPPORTED_TLV -> new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, detail);
-            case INTERNAL -> new HttpFailure(502, ProxyErrorType.PROXY_INTERNAL_ERROR, detail);
+            // The node retries a refused resumption with a full handshake, so that code reaching here is a bug.
+            case INTERNAL, RESUMPTION_REFUSED -> new HttpFailure(502, ProxyErrorType.PROXY_INTERNAL_ERROR, detail);
         };
     }
 }
