@@ -26,10 +26,15 @@ final class PendingSetup {
         this.candidates = candidates;
     }
 
+    /**
+     * Notes a failed candidate. When none is left, the SETUP is refused with {@code skill_unreachable} if every
+     * candidate failed in transport (the codes that fail over), else with the last refusal an instance or node gave
+     * for the SETUP itself (a destination that is unavailable wins over the rest: it is what the agent must hear).
+     */
     void failed(io.acip.wire.ResetCode code, String detail) {
         failures.add(detail);
-        if (code == io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE || code == io.acip.wire.ResetCode.HOP_LIMIT_EXCEEDED
-                && refusal != io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE) {
+        if (code == io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE
+                || refusal != io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE && !SetupRouter.failsOver(code)) {
             refusal = code;
         }
     }

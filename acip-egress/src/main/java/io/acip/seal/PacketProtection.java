@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
+import java.security.Provider;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,17 +28,18 @@ public final class PacketProtection {
     private final byte[] iv;
     private final byte[] nonce = new byte[SessionKeys.IV_LENGTH];
     private final byte[] aad = new byte[Sealed.AAD_LENGTH];
-    /**
-     * One cipher per thread, shared by every session's protection on it: each seal or open initialises it with its
-     * own key and nonce first, and Cipher.getInstance per session costs more than a small exchange's packets.
-     */
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+    /** The provider of AES/GCM, looked up once: a lookup per session costs more than a small exchange's packets. */
+    private static final Provider GCM_PROVIDER;
+
+    static {
         try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
+            GCM_PROVIDER = Cipher.getInstance("AES/GCM/NoPadding").getProvider();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM is required of every JDK", e);
+            throw new ExceptionInInitializerError(e);
         }
-    });
+    }
+
+    private final Cipher cipher;
     private final ReplayWindow replay = new ReplayWindow();
     private long nextSend;
     private long nextReceive;
@@ -45,6 +47,11 @@ public final class PacketProtection {
     public PacketProtection(Keys keys) {
         this.key = new SecretKeySpec(keys.key(), "AES");
         this.iv = keys.iv().clone();
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding", GCM_PROVIDER);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is required of every JDK", e);
+        }
     }
 
     /**
@@ -123,7 +130,6 @@ public final class PacketProtection {
         aad[0] = Header.VERSION;
         aad[1] = (byte) typeCode;
         aad[2] = (byte) flags;
-        Cipher cipher = CIPHER.get();
         cipher.init(mode, key, new GCMParameterSpec(Sealed.TAG_LENGTH * 8, nonce));
         cipher.updateAAD(aad);
         return cipher;

@@ -1,6 +1,7 @@
 package io.acip.ingress;
 
 import io.acip.capsule.proxystatus.ProxyStatus;
+import java.util.Map;
 
 /**
  * How a failure is told to an agent, whichever stage answers it: {@code Proxy-Status} (RFC 9209) and an RFC 9457
@@ -15,7 +16,11 @@ public final class ProblemDocument {
 
     /** The {@code Proxy-Status} value naming this gateway and the failure. */
     public static String proxyStatus(String proxyName, HttpFailure failure) {
-        return ProxyStatus.of(proxyName).withError(failure.error()).withDetails(failure.detail()).toHeaderValue();
+        ProxyStatus status = ProxyStatus.of(proxyName).withError(failure.error());
+        for (Map.Entry<String, Object> p : new java.util.TreeMap<>(failure.parameters()).entrySet()) {
+            status = status.with(p.getKey(), p.getValue());
+        }
+        return status.withDetails(failure.detail()).toHeaderValue();
     }
 
     /** The document for {@code failure} at its {@link #status}. */

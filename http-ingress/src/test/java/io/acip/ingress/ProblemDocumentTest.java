@@ -16,6 +16,16 @@ class ProblemDocumentTest {
     }
 
     @Test
+    void dnsErrorCarriesTheRcodeAsAnSfString() throws Exception {
+        HttpFailure f = HttpFailure.dnsError("NXDOMAIN", "x.example does not exist"); // RFC 9209 §2.3.2
+        assertEquals(502, f.status());
+        assertEquals("gw; error=dns_error; rcode=\"NXDOMAIN\"; details=\"x.example does not exist\"",
+                ProblemDocument.proxyStatus("gw", f));
+        assertEquals("NXDOMAIN", io.acip.capsule.proxystatus.ProxyStatus.parse(ProblemDocument.proxyStatus("gw", f))
+                .get(0).rcode().orElseThrow());
+    }
+
+    @Test
     void problemDocumentHasTheFourRfc9457Members() {
         HttpFailure f = new HttpFailure(504, ProxyErrorType.DNS_TIMEOUT, "no answer for a.example");
         assertEquals("{\"type\":\"https://acip.dev/problems/dns_timeout\",\"title\":\"Dns timeout\","

@@ -1,5 +1,6 @@
 package io.acip.gateway.udp;
 
+import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.ingress.UdpFlow;
@@ -61,7 +62,7 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
                 .connect(d.target)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        relay.refuse(flow, UdpRefusal.of(502, ProxyErrorType.DESTINATION_IP_UNROUTABLE,
+                        relay.refuse(flow, new HttpFailure(502, ProxyErrorType.DESTINATION_IP_UNROUTABLE,
                                 "cannot send to " + d.target + ": " + f.cause().getMessage()));
                         return;
                     }

@@ -61,7 +61,7 @@ final class FarDatagrams extends ChannelInboundHandlerAdapter implements Session
             if (r instanceof Resolution.Addresses a) {
                 connect(new InetSocketAddress(a.addresses().get(0), endpoint.port()));
             } else {
-                String why = r instanceof Resolution.Failed f ? f.refusal().failure().detail() : String.valueOf(error);
+                String why = r instanceof Resolution.Failed f ? f.refusal().detail() : String.valueOf(error);
                 fail(ResetCode.DESTINATION_UNAVAILABLE, "agent " + agent + "'s UDP endpoint " + endpoint + ": " + why,
                         "gateway.udp.far.closed.endpoint_unresolved");
             }

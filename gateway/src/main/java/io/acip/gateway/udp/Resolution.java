@@ -1,5 +1,6 @@
 package io.acip.gateway.udp;
 
+import io.acip.ingress.HttpFailure;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -13,6 +14,6 @@ public sealed interface Resolution {
         }
     }
 
-    record Failed(UdpRefusal refusal) implements Resolution {
+    record Failed(HttpFailure refusal) implements Resolution {
     }
 }

@@ -1,5 +1,6 @@
 package io.acip.gateway.udp;
 
+import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
@@ -70,7 +71,7 @@ public final class TargetResolver implements AutoCloseable {
         }
         String name = host.toLowerCase(Locale.ROOT);
         if (!HOST_NAME.matcher(name).matches()) {
-            return CompletableFuture.completedFuture(new Resolution.Failed(UdpRefusal.of(400,
+            return CompletableFuture.completedFuture(new Resolution.Failed(new HttpFailure(400,
                     ProxyErrorType.HTTP_REQUEST_ERROR, "'" + host + "' is not a host name")));
         }
         List<InetAddress> fromHosts = hostsFile.addresses(name, ResolvedAddressTypes.IPV4_PREFERRED);
@@ -144,26 +145,26 @@ public final class TargetResolver implements AutoCloseable {
         if (!all.isEmpty()) return new Resolution.Addresses(all);
         for (Answer x : List.of(four, six)) {
             if (DnsResponseCode.NXDOMAIN.equals(x.code())) {
-                return new Resolution.Failed(UdpRefusal.dnsError("NXDOMAIN", host + " does not exist"));
+                return new Resolution.Failed(HttpFailure.dnsError("NXDOMAIN", host + " does not exist"));
             }
         }
         for (Answer x : List.of(four, six)) {
             if (x.code() != null && !DnsResponseCode.NOERROR.equals(x.code())) {
-                return new Resolution.Failed(UdpRefusal.dnsError(mnemonic(x.code().intValue()),
+                return new Resolution.Failed(HttpFailure.dnsError(mnemonic(x.code().intValue()),
                         "looking up " + host + " failed"));
             }
         }
         if (four.timedOut() || six.timedOut()) {
-            return new Resolution.Failed(UdpRefusal.of(504, ProxyErrorType.DNS_TIMEOUT, "no answer for " + host
+            return new Resolution.Failed(new HttpFailure(504, ProxyErrorType.DNS_TIMEOUT, "no answer for " + host
                     + " within " + timeout.toMillis() + " ms"));
         }
         for (Answer x : List.of(four, six)) {
             if (x.failure() != null) {
-                return new Resolution.Failed(UdpRefusal.of(502, ProxyErrorType.DNS_ERROR, "looking up " + host
+                return new Resolution.Failed(new HttpFailure(502, ProxyErrorType.DNS_ERROR, "looking up " + host
                         + " failed: " + x.failure()));
             }
         }
-        return new Resolution.Failed(UdpRefusal.dnsError("NOERROR", host + " has no A or AAAA record"));
+        return new Resolution.Failed(HttpFailure.dnsError("NOERROR", host + " has no A or AAAA record"));
     }
 
     /** The IANA DNS RCODE mnemonic (RFC 1035 §4.1.1, RFC 2136 §2.2, RFC 6891 §9), as RFC 9209 §2.3.2 wants it. */

@@ -1,5 +1,6 @@
 package io.acip.gateway.udp;
 
+import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.gateway.attach.UdpEndpoint;
@@ -71,20 +72,20 @@ public final class UdpRelay implements AutoCloseable {
         metrics.inc("gateway.udp.flow.direct");
         String host = flow.request().host();
         if (!directUdp) {
-            refuse(flow, UdpRefusal.of(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
+            refuse(flow, new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
                     + " is not a skill and direct UDP egress is disabled on this gateway"));
             return;
         }
         resolver().resolve(host).whenComplete((resolution, error) -> {
             if (error != null) {
-                refuse(flow, UdpRefusal.of(502, ProxyErrorType.PROXY_INTERNAL_ERROR, "lookup failed: " + error));
+                refuse(flow, new HttpFailure(502, ProxyErrorType.PROXY_INTERNAL_ERROR, "lookup failed: " + error));
             } else if (resolution instanceof Resolution.Failed f) {
                 refuse(flow, f.refusal());
             } else {
                 Resolution.Addresses a = (Resolution.Addresses) resolution;
                 Optional<String> refused = refusal(a);
                 if (refused.isPresent()) {
-                    refuse(flow, UdpRefusal.of(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
+                    refuse(flow, new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
                             + refused.get()));
                 } else {
                     DirectFlow.open(this, flow, a.addresses().get(0));
@@ -102,9 +103,9 @@ public final class UdpRelay implements AutoCloseable {
         return Optional.empty();
     }
 
-    void refuse(UdpFlow flow, UdpRefusal refusal) {
+    void refuse(UdpFlow flow, HttpFailure refusal) {
         metrics.inc("gateway.udp.flow.refused." + refusal.error().token());
-        flow.refuse(refusal.failure());
+        flow.refuse(refusal);
     }
 
     /**

@@ -183,8 +183,9 @@ class SkillFlowTest {
     void aUdpSessionNeverReachesTheHttpPathNorHttpTheUdpEndpoint() throws Exception {
         SkillName skill = new SkillName("test/udp-echo");
         // Datagram-mode without a payload protocol would default to Binary HTTP: refused.
-        assertTrue(refusal(new SessionRequest(skill, "test", true, List.of(), Limits.DEFAULT_HOP_LIMIT))
-                .contains("payload protocol bhttp cannot ride a datagram-mode session"));
+        String refused = refusal(new SessionRequest(skill, "test", true, List.of(), Limits.DEFAULT_HOP_LIMIT));
+        assertTrue(refused.startsWith("protocol_violation: ") && refused.contains(
+                "payload protocol bhttp cannot ride a datagram-mode session"), refused);
         // "udp" on a connection-mode session, "bytes" on a datagram-mode one: refused too.
         assertTrue(refusal(new SessionRequest(skill, "test", false, List.of(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL,
                 "udp")), Limits.DEFAULT_HOP_LIMIT)).contains("payload protocol udp needs a datagram-mode session"));
@@ -192,10 +193,7 @@ class SkillFlowTest {
                 "bytes")), Limits.DEFAULT_HOP_LIMIT)).contains("payload protocol bytes cannot ride"));
     }
 
-    /**
-     * The RESET detail of a session the far side refused. (The node reports a local instance's refusal other than
-     * destination_unavailable as skill_unreachable, keeping the reason in the detail.)
-     */
+    /** The RESET code and detail of a session the far side refused. */
     private static String refusal(SessionRequest request) throws Exception {
         CompletableFuture<String> reset = new CompletableFuture<>();
         fabric.edge.node().open(request, new SessionHandler() {
