@@ -91,7 +91,7 @@ public final class Gateway implements AutoCloseable {
                 Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
-                n.maxSessions(), Set.of());
+                n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n));
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Node node = Node.start(nodeConfig);

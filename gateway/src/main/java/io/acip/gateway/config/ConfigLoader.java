@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.acip.node.NodeConfig;
 import io.acip.wire.SkillName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -90,6 +92,7 @@ public final class ConfigLoader {
         Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), null);
         Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
+        resumptionLifetime(n);
 
         GatewayConfig.Http h = c.http();
         if (h != null) {
@@ -177,5 +180,12 @@ public final class ConfigLoader {
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
         }
+    }
+
+    /** {@code node.resumption}: how long session resumption tickets are held (docs/acip-v0.md §7.5), or {@code off}. */
+    public static Duration resumptionLifetime(GatewayConfig.Node n) throws ConfigException {
+        // YAML 1.1 reads a bare off as the boolean false.
+        if ("off".equals(n.resumption()) || "false".equals(n.resumption())) return Duration.ZERO;
+        return Durations.parse("node.resumption", n.resumption(), NodeConfig.DEFAULT_RESUMPTION_LIFETIME);
     }
 }

@@ -25,12 +25,18 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /** The ACIP node: identity, links, static routes. */
     public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
-                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions) {
+                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption) {
         public Node {
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
             timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
             maxSessions = maxSessions == null ? 100_000 : maxSessions;
+        }
+
+        /** With the defaults for what came later. */
+        public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
+                    List<Route> routes, Timeouts timeouts, Integer maxSessions) {
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null);
         }
     }
 

@@ -81,4 +81,17 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.parse(GOOD.replace("max_sessions", "x").replace("id: edge-1", "id: edge-1\n  max_sessions: lots")));
         assertEquals(true, e.getMessage().startsWith("node.max_sessions"), e.getMessage());
     }
+
+    @Test
+    void resumptionIsADurationOrOff() throws Exception {
+        assertEquals(java.time.Duration.ofMinutes(10), ConfigLoader.resumptionLifetime(ConfigLoader.parse(
+                GOOD.replace("id: edge-1", "id: edge-1\n  resumption: 10m")).node()));
+        assertEquals(java.time.Duration.ZERO, ConfigLoader.resumptionLifetime(ConfigLoader.parse(
+                GOOD.replace("id: edge-1", "id: edge-1\n  resumption: \"off\"")).node()));
+        assertEquals(java.time.Duration.ZERO, ConfigLoader.resumptionLifetime(ConfigLoader.parse(
+                GOOD.replace("id: edge-1", "id: edge-1\n  resumption: off")).node()));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(GOOD.replace("id: edge-1", "id: edge-1\n  resumption: never")));
+        assertEquals(true, e.getMessage().startsWith("node.resumption"), e.getMessage());
+    }
 }
