@@ -123,7 +123,7 @@ public final class Gateway implements AutoCloseable {
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
                         ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp);
-                ingress = new IngressServer(ingressConfig(h, ca, !intercept.isEmpty()), handler);
+                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
                 metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
                 ingress.start();
@@ -196,8 +196,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static IngressConfig ingressConfig(GatewayConfig.Http h, FabricCa ca, boolean intercept)
-            throws Exception {
+    private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept) throws Exception {
+        GatewayConfig.Http h = c.http();
         // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
         IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false);
         if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
@@ -214,7 +214,9 @@ public final class Gateway implements AutoCloseable {
             b.tls(tls, identity);
         }
         if (intercept) b.interception(new LeafCertificateMinter(ca));
-        return b.build();
+        if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
+        b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
+        return b.http3(h.http3()).build();
     }
 
     public Node node() {

@@ -139,7 +139,21 @@ public final class ConfigLoader {
             if (Addresses.parse(at, ns).getPort() == 0) throw new ConfigException(at + ": port must not be 0");
         }
         Durations.parse("egress.dns.timeout", dns.timeout(), null);
-        Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), null);
+        Duration udpIdle = Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), null);
+        if (udpIdle != null && udpIdle.compareTo(Duration.ofMinutes(2)) < 0) {
+            throw new ConfigException("udp.idle_timeout: must be at least 2m (RFC 9298 §5: keep-alives of clients "
+                    + "behind NATs)");
+        }
+        if (c.http() != null && c.http().http3() && c.http().tlsListen() == null) {
+            throw new ConfigException("http.http3: needs http.tls_listen (HTTP/3 listens on its UDP twin)");
+        }
+        if (c.http() != null && c.http().connectUdpTemplate() != null) {
+            try {
+                io.acip.ingress.jetty.IngressConfig.builder("check").connectUdpPath(c.http().connectUdpTemplate());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("http.connect_udp_template: " + e.getMessage());
+            }
+        }
         Set<String> skills = new HashSet<>();
         for (int i = 0; i < c.agents().size(); i++) {
             GatewayConfig.Agent a = c.agents().get(i);

@@ -64,14 +64,24 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("tls_certificate") String tlsCertificate, @JsonProperty("tls_key") String tlsKey,
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
-                       @JsonProperty("first_byte_timeout") String firstByteTimeout) {
+                       @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
         public Http {
+            http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
             hostSuffix = hostSuffix == null ? "acip" : hostSuffix;
             pathPrefix = pathPrefix == null ? "/skills/" : pathPrefix;
             rules = rules == null ? List.of() : List.copyOf(rules);
             intercept = intercept == null ? List.of() : List.copyOf(intercept);
+        }
+
+        /** With the defaults for what came later: HTTP/3 beside a TLS listener, RFC 9298's default template. */
+        public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
+                    String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
+                    String firstByteTimeout) {
+            this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
+                    firstByteTimeout, null, null);
         }
     }
 
