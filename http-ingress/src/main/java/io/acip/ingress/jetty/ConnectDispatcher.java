@@ -11,10 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -23,7 +20,6 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.TunnelSupport;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -60,9 +56,12 @@ final class ConnectDispatcher {
         counters.increment("ingress.connect.received");
         TunnelSupport tunnel = request.getTunnelSupport();
         if (tunnel == null || tunnel.getProtocol() != null) {
-            // Extended CONNECT (RFC 8441, RFC 9298 over HTTP/2) is not served by this listener yet.
+            // Extended CONNECT (RFC 8441) for a protocol other than connect-udp, which never reaches here.
+            String protocol = tunnel == null ? null : tunnel.getProtocol();
             refuse(request, response, completion, new HttpFailure(HttpStatus.NOT_IMPLEMENTED_501,
-                    ProxyErrorType.HTTP_REQUEST_ERROR, "extended CONNECT is not supported on this listener"));
+                    ProxyErrorType.HTTP_REQUEST_ERROR, protocol == null
+                    ? "this CONNECT cannot be tunnelled on this listener"
+                    : "extended CONNECT for protocol '" + protocol + "' is not supported by this gateway"));
             return;
         }
         ConnectTarget target;
@@ -196,13 +195,7 @@ final class ConnectDispatcher {
     }
 
     private void refuse(Request request, Response response, ExchangeCompletion completion, HttpFailure failure) {
-        if (completion.isDone()) return;
-        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2) {
-            // Bytes the agent already sent for the tunnel would be parsed as the next request: end the connection.
-            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-        }
-        ProblemResponse.write(response, config.proxyName(), failure,
-                Callback.from(completion::succeed, completion::fail));
+        ProblemResponse.refuse(request, response, completion, config.proxyName(), failure);
     }
 
     private SpliceConnection side(EndPoint endPoint, String direction, boolean startsOnOpen) {

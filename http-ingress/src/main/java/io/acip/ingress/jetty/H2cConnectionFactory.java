@@ -3,6 +3,9 @@ package io.acip.ingress.jetty;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.SessionContainer;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.server.ServerSessionListener;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -15,6 +18,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
  * so a client that closes at once (curl does) has the session removed from the factory's container before it is
  * added, and it stays there for good (and a graceful stop waits on it). A listener added after the container's
  * removes it again when the connection turns out to be closed already by the time it was announced as opened.
+ * Extended CONNECT stays accepted whatever the client's SETTINGS say ({@link ExtendedConnectSettings}).
  */
 final class H2cConnectionFactory extends HTTP2CServerConnectionFactory {
     H2cConnectionFactory(HttpConfiguration configuration) {
@@ -35,5 +39,21 @@ final class H2cConnectionFactory extends HTTP2CServerConnectionFactory {
             });
         }
         return connection;
+    }
+
+    @Override
+    protected ServerSessionListener newSessionListener(Connector connector, EndPoint endPoint) {
+        return new SessionListener(endPoint);
+    }
+
+    private final class SessionListener extends HTTPServerSessionListener {
+        SessionListener(EndPoint endPoint) {
+            super(endPoint);
+        }
+
+        @Override
+        public void onSettings(Session session, SettingsFrame frame) {
+            ExtendedConnectSettings.keepAccepting(session);
+        }
     }
 }

@@ -4,13 +4,14 @@ import io.acip.ingress.IngressHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -39,6 +40,14 @@ public final class IngressServer implements AutoCloseable {
     private final ServerConnector tls;
 
     public IngressServer(IngressConfig config, IngressHandler handler) {
+        this(config, handler, config.udpIdleTimeout());
+    }
+
+    /**
+     * With a CONNECT-UDP idle timeout of the caller's choosing: tests need seconds, which the config refuses (it
+     * holds deployments to RFC 9298 §5's minutes).
+     */
+    IngressServer(IngressConfig config, IngressHandler handler, Duration udpIdleTimeout) {
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
         threads.setName("acip-ingress");
         server = new Server(threads);
@@ -46,9 +55,12 @@ public final class IngressServer implements AutoCloseable {
         server.setErrorHandler(new ProblemErrorHandler(config.proxyName(), counters));
 
         HttpConfiguration http = httpConfiguration(config);
+        // Alt-Svc names the gateway's own HTTP/3 port, so responses inside intercepted tunnels do not carry it.
+        HttpConfiguration listeners = new HttpConfiguration(http);
+        if (config.http3()) listeners.addCustomizer(new AltSvcCustomizer(this::tlsPort));
         cleartext = config.cleartextAddress() == null ? null : listen(config, config.cleartextAddress(),
-                new TargetFormHttpConnectionFactory(http), h2(new H2cConnectionFactory(http), config));
-        tls = config.tlsAddress() == null ? null : tlsListener(config, http);
+                new TargetFormHttpConnectionFactory(listeners), h2(new H2cConnectionFactory(listeners), config));
+        tls = config.tlsAddress() == null ? null : tlsListener(config, listeners);
         InterceptConnector interceptor = config.interceptionMinter() == null ? null : interceptor(config, http);
 
         ClientConnector dialer = new ClientConnector();
@@ -64,9 +76,11 @@ public final class IngressServer implements AutoCloseable {
 
         ConnectDispatcher connects = new ConnectDispatcher(handler, config, counters, new DirectDialer(dialer),
                 interceptor, threads, server.getByteBufferPool(), server.getScheduler());
+        ConnectUdpDispatcher udp = new ConnectUdpDispatcher(handler, config, udpIdleTimeout, counters, threads,
+                server.getByteBufferPool(), server.getScheduler());
         // GracefulHandler lets stop() wait up to stopTimeout for exchanges in flight.
         server.setHandler(new GracefulHandler(
-                new IngressRequestHandler(handler, connects, config.proxyName(), config.addVia(), counters)));
+                new IngressRequestHandler(handler, connects, udp, config.proxyName(), config.addVia(), counters)));
     }
 
     /**
@@ -138,6 +152,10 @@ public final class IngressServer implements AutoCloseable {
         // RFC 9112 §3.2.2: with absolute-form the target's authority wins and Host is ignored, not a 400.
         http.setHttpCompliance(HttpCompliance.RFC9110.with("acip-forward-proxy",
                 HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+        // Jetty's HTTP/2 answers a URI it refuses with a bare 400: the check is the handler's instead (same rules,
+        // the gateway's error shape on every version), which also lets CONNECT-UDP targets be judged by the
+        // template (a zone ID's "%25", an empty segment) with RFC 9298's details.
+        http.setUriCompliance(UriCompliance.UNSAFE);
         return http;
     }
 
@@ -146,9 +164,8 @@ public final class IngressServer implements AutoCloseable {
         factory.setInitialStreamRecvWindow(config.h2StreamWindow());
         factory.setInitialSessionRecvWindow(config.h2SessionWindow());
         factory.setStreamIdleTimeout(config.idleTimeout().toMillis());
-        // Not advertised until extended CONNECT (RFC 8441/9220) is served: a client would otherwise try it
-        // instead of falling back.
-        factory.setConnectProtocolEnabled(false);
+        // RFC 8441 §3: extended CONNECT serves CONNECT-UDP (RFC 9298 §3.4); other protocols are answered 501.
+        factory.setConnectProtocolEnabled(true);
         return factory;
     }
 
@@ -170,7 +187,7 @@ public final class IngressServer implements AutoCloseable {
         ALPNServerConnectionFactory alpn = alpn();
         ServerConnector connector = listen(config, config.tlsAddress(),
                 new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
-                h2(new HTTP2ServerConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+                h2(new H2ConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
         connector.addBean(new HandshakeCounter("ingress.tls", counters));
         return connector;
     }
@@ -183,7 +200,7 @@ public final class IngressServer implements AutoCloseable {
         ALPNServerConnectionFactory alpn = alpn();
         InterceptConnector connector = new InterceptConnector(server, 4 * config.tunnelBufferSize(),
                 new InterceptSslConnectionFactory(ssl, alpn.getProtocol()), alpn,
-                h2(new HTTP2ServerConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+                h2(new H2ConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         connector.addBean(new HandshakeCounter("ingress.intercept", counters));
         server.addConnector(connector);

@@ -6,6 +6,9 @@ import io.acip.ingress.ProblemDocument;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -24,5 +27,20 @@ final class ProblemResponse {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * Refuses a request the handler never saw (a tunnel, a flow, an ambiguous URI) and ends the exchange.
+     * Over HTTP/1.x the connection closes after it: bytes the agent already sent for the tunnel would otherwise be
+     * parsed as the next request.
+     */
+    static void refuse(Request request, Response response, ExchangeCompletion completion, String proxyName,
+                             HttpFailure failure) {
+        if (completion.isDone()) return;
+        HttpVersion version = request.getConnectionMetaData().getHttpVersion();
+        if (version != HttpVersion.HTTP_2 && version != HttpVersion.HTTP_3) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+        write(response, proxyName, failure, Callback.from(completion::succeed, completion::fail));
     }
 }

@@ -18,9 +18,14 @@ final class TunnelEndPoints {
      * endpoint is closed.
      */
     static void abort(EndPoint endPoint, Throwable cause) {
+        abort(endPoint, cause, ErrorCode.CANCEL_STREAM_ERROR);
+    }
+
+    /** As {@link #abort(EndPoint, Throwable)}, resetting an HTTP/2 stream with {@code error}. */
+    static void abort(EndPoint endPoint, Throwable cause, ErrorCode error) {
         Throwable why = cause != null ? cause : new EofException("tunnel aborted");
         if (endPoint.getTransport() instanceof Stream stream && !stream.isReset()) {
-            stream.reset(new ResetFrame(stream.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
+            stream.reset(new ResetFrame(stream.getId(), error.code), Callback.NOOP);
         }
         endPoint.close(why);
     }

@@ -3,7 +3,13 @@ package io.acip.ingress.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +51,25 @@ class MalformedRequestTest extends IngressFixture {
         }
         assertEquals(before, handler.exchanges.get(), "the handler saw a malformed request");
         assertTrue(server.counters().get("ingress.rejected." + status) >= 1);
+    }
+
+    @Test
+    void ambiguousUrisAre400InTheGatewaysShapeOnBothVersions() throws Exception {
+        try (RawHttp1 agent = new RawHttp1(server.cleartextPort())) {
+            String head = agent.send("GET /a//b HTTP/1.1\r\nHost: x\r\n\r\n").readHead();
+            assertEquals(400, RawHttp1.status(head), head);
+            assertEquals(PROXY_NAME + "; error=http_request_error; details=\"Ambiguous URI empty segment\"",
+                    RawHttp1.header(head, "proxy-status").orElseThrow());
+        }
+        try (H2Peer peer = new H2Peer(server.cleartextPort())) {
+            H2Peer.Exchange exchange = peer.open(new MetaData.Request("GET",
+                    HttpURI.from("http://x/a/%25zz/b"), HttpVersion.HTTP_2, HttpFields.EMPTY), true);
+            MetaData.Response response = exchange.response.get(10, TimeUnit.SECONDS);
+            assertEquals(400, response.getStatus());
+            assertTrue(response.getHttpFields().get("proxy-status").startsWith(PROXY_NAME
+                    + "; error=http_request_error; details=\"Ambiguous URI"), response.getHttpFields().toString());
+            assertEquals("application/problem+json", response.getHttpFields().get("content-type"));
+        }
+        assertEquals(before, handler.exchanges.get(), "the handler saw an ambiguous request");
     }
 }
