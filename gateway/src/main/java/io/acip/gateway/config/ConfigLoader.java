@@ -140,9 +140,9 @@ public final class ConfigLoader {
         }
         Durations.parse("egress.dns.timeout", dns.timeout(), null);
         Duration udpIdle = Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), null);
-        if (udpIdle != null && udpIdle.compareTo(Duration.ofMinutes(2)) < 0) {
-            throw new ConfigException("udp.idle_timeout: must be at least 2m (RFC 9298 §5: keep-alives of clients "
-                    + "behind NATs)");
+        if (udpIdle != null && c.http() != null && udpIdle.compareTo(Duration.ofMinutes(2)) < 0) {
+            throw new ConfigException("udp.idle_timeout: must be at least 2m on a node with http listeners (RFC 9298 "
+                    + "§5: CONNECT-UDP clients keep flows alive at that pace)");
         }
         if (c.http() != null && c.http().http3() && c.http().tlsListen() == null) {
             throw new ConfigException("http.http3: needs http.tls_listen (HTTP/3 listens on its UDP twin)");

@@ -52,6 +52,7 @@ class UdpConfigTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "{listen: 127.0.0.1:8080, http3: true}|http.http3: needs http.tls_listen",
+        "{listen: 127.0.0.1:8080}\nudp: {idle_timeout: 90s}|udp.idle_timeout: must be at least 2m",
         "{listen: 127.0.0.1:8080, connect_udp_template: '/udp/{target_host}/'}|http.connect_udp_template: ",
     })
     void refusesBadHttpUdpSettingsNamingTheField(String http, String expected) {
@@ -74,7 +75,6 @@ class UdpConfigTest {
         "127.0.0.1:5353, \"[::1]:53\"|egress.dns.nameservers[0]: 'dns.example:53' must be an IP address|dns.example:53",
         "timeout: 2s|egress.dns.timeout: 'soon' is not a duration|timeout: soon",
         "idle_timeout: 3m|udp.idle_timeout: must be more than zero|idle_timeout: 0s",
-        "idle_timeout: 3m|udp.idle_timeout: must be at least 2m|idle_timeout: 90s",
         "udp: 127.0.0.1:4433|agents[0].udp: port out of 1..65535: 0|udp: 127.0.0.1:0",
         "udp: 127.0.0.1:4433|agents[0].udp: expected host:port|udp: 127.0.0.1",
         "direct_udp: false|egress.direct_udp: Cannot deserialize|direct_udp: [1]",

@@ -50,7 +50,7 @@ final class UdpFabric implements AutoCloseable {
                     null, new GatewayConfig.Udp(FAR_IDLE)));
             edge = start(new GatewayConfig(node("edge", null, ca, List.of(new GatewayConfig.Neighbour("transit", at)),
                     List.of(route("test", "transit"))),
-                    new GatewayConfig.Http("acip-edge", "127.0.0.1:0", null, null, null, null, null, List.of(),
+                    new GatewayConfig.Http("acip-edge", "127.0.0.1:0", "127.0.0.1:0", null, null, null, null, List.of(),
                             List.of(), List.of(), null),
                     new GatewayConfig.Egress(true, List.of("127.0.0.0/8"), null, new GatewayConfig.Dns(
                             List.of("127.0.0.1:" + dns.address().getPort()), "400ms")),

@@ -1,6 +1,7 @@
 package io.acip.ingress.jetty;
 
 import io.acip.ingress.IngressHandler;
+import io.acip.ingress.h3.Http3Listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
@@ -38,6 +39,9 @@ public final class IngressServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector cleartext;
     private final ServerConnector tls;
+    private final IngressConfig config;
+    private final IngressHandler handler;
+    private Http3Listener http3;
 
     public IngressServer(IngressConfig config, IngressHandler handler) {
         this(config, handler, config.udpIdleTimeout());
@@ -48,6 +52,8 @@ public final class IngressServer implements AutoCloseable {
      * holds deployments to RFC 9298 §5's minutes).
      */
     IngressServer(IngressConfig config, IngressHandler handler, Duration udpIdleTimeout) {
+        this.config = config;
+        this.handler = handler;
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
         threads.setName("acip-ingress");
         server = new Server(threads);
@@ -84,13 +90,19 @@ public final class IngressServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listeners and starts serving.
+     * Binds the listeners and starts serving: the TCP ones, then HTTP/3 on the UDP port of the TLS listener's bound
+     * address (its twin, which {@code Alt-Svc} names).
      *
      * @throws IOException if a listen address cannot be bound
      */
     public void start() throws IOException {
         try {
             server.start();
+            if (config.http3()) {
+                http3 = new Http3Listener(config, new InetSocketAddress(config.tlsAddress().getAddress(), tlsPort()),
+                        handler, counters);
+                http3.start();
+            }
         } catch (Exception e) {
             stopQuietly();
             Throwable cause = e;
@@ -102,7 +114,11 @@ public final class IngressServer implements AutoCloseable {
 
     /** Stops accepting, waits up to the stop timeout for exchanges in flight, then closes everything. */
     public void stop() throws Exception {
-        server.stop();
+        try {
+            if (http3 != null) http3.stop();
+        } finally {
+            server.stop();
+        }
     }
 
     @Override
@@ -124,6 +140,11 @@ public final class IngressServer implements AutoCloseable {
         return tls == null ? -1 : tls.getLocalPort();
     }
 
+    /** The bound HTTP/3 (UDP) port, -1 without HTTP/3 or before start. */
+    public int http3Port() {
+        return http3 == null ? -1 : http3.port();
+    }
+
     /** Counters named {@code ingress.<thing>.<event>}, for the gateway to export. */
     public IngressCounters counters() {
         return counters;
@@ -135,6 +156,7 @@ public final class IngressServer implements AutoCloseable {
     }
 
     private void stopQuietly() {
+        if (http3 != null) http3.close();
         try {
             server.stop();
         } catch (Exception ignored) {
