@@ -109,6 +109,30 @@ class EndToEndTest {
     }
 
     @Test
+    void http3IsAdvertisedAndReachesTheSkill() throws Exception {
+        Curl.Result h2 = Curl.run("-i", "--http2", "--cacert", fabric.caPem.toString(), "https://localhost:"
+                + fabric.https() + "/skills/demo/echo/alt-svc");
+        assertEquals("h3=\":" + fabric.https() + "\"; ma=86400", h2.header("alt-svc"), h2.out());
+        X509Certificate ca;
+        try (var in = java.nio.file.Files.newInputStream(fabric.caPem)) {
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        HttpClient flupke = tech.kwik.flupke.Http3Client.newBuilder()
+                .trustManager(io.acip.ingress.masque.KwikH3Connection.trustManager(ca))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> r = flupke.sendAsync(HttpRequest.newBuilder(URI.create("https://localhost:"
+                        + fabric.https() + "/skills/demo/echo/h3?q=1")).POST(HttpRequest.BodyPublishers.ofString("over quic"))
+                        .build(), HttpResponse.BodyHandlers.ofString())
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode echo = json(r.body());
+        assertEquals("/h3", echo.get("path").asText());
+        assertEquals(9, echo.get("bodyLength").asInt());
+        assertTrue(echo.get("headers").get("via").asText().startsWith("3 acip-edge"), echo.toString());
+        assertEquals("edge,transit,far", r.headers().firstValue("acip-trajectory").orElseThrow());
+    }
+
+    @Test
     void jdkHttpClientWithProxySelector() throws Exception {
         HttpClient client = HttpClient.newBuilder()
                 .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", fabric.http())))

@@ -158,10 +158,12 @@ class ConnectUdpTest extends UdpFixture {
             seen = handler.next();
         } // the agent's connection is gone before the handler answers
         handler.releaseLater();
-        // The listener is told (a reset, or the closed socket read as the end), well before any idle timeout.
+        // The listener is told: at once when Jetty already saw the agent go, else when the answer finds the stream or
+        // connection gone, at the latest when the flow's connection was not installed within the connect timeout
+        // (the agent vanished between the handler's decision and the 101/200). Never left to leak.
         long start = System.nanoTime();
         seen.awaitClosed();
-        assertTrue(System.nanoTime() - start < UDP_IDLE.toNanos(), "only the idle timeout ended it");
+        assertTrue(System.nanoTime() - start < CONNECT_TIMEOUT.plusSeconds(2).toNanos(), "the flow was left open");
     }
 
     @ParameterizedTest

@@ -26,6 +26,8 @@ abstract class UdpFixture {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Short enough to test, long enough that no other test's flow idles out under a loaded CI machine. */
     static final Duration UDP_IDLE = Duration.ofSeconds(2);
+    /** Also how long a flow whose agent vanished mid-answer may wait before the listener hears of it. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
     final UdpEchoHandler handler = new UdpEchoHandler();
     IngressServer server;
@@ -38,7 +40,7 @@ abstract class UdpFixture {
     void startGateway() throws IOException {
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
         server = new IngressServer(configure(IngressConfig.builder(PROXY_NAME).cleartext(loopback)
-                .tls(loopback, TestPki.SERVER).connectTimeout(Duration.ofSeconds(5))
+                .tls(loopback, TestPki.SERVER).connectTimeout(CONNECT_TIMEOUT)
                 .idleTimeout(Duration.ofSeconds(60)).stopTimeout(Duration.ofSeconds(5))).build(), handler, UDP_IDLE);
         server.start();
     }
