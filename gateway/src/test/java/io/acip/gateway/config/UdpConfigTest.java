@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,16 +50,17 @@ class UdpConfigTest {
                 .http().http3());
     }
 
-    @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "{listen: 127.0.0.1:8080, http3: true}|http.http3: needs http.tls_listen",
-        "{listen: 127.0.0.1:8080}\nudp: {idle_timeout: 90s}|udp.idle_timeout: must be at least 2m",
-        "{listen: 127.0.0.1:8080, connect_udp_template: '/udp/{target_host}/'}|http.connect_udp_template: ",
-    })
-    void refusesBadHttpUdpSettingsNamingTheField(String http, String expected) {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigLoader.parse("node: {id: a}\nhttp: " + http + "\n"));
-        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    @Test
+    void refusesBadHttpUdpSettingsNamingTheField() {
+        Map<String, String> cases = Map.of(
+                "http: {listen: 127.0.0.1:8080, http3: true}", "http.http3: needs http.tls_listen",
+                "http: {listen: 127.0.0.1:8080}\nudp: {idle_timeout: 90s}", "udp.idle_timeout: must be at least 2m",
+                "http: {listen: 127.0.0.1:8080, connect_udp_template: \"/udp/{target_host}/\"}",
+                "http.connect_udp_template: ");
+        cases.forEach((yaml, expected) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("node: {id: a}\n" + yaml));
+            assertTrue(e.getMessage().startsWith(expected), yaml + " -> " + e.getMessage());
+        });
     }
 
     @Test
