@@ -105,8 +105,8 @@ public final class Demo implements AutoCloseable {
         String ca = dataDir.resolve(CA_DIR).resolve("ca.pem").toString();
         return String.join("\n",
                 "ACIP demo fabric: edge -> transit -> far, demo agents behind far.",
-                "  edge HTTP  http://127.0.0.1:" + http + "   HTTPS https://127.0.0.1:" + tls
-                        + "   admin http://127.0.0.1:" + edge.adminPort(),
+                "  edge HTTP  http://127.0.0.1:" + http + "   HTTPS https://127.0.0.1:" + tls + " (and HTTP/3 on "
+                        + tls + "/udp)   admin http://127.0.0.1:" + edge.adminPort(),
                 "  fabric CA  " + ca,
                 "",
                 "Try:",
@@ -119,8 +119,10 @@ public final class Demo implements AutoCloseable {
                 "  curl -s --cacert " + ca + " https://localhost:" + tls + "/skills/demo/echo/tls",
                 "  HTTPS_PROXY=http://127.0.0.1:" + http + " curl -s --cacert " + ca + " https://echo.demo.acip/env",
                 "  curl -s http://127.0.0.1:" + edge.adminPort() + "/metrics",
-                "  CONNECT-UDP (RFC 9298, any MASQUE client, HTTP/2 or HTTP/3 extended CONNECT) to the UDP echo agent:",
-                "    https://localhost:" + tls + "/.well-known/masque/udp/udp-echo.demo.acip/7/   (--cacert " + ca + ")",
+                "  CONNECT-UDP (RFC 9298; HTTP/1.1 Upgrade on " + http + ", HTTP/2 and HTTP/3 extended CONNECT on " + tls
+                        + ") to the UDP echo agent,",
+                "  template https://localhost:" + tls + "/.well-known/masque/udp/{target_host}/{target_port}/, e.g.:",
+                "  /usr/bin/python3 examples/agents/masque_udp_h2.py 127.0.0.1:" + tls + " udp-echo.demo.acip 7 " + ca,
                 "");
     }
 
