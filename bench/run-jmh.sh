@@ -18,7 +18,7 @@ JVM_ARGS=(-Dio.netty.leakDetection.level=disabled)
 
 needs_build() {
   [[ ${REBUILD:-0} == 1 || ! -f $JAR ]] && return 0
-  [[ -n $(find pom.xml capsule tls acip-egress bench -path '*/target' -prune -o \
+  [[ -n $(find pom.xml capsule tls acip-egress http-ingress gateway bench -path '*/target' -prune -o \
       \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit 2>/dev/null) ]]
 }
 
