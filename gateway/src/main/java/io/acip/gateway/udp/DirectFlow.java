@@ -1,8 +1,8 @@
 package io.acip.gateway.udp;
 
-import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
 import io.netty.bootstrap.Bootstrap;
@@ -51,7 +51,7 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
     static void open(UdpRelay relay, UdpFlow flow, InetAddress address) {
         DirectFlow d = new DirectFlow(relay, flow, new InetSocketAddress(address, flow.request().port()));
         long idleMs = relay.settings().idleTimeout().toMillis();
-        new Bootstrap().group(relay.group()).channel(NioDatagramChannel.class)
+        UdpRelay.datagramOptions(new Bootstrap().group(relay.group())).channel(NioDatagramChannel.class)
                 .option(ChannelOption.AUTO_READ, false) // until the flow is accepted
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override

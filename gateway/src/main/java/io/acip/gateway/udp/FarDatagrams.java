@@ -70,7 +70,7 @@ final class FarDatagrams extends ChannelInboundHandlerAdapter implements Session
 
     private void connect(InetSocketAddress address) {
         long idleMs = relay.settings().idleTimeout().toMillis();
-        new Bootstrap().group(session.eventLoop()).channel(NioDatagramChannel.class)
+        UdpRelay.datagramOptions(new Bootstrap().group(session.eventLoop())).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {

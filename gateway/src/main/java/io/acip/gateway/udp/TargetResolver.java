@@ -1,7 +1,7 @@
 package io.acip.gateway.udp;
 
-import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.ingress.HttpFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoop;

@@ -1,17 +1,20 @@
 package io.acip.gateway.udp;
 
-import io.acip.ingress.HttpFailure;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.gateway.attach.UdpEndpoint;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -22,6 +25,22 @@ import java.util.concurrent.TimeUnit;
  * (the node's loop carries sessions and is not slowed by lookups), the resolver, the settings and the counters.
  */
 public final class UdpRelay implements AutoCloseable {
+    /**
+     * Sockets toward targets and agents' endpoints queue at most this much before payloads are dropped (counted as
+     * socket_busy): a burst from a fast agent is absorbed (Netty's default 64 KiB cut bursts of ~50 full-size
+     * datagrams), a stuck socket holds no more than this per flow.
+     */
+    static final WriteBufferWaterMark SOCKET_QUEUE = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+    /** Kernel buffers of those sockets: room for bursts at loopback and LAN rates. */
+    static final int SOCKET_BUFFER = 1 << 20;
+
+    /** The options every UDP socket of the relay gets. */
+    static Bootstrap datagramOptions(Bootstrap b) {
+        return b.option(ChannelOption.WRITE_BUFFER_WATER_MARK, SOCKET_QUEUE)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
+    }
+
     private final UdpSettings settings;
     private final EgressPolicy egress;
     private final boolean directUdp;
