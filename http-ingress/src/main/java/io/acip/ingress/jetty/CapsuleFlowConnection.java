@@ -66,7 +66,7 @@ final class CapsuleFlowConnection extends AbstractConnection implements Connecti
         this.scheduler = scheduler;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.counters = counters;
-        this.writer = new DatagramCapsuleWriter(endPoint, this::failed);
+        this.writer = new DatagramCapsuleWriter(endPoint, executor, this::failed);
     }
 
     /** {@code UdpFlow.send}: never blocks; false when the payload was dropped (and counted). */

@@ -4,6 +4,7 @@ import io.acip.capsule.Capsule;
 import io.acip.capsule.DatagramPayload;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -23,6 +24,7 @@ final class DatagramCapsuleWriter extends IteratingCallback {
     enum Offer { QUEUED, QUEUE_FULL, CLOSED }
 
     private final EndPoint endPoint;
+    private final Executor executor;
     private final Consumer<Throwable> onWriteFailure;
     private final Object lock = new Object();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -32,9 +34,16 @@ final class DatagramCapsuleWriter extends IteratingCallback {
     private boolean closed; // no more offers: finishing or discarded
     private boolean finishing;
     private boolean outputShut;
+    private boolean flushScheduled;
 
-    DatagramCapsuleWriter(EndPoint endPoint, Consumer<Throwable> onWriteFailure) {
+    /**
+     * @param executor where flushes run: not on the thread that sends (the gateway's relay or ACIP event loop, which
+     *     then goes back to reading at once), and one flush carries whatever a burst of sends queued meanwhile in one
+     *     gathered write (one DATA frame, TLS record and system call instead of one per datagram)
+     */
+    DatagramCapsuleWriter(EndPoint endPoint, Executor executor, Consumer<Throwable> onWriteFailure) {
         this.endPoint = endPoint;
+        this.executor = executor;
         this.onWriteFailure = onWriteFailure;
     }
 
@@ -56,13 +65,18 @@ final class DatagramCapsuleWriter extends IteratingCallback {
         return Offer.QUEUED;
     }
 
-    /** Writes what was queued, once started. */
+    /** Writes what was queued, once started, from the executor; a flush already scheduled takes it along. */
     void flush() {
-        boolean flush;
         synchronized (lock) {
-            flush = started;
+            if (!started || flushScheduled) return;
+            flushScheduled = true;
         }
-        if (flush) iterate();
+        executor.execute(() -> {
+            synchronized (lock) {
+                flushScheduled = false;
+            }
+            iterate();
+        });
     }
 
     /** The endpoint is the flow's now: write what was queued meanwhile. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class DatagramCapsuleWriterTest {
     private final ByteArrayEndPoint endPoint = new ByteArrayEndPoint(new byte[0], 1024, true); // output grows
     private final AtomicReference<Throwable> failed = new AtomicReference<>();
-    private final DatagramCapsuleWriter writer = new DatagramCapsuleWriter(endPoint, failed::set);
+    private final DatagramCapsuleWriter writer = new DatagramCapsuleWriter(endPoint, Runnable::run, failed::set);
 
     @Test
     void queuesUpToTheBoundThenRefusesUntilFlushed() throws Exception {
