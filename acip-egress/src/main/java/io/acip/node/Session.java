@@ -71,13 +71,13 @@ public final class Session extends Leg {
             if (state != State.OPEN || finSent || datagramMode) return;
             do {
                 ByteBuf chunk = data.readSlice(Math.min(data.readableBytes(), Limits.MAX_DATA_PLAINTEXT));
-                int flags = fin && !data.isReadable() ? Flags.FIN : 0;
-                node.forward(this, sealer.seal(node.alloc(), PacketType.DATA, flags, 0, chunk));
+                boolean last = fin && !data.isReadable();
+                // Before forwarding: a peer on this node may answer, FIN and CLOSE within this very call, and the
+                // CLOSE is clean only if this end's FIN counts as sent by then.
+                if (last) finSent = true;
+                node.forward(this, sealer.seal(node.alloc(), PacketType.DATA, last ? Flags.FIN : 0, 0, chunk));
             } while (data.isReadable() && state == State.OPEN);
-            if (fin) {
-                finSent = true;
-                closeIfDone();
-            }
+            if (finSent) closeIfDone();
         } finally {
             data.release();
         }

@@ -33,10 +33,14 @@ class ResumptionTest {
         fabric.close();
     }
 
-    /** Opens a session, echoes a payload through it and returns the instance that served it. */
     private String echo(String text) throws Exception {
+        return echo(edge, text);
+    }
+
+    /** Opens a session from {@code from}, echoes a payload through it and returns the instance that served it. */
+    private static String echo(Node from, String text) throws Exception {
         Recorder r = new Recorder();
-        edge.open(SessionRequest.stream(ECHO, "agent://test"), r);
+        from.open(SessionRequest.stream(ECHO, "agent://test"), r);
         Session s = r.opened.get(10, TimeUnit.SECONDS);
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         s.write(Unpooled.wrappedBuffer(payload), true);
@@ -64,5 +68,19 @@ class ResumptionTest {
         assertEquals(2, edge.stats().get("acip.session.full_handshake"));
         assertEquals("echo-2", echo("resumed again"));
         assertEquals(1, edge.stats().get("acip.session.resumed"));
+    }
+
+    @Test
+    void theRetryWorksWhenBothEndsAreOnOneNode() throws Exception {
+        Node solo = fabric.node("solo", java.util.List.of());
+        fabric.serve(solo, "demo/echo", "local-1", Echo.SKILL);
+        assertEquals("local-1", echo(solo, "first"));
+        solo.detach(0, ECHO, "local-1");
+        fabric.serve(solo, "demo/echo", "local-2", Echo.SKILL);
+        assertEquals("local-2", echo(solo, "moved"));
+        assertEquals("local-2", echo(solo, "resumed"));
+        assertEquals(1, solo.stats().get("acip.session.resumption_retried"));
+        assertEquals(2, solo.stats().get("acip.session.full_handshake"));
+        assertEquals(1, solo.stats().get("acip.session.resumed"));
     }
 }
