@@ -19,7 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tech.kwik.flupke.Http3Client;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.flupke.Http3SingleConnectionClient;
 
 /** Ordinary HTTP/3 requests through the listener to the handler's {@code Exchange}, from Kwik + Flupke. */
 class Http3ExchangeTest extends Http3ListenerFixture {
@@ -47,9 +48,10 @@ class Http3ExchangeTest extends Http3ListenerFixture {
 
     @Test
     void flupkeHttpClientGetsAnEchoedHead() throws Exception {
-        HttpClient flupke = Http3Client.newBuilder().trustManager(KwikH3Connection.trustManager(
-                H3TestPki.CA.certificate())).connectTimeout(WAIT).build();
-        // Flupke resolves "localhost" itself; the certificate names it, not 127.0.0.1.
+        // Flupke's own HttpClient, over a Kwik connection that carries the ServerHello gate (Flupke's builder has
+        // no socket factory). Flupke resolves "localhost" itself; the certificate names it, not 127.0.0.1.
+        HttpClient flupke = new Http3SingleConnectionClient(KwikH3Connection.newQuicConnection(address(),
+                H3TestPki.CA.certificate(), new NullLogger()), WAIT, null);
         HttpResponse<String> response = flupke.sendAsync(HttpRequest.newBuilder(
                 URI.create("https://localhost:" + listener.port() + "/hello?x=1")).header("x-agent", "flupke").build(),
                 HttpResponse.BodyHandlers.ofString()).get(WAIT.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);

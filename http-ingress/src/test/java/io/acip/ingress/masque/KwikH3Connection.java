@@ -2,7 +2,13 @@ package io.acip.ingress.masque;
 
 import io.acip.tls.identity.CertificateIdentities;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -16,7 +22,9 @@ import java.util.function.Consumer;
 import javax.net.ssl.X509TrustManager;
 import tech.kwik.core.ConnectionListener;
 import tech.kwik.core.ConnectionTerminatedEvent;
+import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.log.Logger;
 import tech.kwik.core.log.NullLogger;
 import tech.kwik.flupke.impl.Http3ClientConnectionImpl;
 
@@ -35,6 +43,9 @@ public final class KwikH3Connection implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
+    /** A handshake on loopback takes milliseconds; anything near this is a bug to look at, not to retry. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final QuicClientConnection quic;
     private final Http3ClientConnectionImpl h3;
@@ -63,22 +74,21 @@ public final class KwikH3Connection implements AutoCloseable {
      */
     public static KwikH3Connection connect(InetSocketAddress listener, X509Certificate ca, boolean h3Datagrams)
             throws IOException {
-        // About one Kwik handshake in 50 against the Netty/quiche listener never completes, although the listener
-        // accepted the connection (seen in a 40-connection loop; cause not found yet): a second attempt gets through.
-        java.net.ConnectException timedOut = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return attempt(listener, ca, h3Datagrams);
-            } catch (java.net.ConnectException e) {
-                if (e.getMessage() == null || !e.getMessage().contains("timed out")) throw e;
-                timedOut = e;
-            }
-        }
-        throw timedOut;
+        return connect(listener, ca, h3Datagrams, new NullLogger());
     }
 
-    private static KwikH3Connection attempt(InetSocketAddress listener, X509Certificate ca, boolean h3Datagrams)
-            throws IOException {
+    /** As {@link #connect(InetSocketAddress, X509Certificate, boolean)}, logging through {@code logger}. */
+    public static KwikH3Connection connect(InetSocketAddress listener, X509Certificate ca, boolean h3Datagrams,
+                                           Logger logger) throws IOException {
+        return new KwikH3Connection(newQuicConnection(listener, ca, logger), h3Datagrams);
+    }
+
+    /**
+     * A Kwik QUIC connection to the listener, not connected yet (for Flupke's own {@code HttpClient}), with the
+     * {@link ServerHelloGate} that keeps Kwik's handshake from stalling.
+     */
+    public static QuicClientConnection newQuicConnection(InetSocketAddress listener, X509Certificate ca,
+                                                         Logger logger) throws IOException {
         // Kwik checks the server name against DNS names only: a loopback listener is reached as "localhost",
         // pinned to the listener's address family.
         boolean loopback = listener.getAddress() != null && listener.getAddress().isLoopbackAddress();
@@ -89,18 +99,21 @@ public final class KwikH3Connection implements AutoCloseable {
         } else if (loopback) {
             builder.preferIPv4();
         }
+        ServerHelloGate gate = new ServerHelloGate(CONNECT_TIMEOUT);
         QuicClientConnection quic = builder
                 .uri(URI.create("//" + host + ":" + listener.getPort()))
                 .applicationProtocol("h3")
-                .connectTimeout(Duration.ofSeconds(3))
+                .connectTimeout(CONNECT_TIMEOUT)
                 .maxIdleTimeout(Duration.ofSeconds(60))
                 .customTrustManager(new CaTrustManager(ca))
                 .maxOpenPeerInitiatedUnidirectionalStreams(10)
                 .maxOpenPeerInitiatedBidirectionalStreams(0)
                 .enableDatagramExtension()
-                .logger(new NullLogger())
+                .socketFactory(gate)
+                .logger(logger)
                 .build();
-        return new KwikH3Connection(quic, h3Datagrams);
+        gate.watch(quic);
+        return quic;
     }
 
     /** The trust manager this client uses: exactly what {@code ca} issued, EC certificates included. */
@@ -181,6 +194,76 @@ public final class KwikH3Connection implements AutoCloseable {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[] {ca};
+        }
+    }
+
+    /**
+     * Works around a race in Kwik 0.10.8's TLS engine (agent15 3.1), which stalls about one handshake in 100 against
+     * a fast server. {@code TlsClientEngineImpl.startHandshake()} hands the ClientHello to Kwik's sender thread and
+     * only then sets {@code status = WaitServerHello}; {@code received(ServerHello)} silently returns unless the
+     * status is already {@code WaitServerHello}. On loopback the listener answers in 1-2 ms, so when the connecting
+     * thread is descheduled in that window, the receiver thread hands the ServerHello to an engine still in
+     * {@code Start}: it is dropped, its CRYPTO bytes count as delivered (the server's retransmissions are
+     * duplicates), Handshake keys are never derived, and connect() times out while the listener keeps retransmitting
+     * its Handshake flight. (Kwik log: "-< CryptoStream[I|ServerHello]" then "Missing keys for encryption level
+     * Handshake" until the timeout; delaying that window by 30 ms stalls 19 handshakes in 20.) The later agent15
+     * releases set the status after sending too, throwing instead of returning.
+     *
+     * <p>The gate sits in the client's socket: a datagram received while the engine is still in {@code Start} is
+     * held until the connecting thread has set {@code WaitServerHello}, which it does microseconds after the send,
+     * so the hold is normally empty. It reads Kwik's private state because Kwik has no hook there; if a Kwik
+     * upgrade renames it, the gate fails loudly rather than letting the stall come back.
+     */
+    private static final class ServerHelloGate implements DatagramSocketFactory {
+        private final long timeoutNanos;
+        private volatile Object engine;
+        private volatile boolean open;
+
+        ServerHelloGate(Duration timeout) {
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        @Override
+        public DatagramSocket createSocket(InetAddress destination) throws SocketException {
+            return new DatagramSocket() {
+                @Override
+                public void receive(DatagramPacket packet) throws IOException {
+                    super.receive(packet);
+                    if (!open) awaitServerHelloExpected();
+                }
+            };
+        }
+
+        /** Called after build() and before connect(): Kwik's receiver thread starts in connect(). */
+        void watch(QuicClientConnection quic) {
+            engine = field(quic, "tlsEngine");
+        }
+
+        private void awaitServerHelloExpected() throws IOException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (((Enum<?>) field(engine, "status")).name().equals("Start")) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SocketTimeoutException("Kwik's TLS engine never sent its ClientHello");
+                }
+                Thread.yield(); // on a 2-CPU box, let the connecting thread run
+            }
+            open = true;
+        }
+
+        private static Object field(Object owner, String name) {
+            for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    Field f = c.getDeclaredField(name);
+                    f.setAccessible(true);
+                    return f.get(owner);
+                } catch (NoSuchFieldException e) {
+                    // declared further up
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            throw new IllegalStateException("Kwik has no " + owner.getClass().getName() + "." + name
+                    + " any more: re-check the ServerHello race ServerHelloGate works around");
         }
     }
 }
