@@ -62,7 +62,8 @@ public final class ThreadCpu {
         return info == null ? "thread-" + id : info.getThreadName();
     }
 
-    private static Map<Long, Long> cpuTimes() {
+    /** CPU nanoseconds each live thread has used so far, by thread id (where the JVM can tell). */
+    public static Map<Long, Long> cpuTimes() {
         Map<Long, Long> times = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             long cpu = THREADS.getThreadCpuTime(id);

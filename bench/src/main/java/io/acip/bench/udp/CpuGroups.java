@@ -1,5 +1,6 @@
 package io.acip.bench.udp;
 
+import io.acip.bench.fabric.ThreadCpu;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ public final class CpuGroups {
 
     private CpuGroups(EdgeGateway gateway) {
         this.gateway = gateway;
-        this.start = cpuTimes();
+        this.start = ThreadCpu.cpuTimes();
     }
 
     static CpuGroups start(EdgeGateway gateway) {
@@ -62,7 +63,7 @@ public final class CpuGroups {
         double elapsed = System.nanoTime() - startNanos;
         Map<String, Double> groups = new LinkedHashMap<>();
         Map<String, Map<String, Double>> roles = new HashMap<>();
-        cpuTimes().forEach((id, cpu) -> {
+        ThreadCpu.cpuTimes().forEach((id, cpu) -> {
             double percent = 100.0 * (cpu - start.getOrDefault(id, 0L)) / elapsed;
             if (percent <= 0) return;
             var info = THREADS.getThreadInfo(id);
@@ -112,14 +113,5 @@ public final class CpuGroups {
             }
         }
         return new String[] {"jvm", name};
-    }
-
-    private static Map<Long, Long> cpuTimes() {
-        Map<Long, Long> times = new HashMap<>();
-        for (long id : THREADS.getAllThreadIds()) {
-            long cpu = THREADS.getThreadCpuTime(id);
-            if (cpu >= 0) times.put(id, cpu);
-        }
-        return times;
     }
 }
