@@ -11,21 +11,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-JAR=bench/target/benchmarks.jar
-JAVA=${JAVA:-java}
-# Benchmarks measure the code, not Netty's leak tracking; tests keep it at paranoid.
-JVM_ARGS=(-Dio.netty.leakDetection.level=disabled)
-
-needs_build() {
-  [[ ${REBUILD:-0} == 1 || ! -f $JAR ]] && return 0
-  [[ -n $(find pom.xml capsule tls acip-egress http-ingress gateway bench -path '*/target' -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit 2>/dev/null) ]]
-}
-
-if needs_build; then
-  echo "building $JAR ..." >&2
-  ./mvnw -B -q -pl bench -am package -DskipTests
-fi
+source bench/benchmarks-jar.sh
 
 run_jmh() {
   # Fork 1, warm-up 3 x 1 s, measurement 5 x 1 s, each unless given on the command line (JMH refuses repeats).

@@ -13,22 +13,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-JAR=bench/target/benchmarks.jar
-JAVA=${JAVA:-java}
+source bench/benchmarks-jar.sh
 
-needs_build() {
-  [[ ${REBUILD:-0} == 1 || ! -f $JAR ]] && return 0
-  [[ -n $(find pom.xml capsule tls acip-egress http-ingress gateway bench -path '*/target' -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit 2>/dev/null) ]]
-}
-
-if needs_build; then
-  echo "building $JAR ..." >&2
-  ./mvnw -B -q -pl bench -am package -DskipTests
-fi
-
-# Benchmarks measure the code, not Netty's leak tracking; tests keep it at paranoid.
-JVM_ARGS=(-Dio.netty.leakDetection.level=disabled)
 ARGS=("$@")
 if [[ ${PROFILE:-0} == 1 ]]; then
   WORK=${WORK:-$(mktemp -d /tmp/acip-udp-bench.XXXXXX)}

@@ -59,6 +59,13 @@ final class Fabric implements AutoCloseable {
         return new Line(edge, transit, far);
     }
 
+    /** {@link #line()} with {@link Echo} serving {@code demo/echo} on far as {@code echo-1}. */
+    Line echoLine() throws Exception {
+        Line line = line();
+        serve(line.far(), "demo/echo", "echo-1", Echo.SKILL);
+        return line;
+    }
+
     static NodeConfig.Neighbour neighbour(Node n) {
         return new NodeConfig.Neighbour(n.nodeId(), n.linkAddress());
     }

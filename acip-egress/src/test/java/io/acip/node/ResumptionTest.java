@@ -22,10 +22,9 @@ class ResumptionTest {
     @BeforeEach
     void start() throws Exception {
         fabric = new Fabric();
-        Fabric.Line line = fabric.line();
+        Fabric.Line line = fabric.echoLine();
         edge = line.edge();
         far = line.far();
-        fabric.serve(far, "demo/echo", "echo-1", Echo.SKILL);
     }
 
     @AfterEach

@@ -29,11 +29,10 @@ class TransitSecurityTest {
     @BeforeEach
     void start() throws Exception {
         fabric = new Fabric();
-        Fabric.Line line = fabric.line();
+        Fabric.Line line = fabric.echoLine();
         edge = line.edge();
         transit = line.transit();
         far = line.far();
-        fabric.serve(far, "demo/echo", "echo-1", Echo.SKILL);
     }
 
     @AfterEach

@@ -10,15 +10,11 @@ import io.acip.wire.Limits;
 import io.acip.wire.Sealed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Fabric throughput on loopback, in one run: the bare Netty QUIC ceiling with the links' settings, then ACIP
@@ -32,7 +28,6 @@ import java.util.logging.Logger;
  */
 public final class FabricThroughput {
     /** Kept referenced: java.util.logging holds loggers weakly, and a collected one forgets its level. */
-    private static final Logger ACIP_LOG = Logger.getLogger("io.acip");
 
     private record Options(Duration duration, Duration warmup, int payload, int chunk, int socketBuffer) {
         static Options parse(String[] args) {
@@ -100,22 +95,11 @@ public final class FabricThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) System.err.println(e.getMessage());
-            System.err.println("usage: FabricThroughput [--duration s (5)] [--warmup s (2)] [--payload dgram bytes"
-                    + " (1200)] [--chunk stream write bytes (16384)] [--socket-buffer bytes for the extra raw QUIC"
-                    + " rows, 0 for none (4194304)]");
-            System.exit(2);
-            return;
-        }
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            System.setProperty("io.netty.leakDetection.level", "disabled");
-        }
-        ACIP_LOG.setLevel(Level.WARNING);
-        startWatchdog(Duration.ofSeconds(8 * (o.duration.toSeconds() + o.warmup.toSeconds() + 5) + 30));
+        Options o = Harness.optionsOrExit(args, Options::parse, "usage: FabricThroughput [--duration s (5)]"
+                + " [--warmup s (2)] [--payload dgram bytes (1200)] [--chunk stream write bytes (16384)]"
+                + " [--socket-buffer bytes for the extra raw QUIC rows, 0 for none (4194304)]");
+        Harness.quiet("io.acip");
+        Harness.startWatchdog("FabricThroughput", Duration.ofSeconds(8 * (o.duration.toSeconds() + o.warmup.toSeconds() + 5) + 30));
 
         ByteBuf chunk = randomDirect(o.chunk);
         ByteBuf payload = randomDirect(o.payload);
@@ -214,23 +198,5 @@ public final class FabricThroughput {
 
     private static void progress(String what) {
         System.err.println("measuring " + what + " ...");
-    }
-
-    /** Bounds the run: a stall dumps every thread, so the report says where it hung, and exits non-zero. */
-    private static void startWatchdog(Duration limit) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(limit.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("FabricThroughput: no result after " + limit.toSeconds() + " s; threads:");
-            for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-                System.err.print(info);
-            }
-            Runtime.getRuntime().halt(3);
-        }, "watchdog");
-        t.setDaemon(true);
-        t.start();
     }
 }

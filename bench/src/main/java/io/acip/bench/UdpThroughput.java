@@ -8,8 +8,6 @@ import io.acip.bench.udp.H3MasquePath;
 import io.acip.bench.udp.Payload;
 import io.acip.bench.udp.RawUdpPath;
 import io.acip.bench.udp.UdpBench;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
@@ -37,8 +33,6 @@ import jdk.jfr.Recording;
  */
 public final class UdpThroughput {
     /** Kept referenced: java.util.logging holds loggers weakly, and a collected one forgets its level. */
-    private static final Logger ACIP_LOG = Logger.getLogger("io.acip");
-    private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
     static final double TARGET_MBITS = 1000;
     static final double TARGET_SHARE = 0.30;
     static final int TARGET_PAYLOAD = 1200;
@@ -103,24 +97,13 @@ public final class UdpThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) System.err.println(e.getMessage());
-            System.err.println("usage: UdpThroughput [--duration s (10)] [--warmup s (3)] [--payloads bytes,... (1200,"
-                    + "100)] [--window payloads in flight (64)] [--loss-timeout-ms ms (50)] [--rows raw,h3,h2,h2c"
-                    + " (raw,h3,h2)] [--profile dir: a JFR recording of each measured window]");
-            System.exit(2);
-            return;
-        }
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            System.setProperty("io.netty.leakDetection.level", "disabled");
-        }
-        ACIP_LOG.setLevel(Level.WARNING);
-        JETTY_LOG.setLevel(Level.WARNING);
+        Options o = Harness.optionsOrExit(args, Options::parse, "usage: UdpThroughput [--duration s (10)]"
+                + " [--warmup s (3)] [--payloads bytes,... (1200,100)] [--window payloads in flight (64)]"
+                + " [--loss-timeout-ms ms (50)] [--rows raw,h3,h2,h2c (raw,h3,h2)] [--profile dir: a JFR recording of"
+                + " each measured window]");
+        Harness.quiet("io.acip", "org.eclipse.jetty");
         int cells = o.payloads.size() * o.rows.size();
-        startWatchdog(Duration.ofSeconds(cells * (o.duration.toSeconds() + o.warmup.toSeconds() + 15) + 60));
+        Harness.startWatchdog("UdpThroughput", Duration.ofSeconds(cells * (o.duration.toSeconds() + o.warmup.toSeconds() + 15) + 60));
         if (o.profile != null) Files.createDirectories(o.profile);
 
         int maxPayload = o.payloads.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -258,23 +241,5 @@ public final class UdpThroughput {
         } catch (Exception e) {
             // a temporary directory left behind
         }
-    }
-
-    /** Bounds the run: a stall dumps every thread, so the report says where it hung, and exits non-zero. */
-    private static void startWatchdog(Duration limit) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(limit.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.err.println("UdpThroughput: no result after " + limit.toSeconds() + " s; threads:");
-            for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-                System.err.print(info);
-            }
-            Runtime.getRuntime().halt(3);
-        }, "watchdog");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -45,6 +45,12 @@ abstract class IngressFixture {
     /** A graceful stop that times out means a leaked exchange, stream, session or tunnel: the class fails. */
     @AfterAll
     void stopGateway() throws Exception {
+        stopShowingState(server);
+        echo.close();
+    }
+
+    /** Stops {@code server} gracefully; when that fails, prints what it held before, for the leak hunt. */
+    static void stopShowingState(IngressServer server) throws Exception {
         String before = server.dump();
         try {
             server.stop();
@@ -52,7 +58,6 @@ abstract class IngressFixture {
             System.err.println("STOP FAILED; state before stop:\n" + before);
             throw e;
         }
-        echo.close();
     }
 
     String cleartextUrl(String path) {

@@ -54,13 +54,7 @@ abstract class UdpFixture {
     /** A graceful stop that times out means a leaked stream, session or flow: the class fails. */
     @AfterAll
     void stopGateway() throws Exception {
-        String before = server.dump();
-        try {
-            server.stop();
-        } catch (Exception e) {
-            System.err.println("STOP FAILED; state before stop:\n" + before);
-            throw e;
-        }
+        IngressFixture.stopShowingState(server);
     }
 
     long counter(String name) {

@@ -1,7 +1,5 @@
 package io.acip.ingress.masque;
 
-import io.acip.capsule.Capsule;
-import io.acip.capsule.DatagramPayload;
 import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import java.io.BufferedInputStream;
@@ -87,7 +85,7 @@ public final class Http1MasqueClient implements PipeliningMasqueClient {
         for (Field f : extraHeaders.lines()) head.append(f.name()).append(": ").append(f.value()).append("\r\n");
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-        for (byte[] payload : early) request.writeBytes(datagram(payload)); // in the same write as the request
+        for (byte[] payload : early) request.writeBytes(CapsuleStreamFlow.datagram(payload)); // in the same write as the request
         flow.write(request.toByteArray());
         Thread reader = new Thread(flow::read, "h1-masque-reader");
         reader.setDaemon(true);
@@ -109,26 +107,15 @@ public final class Http1MasqueClient implements PipeliningMasqueClient {
         return socket;
     }
 
-    static byte[] datagram(byte[] payload) {
-        ByteBuffer out = ByteBuffer.allocate(Capsule.datagramLength(DatagramPayload.UDP_PAYLOAD_CONTEXT,
-                payload.length));
-        Capsule.writeDatagram(out, DatagramPayload.UDP_PAYLOAD_CONTEXT, ByteBuffer.wrap(payload));
-        return out.array();
-    }
-
     @Override
     public void close() {
         for (Http1Flow flow : flows) flow.abort();
     }
 
-    private static final class Http1Flow implements Flow {
+    private static final class Http1Flow extends CapsuleStreamFlow {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
-        private final ReceivedDatagrams received = new ReceivedDatagrams();
-        private final CompletableFuture<Flow> response = new CompletableFuture<>();
-        private volatile int status;
-        private volatile Fields headers = Fields.EMPTY;
         private volatile byte[] body = new byte[0];
 
         Http1Flow(Socket socket) throws IOException {
@@ -189,43 +176,13 @@ public final class Http1MasqueClient implements PipeliningMasqueClient {
         }
 
         @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public Fields headers() {
-            return headers;
-        }
-
-        @Override
         public byte[] body() {
             return body;
         }
 
         @Override
-        public void send(byte[] payload) throws Exception {
-            write(datagram(payload));
-        }
-
-        @Override
-        public void sendCapsule(long type, byte[] value) throws Exception {
-            write(new Capsule(type, ByteBuffer.wrap(value)).encode().array());
-        }
-
-        @Override
         public void sendRaw(byte[] bytes) throws Exception {
             write(bytes);
-        }
-
-        @Override
-        public byte[] receive(Duration timeout) throws Exception {
-            return received.receive(timeout);
-        }
-
-        @Override
-        public boolean awaitClosed(Duration timeout) throws Exception {
-            return received.awaitClosed(timeout);
         }
 
         /** Ends cleanly: a half-close, then the proxy's own end (unread bytes at close would become a reset). */

@@ -1,6 +1,5 @@
 package io.acip.ingress.masque;
 
-import io.acip.capsule.Capsule;
 import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +110,7 @@ public final class Http2MasqueClient implements PipeliningMasqueClient {
         H2Flow flow = new H2Flow();
         flow.stream = session.newStream(new HeadersFrame(request, null, false), flow)
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        for (byte[] payload : early) flow.sendRaw(Http1MasqueClient.datagram(payload));
+        for (byte[] payload : early) flow.sendRaw(CapsuleStreamFlow.datagram(payload));
         return flow.response;
     }
 
@@ -124,13 +123,9 @@ public final class Http2MasqueClient implements PipeliningMasqueClient {
         }
     }
 
-    private static final class H2Flow implements Flow, Stream.Listener {
-        private final ReceivedDatagrams received = new ReceivedDatagrams();
-        private final CompletableFuture<Flow> response = new CompletableFuture<>();
+    private static final class H2Flow extends CapsuleStreamFlow implements Stream.Listener {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private volatile Stream stream;
-        private volatile int status;
-        private volatile Fields headers = Fields.EMPTY;
         private final AtomicBoolean localEnded = new AtomicBoolean();
         private final Object writeLock = new Object();
 
@@ -202,30 +197,10 @@ public final class Http2MasqueClient implements PipeliningMasqueClient {
         }
 
         @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public Fields headers() {
-            return headers;
-        }
-
-        @Override
         public byte[] body() {
             synchronized (body) {
                 return body.toByteArray();
             }
-        }
-
-        @Override
-        public void send(byte[] payload) throws Exception {
-            sendRaw(Http1MasqueClient.datagram(payload));
-        }
-
-        @Override
-        public void sendCapsule(long type, byte[] value) throws Exception {
-            sendRaw(new Capsule(type, ByteBuffer.wrap(value)).encode().array());
         }
 
         /** One DATA frame; waits for it to be written (Jetty takes one data write at a time per stream). */
@@ -235,16 +210,6 @@ public final class Http2MasqueClient implements PipeliningMasqueClient {
                 stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(bytes), false))
                         .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
-        }
-
-        @Override
-        public byte[] receive(Duration timeout) throws Exception {
-            return received.receive(timeout);
-        }
-
-        @Override
-        public boolean awaitClosed(Duration timeout) throws Exception {
-            return received.awaitClosed(timeout);
         }
 
         /** Ends cleanly with END_STREAM and waits for the proxy's; resets if that does not come. */
