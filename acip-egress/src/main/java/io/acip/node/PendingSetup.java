@@ -19,6 +19,11 @@ final class PendingSetup {
     NextHop current;
     ScheduledFuture<?> attemptTimer;
     long attemptStartNanos;
+    /** Whether the current attempt holds its next hop's circuit breaker permit (and so reports to the breaker). */
+    boolean permit;
+    /** The first neighbour skipped because its circuit was open: tried anyway when nothing else is left. */
+    NextHop.Neighbour openCircuit;
+    boolean panicked;
 
     PendingSetup(Setup setup, SessionPolicy policy, Iterator<NextHop> candidates) {
         this.setup = setup;

@@ -113,19 +113,32 @@ final class SetupRouter {
         while (p.candidates.hasNext()) {
             NextHop hop = p.candidates.next();
             p.current = hop;
-            p.attemptStartNanos = 0; // set once a breaker permit is held for this hop
-            boolean started = hop instanceof NextHop.Neighbour n ? forward(upstream, p, n) : deliver(upstream, p,
-                    (NextHop.Local) hop);
+            p.permit = false; // set once a breaker permit is held for this hop
+            boolean started = hop instanceof NextHop.Neighbour n ? forward(upstream, p, n, false) : deliver(upstream,
+                    p, (NextHop.Local) hop);
             if (started || upstream.finished) return;
             node.stats.inc("acip.setup.failover");
+        }
+        // Every candidate failed, some only because their circuit is open: rather than refusing everything until a
+        // breaker half-opens (for a skill behind one neighbour, a blackout of the whole open period after a burst
+        // of timeouts), try the first of those anyway, once, without reporting to its breaker (Envoy's panic mode).
+        if (p.openCircuit != null && !p.panicked) {
+            p.panicked = true;
+            p.current = p.openCircuit;
+            p.permit = false;
+            node.stats.inc("acip.setup.breaker_panic");
+            if (forward(upstream, p, p.openCircuit, true) || upstream.finished) return;
         }
         upstream.pending = null;
         node.refuse(upstream, p.refusal, "node " + nodeId() + ": no next hop for " + p.setup.responder() + " answered: "
                 + String.join("; ", p.failures));
     }
 
-    /** Sends the SETUP on toward a neighbour; false (with the failure noted) when it cannot. */
-    private boolean forward(Leg upstream, PendingSetup p, NextHop.Neighbour hop) {
+    /**
+     * Sends the SETUP on toward a neighbour; false (with the failure noted) when it cannot. {@code panic} sends it
+     * even though the neighbour's circuit is open.
+     */
+    private boolean forward(Leg upstream, PendingSetup p, NextHop.Neighbour hop, boolean panic) {
         // The origin does not spend a hop; every forwarder does (docs/acip-v0.md §6.2).
         if (p.setup.hopLimit() <= 1 && !(upstream instanceof Session)) {
             p.failed(ResetCode.HOP_LIMIT_EXCEEDED, "hop limit exceeded before " + hop.nodeId());
@@ -137,14 +150,19 @@ final class SetupRouter {
             return false;
         }
         CircuitBreaker breaker = breakers.circuitBreaker(hop.nodeId());
-        if (!breaker.tryAcquirePermission()) {
-            node.stats.inc("acip.setup.breaker_open");
-            p.failed(ResetCode.SKILL_UNREACHABLE, hop.nodeId() + " circuit open");
-            return false;
+        if (!panic) {
+            if (!breaker.tryAcquirePermission()) {
+                node.stats.inc("acip.setup.breaker_open");
+                if (p.openCircuit == null) p.openCircuit = hop;
+                p.failed(ResetCode.SKILL_UNREACHABLE, hop.nodeId() + " circuit open");
+                return false;
+            }
+            p.permit = true;
         }
         int label = link.allocateLabel();
         if (label == 0) {
-            breaker.releasePermission();
+            if (p.permit) breaker.releasePermission();
+            p.permit = false;
             p.failed(ResetCode.NO_CAPACITY, hop.nodeId() + " out of labels");
             return false;
         }
@@ -226,7 +244,8 @@ final class SetupRouter {
         if (p == null) return;
         p.cancelTimer();
         upstream.pending = null;
-        if (p.current instanceof NextHop.Neighbour n && p.attemptStartNanos != 0) {
+        if (p.current instanceof NextHop.Neighbour n && p.permit) {
+            p.permit = false;
             CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
             if (answered) {
                 b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS);
@@ -245,7 +264,8 @@ final class SetupRouter {
         PendingSetup p = upstream.pending;
         if (p == null || upstream.peer != attempt) return;
         p.cancelTimer();
-        if (p.current instanceof NextHop.Neighbour n) {
+        if (p.current instanceof NextHop.Neighbour n && p.permit) {
+            p.permit = false;
             CircuitBreaker b = breakers.circuitBreaker(n.nodeId());
             if (code == ResetCode.SKILL_UNREACHABLE) {
                 b.onSuccess(System.nanoTime() - p.attemptStartNanos, TimeUnit.NANOSECONDS); // it answered

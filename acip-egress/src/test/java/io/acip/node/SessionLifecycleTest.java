@@ -151,6 +151,34 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void anOpenCircuitToTheOnlyNextHopIsTriedAnywayRatherThanRefusingEverything() throws Exception {
+        try (Fabric fabric = new Fabric()) {
+            Node far = fabric.node("far", List.of());
+            Node edge = fabric.node("edge", List.of(Fabric.neighbour(far)));
+            Fabric.awaitLink(edge, far);
+            AtomicInteger refusals = new AtomicInteger(3);
+            fabric.serve(far, "demo/echo", "echo-1", in -> {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new SessionRefusedException(io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE, "warming up");
+                }
+                return Echo.SKILL.accept(in);
+            });
+            edge.addRoute(0, ECHO, new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+            for (int i = 0; i < 3; i++) { // three failures of three calls: far's breaker opens
+                Recorder r = new Recorder();
+                edge.open(SessionRequest.stream(ECHO, "agent://t"), r);
+                assertTrue(r.reset.get(10, TimeUnit.SECONDS).startsWith("destination_unavailable"));
+            }
+            // far is the only next hop and has recovered: the SETUP goes there despite the open circuit.
+            Recorder r = new Recorder();
+            edge.open(SessionRequest.stream(ECHO, "agent://t"), r);
+            assertEquals("echo-1", r.opened.get(10, TimeUnit.SECONDS).selectedInstance());
+            assertEquals(1, edge.stats().get("acip.setup.breaker_open"));
+            assertEquals(1, edge.stats().get("acip.setup.breaker_panic"));
+        }
+    }
+
+    @Test
     void linkIsRedialledWhenTheNeighbourComesBack() throws Exception {
         try (Fabric fabric = new Fabric()) {
             Node far = fabric.node("far", List.of());
