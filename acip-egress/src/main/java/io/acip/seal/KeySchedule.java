@@ -12,6 +12,14 @@ public final class KeySchedule {
     public static final int SECRET_LENGTH = 32;
     public static final int PROOF_LENGTH = 32;
     private static final byte[] NO_CONTEXT = new byte[0];
+    // The HkdfLabel of every value, encoded once (a handshake per HTTP exchange expands seven of them).
+    private static final byte[] I2R_KEY = label("i2r key", SessionKeys.KEY_LENGTH);
+    private static final byte[] I2R_IV = label("i2r iv", SessionKeys.IV_LENGTH);
+    private static final byte[] R2I_KEY = label("r2i key", SessionKeys.KEY_LENGTH);
+    private static final byte[] R2I_IV = label("r2i iv", SessionKeys.IV_LENGTH);
+    private static final byte[] TICKET_ID = label("ticket id", TICKET_ID_LENGTH);
+    private static final byte[] RESUMPTION = label("resumption", SECRET_LENGTH);
+    private static final byte[] RESUME_PROOF = label("resume proof", PROOF_LENGTH);
 
     private final Hkdf.Expander prk;
 
@@ -26,27 +34,27 @@ public final class KeySchedule {
 
     /** The four packet protection keys and IVs. */
     public SessionKeys sessionKeys() {
-        return new SessionKeys(direction("i2r"), direction("r2i"));
+        return new SessionKeys(
+                new PacketProtection.Keys(prk.expand(I2R_KEY, SessionKeys.KEY_LENGTH), prk.expand(I2R_IV, SessionKeys.IV_LENGTH)),
+                new PacketProtection.Keys(prk.expand(R2I_KEY, SessionKeys.KEY_LENGTH), prk.expand(R2I_IV, SessionKeys.IV_LENGTH)));
     }
 
     /** Names the resumption secret in a later SETUP (§7.5): {@code HKDF-Expand-Label(PRK, "ticket id", "", 16)}. */
     public byte[] ticketId() {
-        return prk.expandLabel("ticket id", NO_CONTEXT, TICKET_ID_LENGTH);
+        return prk.expand(TICKET_ID, TICKET_ID_LENGTH);
     }
 
     /** The input secret of later resumed handshakes: {@code HKDF-Expand-Label(PRK, "resumption", "", 32)}. */
     public byte[] resumptionSecret() {
-        return prk.expandLabel("resumption", NO_CONTEXT, SECRET_LENGTH);
+        return prk.expand(RESUMPTION, SECRET_LENGTH);
     }
 
     /** A resuming responder's proof that it holds the secret: {@code HKDF-Expand-Label(PRK, "resume proof", "", 32)}. */
     public byte[] resumeProof() {
-        return prk.expandLabel("resume proof", NO_CONTEXT, PROOF_LENGTH);
+        return prk.expand(RESUME_PROOF, PROOF_LENGTH);
     }
 
-    private PacketProtection.Keys direction(String dir) {
-        return new PacketProtection.Keys(
-                prk.expandLabel(dir + " key", NO_CONTEXT, SessionKeys.KEY_LENGTH),
-                prk.expandLabel(dir + " iv", NO_CONTEXT, SessionKeys.IV_LENGTH));
+    private static byte[] label(String label, int length) {
+        return Hkdf.hkdfLabel(Hkdf.ACIP_LABEL_PREFIX, label, NO_CONTEXT, length);
     }
 }

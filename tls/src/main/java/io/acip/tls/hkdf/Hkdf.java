@@ -57,12 +57,7 @@ public final class Hkdf {
             hmac.init(new KeyParameter(prk));
         }
 
-        /** HKDF-Expand-Label with the ACIP prefix, as {@link Hkdf#expandLabel(byte[], String, byte[], int)}. */
-        public byte[] expandLabel(String label, byte[] context, int length) {
-            return expand(hkdfLabel(ACIP_LABEL_PREFIX, label, context, length), length);
-        }
-
-        /** HKDF-Expand(PRK, info, length), as {@link Hkdf#expand}. */
+        /** HKDF-Expand(PRK, info, length), as {@link Hkdf#expand}; {@link #hkdfLabel} makes an Expand-Label info. */
         public byte[] expand(byte[] info, int length) {
             if (length < 0 || length > 255 * HASH_LENGTH) {
                 throw new IllegalArgumentException("HKDF-Expand length must be 0.." + 255 * HASH_LENGTH + ": " + length);
