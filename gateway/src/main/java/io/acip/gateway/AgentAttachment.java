@@ -75,7 +75,7 @@ public final class AgentAttachment {
                             case "bhttp" -> new FarExchange(incoming, bridge,
                                     ex -> forwarder.forward(ex, origin, ex.request().path(), false));
                             case "bytes" -> tunnel(endpoint);
-                            case "udp" -> udp.deliver(agent.agent(), agent.udp(), skill.name());
+                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
                         };

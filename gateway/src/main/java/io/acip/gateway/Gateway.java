@@ -182,7 +182,8 @@ public final class Gateway implements AutoCloseable {
             List<AgentSkill> skills = new ArrayList<>();
             for (GatewayConfig.AgentSkill s : a.skills()) {
                 skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
-                        : Optional.of(s.region()), s.attributes(), s.path()));
+                        : Optional.of(s.region()), s.attributes(), s.path(),
+                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse)));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix) {
+                         String pathPrefix, Optional<UdpEndpoint> udp) {
     public AgentSkill {
+        udp = udp == null ? Optional.empty() : udp;
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
         region = region == null ? Optional.empty() : region;
@@ -27,6 +28,12 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
         String problem = pathPrefixProblem(pathPrefix);
         if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
         if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    /** Without a UDP endpoint of its own (the agent's, if any, serves the skill's UDP flows). */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix) {
+        this(name, description, region, attributes, pathPrefix, Optional.empty());
     }
 
     public static AgentSkill of(SkillName name) {

@@ -23,7 +23,8 @@ import java.util.Optional;
  *       "region": "eu-west-1",
  *       "attributes": { "gpu": "false", "tier": "gold" },
  *       "pathPrefix": "/flights" },
- *     { "name": "travel/search" }
+ *     { "name": "travel/search" },
+ *     { "name": "travel/voice", "udp": "10.0.0.5:5004" }
  *   ]
  * }
  * }</pre>
@@ -36,7 +37,8 @@ import java.util.Optional;
  *   <li>{@code skills} (required, at least one): {@code name} (required) is an ACIP skill name, lowercase
  *       {@code a-z 0-9 - _} segments joined by {@code /} ({@link SkillName}); {@code description},
  *       {@code region} and {@code pathPrefix} (starting with {@code /}) are optional strings; {@code attributes} is
- *       an optional object whose values are strings, numbers or booleans (kept as text).</li>
+ *       an optional object whose values are strings, numbers or booleans (kept as text); {@code udp} (optional)
+ *       is where that skill's UDP flows go instead of the agent's {@code udp}.</li>
  * </ul>
  *
  * Unknown fields are refused, so a misspelt field is an error rather than a silently missing setting. Every error
@@ -99,7 +101,7 @@ public final class RegistrationDocument {
     }
 
     private static AgentSkill skill(JsonAt s) throws RegistrationException {
-        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix");
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp");
         JsonAt nameAt = s.field("name");
         String name = nameAt.text();
         if (!SkillName.isValid(name)) {
@@ -115,7 +117,8 @@ public final class RegistrationDocument {
         String prefix = prefixAt.optionalText().orElse("");
         String problem = AgentSkill.pathPrefixProblem(prefix);
         if (problem != null) throw prefixAt.error(problem);
-        return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix);
+        return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix,
+                udp(s.field("udp")));
     }
 
     private static Map<String, String> attributes(JsonAt at) throws RegistrationException {

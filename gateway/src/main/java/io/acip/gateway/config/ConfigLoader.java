@@ -160,22 +160,26 @@ public final class ConfigLoader {
             String p = "agents[" + i + "]";
             if (a.name() == null || a.name().isBlank()) throw new ConfigException(p + ".name: required");
             origin(p + ".origin", a.origin());
-            if (a.udp() != null) {
-                try {
-                    io.acip.gateway.attach.UdpEndpoint.parse(a.udp());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(p + ".udp: " + e.getMessage());
-                }
-            }
+            udpEndpoint(p + ".udp", a.udp());
             if (a.skills().isEmpty() && !a.card()) throw new ConfigException(p + ".skills: list skills or set card: true");
             for (int j = 0; j < a.skills().size(); j++) {
                 GatewayConfig.AgentSkill s = a.skills().get(j);
                 skill(p + ".skills[" + j + "].name", s.name());
                 if (!skills.add(s.name())) throw new ConfigException(p + ".skills[" + j + "].name: '" + s.name() + "' served twice");
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
+                udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
             }
         }
         if (c.admin() != null) Addresses.parse("admin.listen", c.admin().listen());
+    }
+
+    private static void udpEndpoint(String path, String value) throws ConfigException {
+        if (value == null) return;
+        try {
+            io.acip.gateway.attach.UdpEndpoint.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ": " + e.getMessage());
+        }
     }
 
     private static void skill(String path, String value) throws ConfigException {

@@ -140,11 +140,16 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record AgentSkill(String name, String path, String region, Map<String, String> attributes) {
+    public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        /** Without a UDP endpoint of its own. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes) {
+            this(name, path, region, attributes, null);
         }
     }
 

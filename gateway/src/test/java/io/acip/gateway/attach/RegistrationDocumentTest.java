@@ -39,6 +39,14 @@ class RegistrationDocumentTest {
         assertEquals("[::1]:4433", r.udp().orElseThrow().toString());
     }
 
+    @Test
+    void aSkillMayTakeUdpElsewhereThanItsAgent() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"udp\":\"10.0.0.5:4433\",\"skills\":[{\"name\":\"a/b\"},{\"name\":\"a/voice\",\"udp\":\"10.0.0.6:5004\"}]}"));
+        assertEquals(Optional.empty(), r.skills().get(0).udp());
+        assertEquals(Optional.of(new UdpEndpoint("10.0.0.6", 5004)), r.skills().get(1).udp());
+    }
+
     private static final String OK_HEAD = "{\"agent\":\"a\",\"origin\":\"http://h.example\",";
 
     @ParameterizedTest(name = "{1}")
@@ -46,7 +54,9 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp)",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
+            + "| skills[0].udp: port out of 1..65535: 0",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"A/B\"}]}"
             + "| skills[1].name: invalid skill name 'A/B': character 'A' not allowed (a-z 0-9 - _ and / between segments)",
         OK_HEAD + "\"skills\":[{\"name\":\"a//b\"}]}"

@@ -65,6 +65,15 @@ class SkillFlowTest {
     }
 
     @Test
+    void aSkillWithItsOwnUdpEndpointIsServedThereNotAtItsAgents() throws Exception {
+        TestUdpFlow own = open("udp-own.test.acip");
+        assertTrue(own.awaitAccepted());
+        own.agentSends(payload(1, 64));
+        assertArrayEquals(payload(1, 64), own.receive(WAIT));
+        own.agentCloses();
+    }
+
+    @Test
     void manyDatagramsMakeTheRoundTripAcrossThreeNodes() throws Exception {
         long upBefore = fabric.edge.metrics().get("gateway.udp.datagram.up");
         TestUdpFlow flow = open("udp-echo.test.acip");

@@ -45,6 +45,10 @@ final class UdpFabric implements AutoCloseable {
                     new GatewayConfig.Agent("echo", origin, false, false, List.of(skill("test/udp-echo")),
                             "127.0.0.1:" + echo.address().getPort()),
                     new GatewayConfig.Agent("http-only", origin, false, false, List.of(skill("test/no-udp")), null),
+                    // The agent's own endpoint is closed; one of its skills takes UDP at the echo instead.
+                    new GatewayConfig.Agent("split", origin, false, false, List.of(skill("test/udp-agent"),
+                            new GatewayConfig.AgentSkill("test/udp-own", null, null, null,
+                                    "127.0.0.1:" + echo.address().getPort())), "127.0.0.1:" + closedPort),
                     new GatewayConfig.Agent("gone", origin, false, false, List.of(skill("test/udp-closed")),
                             "127.0.0.1:" + closedPort)),
                     null, new GatewayConfig.Udp(FAR_IDLE)));
