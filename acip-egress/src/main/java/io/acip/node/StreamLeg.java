@@ -116,15 +116,44 @@ final class StreamLeg extends Leg {
     /**
      * Ends our side of the stream after the last packet (a FIN, never a reset that could drop the CLOSE or RESET
      * still queued); the stream closes when the peer's FIN arrives too, or after {@link #LINGER_SECONDS} at most.
+     *
+     * <p>The FIN is usually a zero-length STREAM frame written after the peer has acknowledged all our data, and the
+     * quiche inside Netty 4.2.18 then counts our sending side as complete at once (cloudflare/quiche#2525): if it
+     * reads the peer's FIN before it has put ours on the wire, it collects the stream and drops our FIN, so the peer
+     * never collects its side and never hands the stream credit back (MAX_STREAMS). So the FIN is written outside
+     * the read loop, where Netty sends it at once, and the peer's FIN is left unread until ours has had about a
+     * round trip to be acknowledged (or resent).
      */
     private void closeStream() {
         QuicStreamChannel s = stream;
         if (s == null || !s.isActive()) return;
-        // The empty write completes only after every write before it: FIN goes after the last packet.
-        s.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> s.shutdownOutput().addListener(f -> {
-            if (s.isInputShutdown()) s.close();
-        }));
+        s.config().setAutoRead(false);
+        s.eventLoop().execute(() -> {
+            if (!s.isActive()) return;
+            // The empty write completes only after every write before it: FIN goes after the last packet.
+            s.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> s.shutdownOutput().addListener(f ->
+                    s.eventLoop().schedule(() -> readPeerFin(s), finGraceMillis(), TimeUnit.MILLISECONDS)));
+        });
         s.eventLoop().schedule(() -> s.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Reads on to the peer's FIN (whatever backpressure paused); closes now if it was read already. */
+    private static void readPeerFin(QuicStreamChannel s) {
+        if (!s.isActive()) return;
+        if (s.isInputShutdown()) {
+            s.close();
+        } else {
+            s.config().setAutoRead(true); // StreamHandler closes on the peer's FIN
+        }
+    }
+
+    /**
+     * Time for our FIN to be acknowledged: two round trips (quiche acknowledges at once), so a lost FIN is usually
+     * resent in time. Kept short: the stream holds one of the peer's stream credits until it is collected.
+     */
+    private long finGraceMillis() {
+        long rtt = link.rttMs;
+        return rtt < 0 ? 50 : 2 * rtt + 5;
     }
 
     @Override

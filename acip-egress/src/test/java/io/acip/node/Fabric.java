@@ -32,11 +32,14 @@ final class Fabric implements AutoCloseable {
         return start(id, listen, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
     }
 
+    /** Concurrent streams each node lets a neighbour open on a link (QUIC initial_max_streams_bidi). */
+    long maxStreams = 10_000;
+
     private Node start(String id, InetSocketAddress listen, List<NodeConfig.Neighbour> neighbours, Duration setup,
                        Duration attempt, Duration idle) throws InterruptedException {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
         NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
-                10_000, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
+                maxStreams, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
                 1 << 20));
         Node n = Node.start(config);
         nodes.add(n);
