@@ -103,8 +103,12 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // A flow reads its capsules as they come; an exchange reads its body on demand only.
-        if (state == State.FLOW && !flowEnded) ctx.read();
+        // A flow reads its capsules as they come; an exchange reads its body on demand only, until the demand is met.
+        if (state == State.FLOW && !flowEnded) {
+            ctx.read();
+        } else if (state == State.EXCHANGE) {
+            body.onReadComplete();
+        }
         ctx.fireChannelReadComplete();
     }
 

@@ -75,6 +75,18 @@ final class StreamBodySource implements BodySource {
         wake(wake);
     }
 
+    /**
+     * A read ended. It may have brought nothing the reader waits for (a trailer section whose FIN comes in a later
+     * packet, an empty DATA frame); with auto-read off the rest would stay unread, so read on while demand is open.
+     */
+    void onReadComplete() {
+        boolean waiting;
+        synchronized (this) {
+            waiting = demand != null && !ended && !aborted;
+        }
+        if (waiting && stream.isActive() && !stream.isInputShutdown()) stream.read();
+    }
+
     /** Whether the stage read the body to its end (or gave it up). */
     synchronized boolean done() {
         return lastTaken || aborted;

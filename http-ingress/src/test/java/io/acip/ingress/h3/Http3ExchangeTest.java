@@ -24,6 +24,9 @@ import tech.kwik.flupke.Http3SingleConnectionClient;
 
 /** Ordinary HTTP/3 requests through the listener to the handler's {@code Exchange}, from Kwik + Flupke. */
 class Http3ExchangeTest extends Http3ListenerFixture {
+    /** How long a "slow agent" holds a frame back: far above the listener's read of the one before on loopback. */
+    private static final long LATE_FRAME_PAUSE_MILLIS = 150;
+
     KwikH3Connection client;
 
     @BeforeAll
@@ -99,6 +102,49 @@ class Http3ExchangeTest extends Http3ListenerFixture {
         assertNotNull(rest.trailers());
         assertEquals("yes", rest.trailers().get("x-client-trailer"));
         assertEquals("done", rest.trailers().get("x-server-trailer"));
+    }
+
+    @Test
+    void bodyReadOnDemandGoesOnPastFramesThatCarryNoContent() throws Exception {
+        RawH3Stream s = client.openStream();
+        s.headers(lines(":method", "POST", ":scheme", "https", ":authority", authority(), ":path", "/upload"));
+        s.data("first".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(200, s.responseHead(WAIT, null).status());
+        assertEquals("first", nextContent(s));
+        // The echo now waits for more body. Each frame below comes alone, and the read the echo asked for brings no
+        // content (an empty DATA frame, then a trailer section whose FIN is sent later): the listener must read on
+        // rather than leave the rest unread. The pauses stand for a slow agent; were they too short for the listener
+        // to read each frame alone, the test would pass without covering the case, never fail spuriously.
+        s.data(new byte[0]);
+        Thread.sleep(LATE_FRAME_PAUSE_MILLIS);
+        s.data("second".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("second", nextContent(s), "the chunk after an empty DATA frame must be read and echoed");
+        s.headers(lines("x-client-trailer", "late-fin"));
+        Thread.sleep(LATE_FRAME_PAUSE_MILLIS);
+        s.finish();
+        RawH3Stream.Rest rest = s.rest(WAIT);
+        assertTrue(rest.clean(), "the response must end once the FIN that followed the trailers is read");
+        assertEquals("late-fin", rest.trailers().get("x-client-trailer"));
+        assertEquals("done", rest.trailers().get("x-server-trailer"));
+    }
+
+    @Test
+    void reservedFrameAloneAheadOfTheHeadIsSkipped() throws Exception {
+        RawH3Stream s = client.openStream();
+        // RFC 9114 §7.2.8: a reserved frame type (0x21, empty) must be ignored, here on its own ahead of HEADERS.
+        s.raw(new byte[] {0x21, 0x00});
+        Thread.sleep(LATE_FRAME_PAUSE_MILLIS);
+        s.headers(lines(":method", "GET", ":scheme", "https", ":authority", authority(), ":path", "/greased"));
+        s.finish();
+        Headers head = s.responseHead(WAIT, null);
+        assertEquals("/greased", head.get("x-echo-path"));
+        assertTrue(s.rest(WAIT).clean());
+    }
+
+    private static String nextContent(RawH3Stream s) throws InterruptedException {
+        RawH3Stream.Frame f = s.next(WAIT);
+        assertTrue(f instanceof RawH3Stream.Data, "expected DATA, got " + f);
+        return new String(((RawH3Stream.Data) f).bytes(), StandardCharsets.US_ASCII);
     }
 
     @Test
