@@ -4,8 +4,8 @@ import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
-import io.acip.ingress.BodyChunk;
 import io.acip.ingress.ConnectRequest;
+import io.acip.ingress.EchoPump;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.IngressHandler;
@@ -109,38 +109,5 @@ final class H3TestHandler implements IngressHandler {
         exchange.response().head(new ResponseHead(200, head), f -> {
             if (f == null) new EchoPump(exchange).pump();
         });
-    }
-
-    /** Streams the request body back, one chunk at a time, releasing each once its write completed. */
-    private record EchoPump(Exchange exchange) {
-        void pump() {
-            BodyChunk chunk = exchange.body().read();
-            if (chunk == null) {
-                exchange.body().demand(this::pump);
-                return;
-            }
-            if (chunk.failure() != null) {
-                exchange.response().fail(new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, "body failed"));
-                return;
-            }
-            if (chunk.last()) {
-                Fields trailers = chunk.trailers();
-                if (trailers.isEmpty()) {
-                    exchange.response().content(chunk.data(), true, f -> chunk.release());
-                } else {
-                    List<Field> echoed = new ArrayList<>(trailers.lines());
-                    echoed.add(new Field("x-server-trailer", "done"));
-                    exchange.response().content(chunk.data(), false, f -> {
-                        chunk.release();
-                        exchange.response().trailers(new Fields(echoed), g -> { });
-                    });
-                }
-                return;
-            }
-            exchange.response().content(chunk.data(), false, f -> {
-                chunk.release();
-                if (f == null) pump();
-            });
-        }
     }
 }
