@@ -1,13 +1,12 @@
 package io.acip.ingress.jetty;
 
-import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.ConnectRequest;
-import io.acip.ingress.EchoPump;
 import io.acip.ingress.Exchange;
+import io.acip.ingress.TestExchanges;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.IngressHandler;
 import io.acip.ingress.RequestInfo;
@@ -16,7 +15,6 @@ import io.acip.ingress.TunnelDecision;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,8 +39,7 @@ import java.util.function.Function;
  * CONNECT targets are served by {@link #connectPolicy}; carried tunnels echo their bytes.
  */
 final class TestHandler implements IngressHandler {
-    static final HttpFailure FAILURE = new HttpFailure(502, ProxyErrorType.CONNECTION_REFUSED,
-            "upstream \"skill\" refused\nthe connection");
+    static final HttpFailure FAILURE = TestExchanges.FAILURE;
 
     final AtomicInteger exchanges = new AtomicInteger();
     final ConcurrentLinkedQueue<RequestInfo> seen = new ConcurrentLinkedQueue<>();
@@ -64,20 +61,10 @@ final class TestHandler implements IngressHandler {
         String path = exchange.request().path();
         if (path.startsWith("/stream")) {
             stream(exchange);
-        } else if (path.startsWith("/fail-before")) {
-            exchange.response().fail(FAILURE);
-        } else if (path.startsWith("/fail-after")) {
-            exchange.response().head(new ResponseHead(200, Fields.of("content-type", "text/plain")), f ->
-                    exchange.response().content(ascii("partial"), false, g -> exchange.response().fail(FAILURE)));
-        } else if (path.startsWith("/hints")) {
-            exchange.response().informational(new ResponseHead(103, Fields.of("link", "</style.css>; rel=preload")));
-            exchange.response().head(new ResponseHead(204), f -> exchange.response().content(ascii(""), true, g -> { }));
-        } else if (path.startsWith("/throw")) {
-            throw new IllegalStateException("a gateway bug");
         } else if (path.startsWith("/upload")) {
             upload.start(exchange, releaser);
         } else {
-            echo(exchange);
+            TestExchanges.serve(exchange);
         }
     }
 
@@ -98,21 +85,8 @@ final class TestHandler implements IngressHandler {
                         secondChunk.thenRun(() -> exchange.response().content(ascii("second"), true, h -> { }))));
     }
 
-    private static void echo(Exchange exchange) {
-        RequestInfo r = exchange.request();
-        List<String> names = new ArrayList<>();
-        for (Field f : r.headers().lines()) names.add(f.name());
-        Fields head = Fields.of("content-type", "application/octet-stream",
-                "x-echo-method", r.method(), "x-echo-scheme", r.scheme(), "x-echo-authority", r.authority(),
-                "x-echo-path", r.path(), "x-echo-form", r.form().name(), "x-echo-protocol", r.protocol(),
-                "x-echo-secure", String.valueOf(r.secure()), "x-echo-header-names", String.join(",", names));
-        exchange.response().head(new ResponseHead(200, head), f -> {
-            if (f == null) new EchoPump(exchange).pump();
-        });
-    }
-
     static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+        return TestExchanges.ascii(s);
     }
 
     /** Echoes a carried tunnel's bytes and its half-close. */
