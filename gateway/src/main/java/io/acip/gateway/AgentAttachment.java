@@ -112,7 +112,9 @@ public final class AgentAttachment {
      */
     public synchronized void attachRegistered(AgentRegistration agent) throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
-        if (same != null && same.configured()) throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
+        if (same != null && same.configured()) {
+            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
+        }
         for (AgentSkill skill : agent.skills()) {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());

@@ -73,9 +73,10 @@ final class AdminGate {
         } else {
             who = authenticate(request);
         }
-        if (who.refusal() == null && method.equals("POST") && !isJson(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (who.refusal() == null && method.equals("POST") && !isJson(type)) {
             return Admission.refused(new AdminProblem(415, "unsupported-media-type", "request bodies must be "
-                    + "application/json, not " + request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+                    + "application/json, not " + type));
         }
         return who;
     }
@@ -88,10 +89,11 @@ final class AdminGate {
         }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization == null) {
+            boolean certificates = tls != null && tls.takesClientCertificates();
             return Admission.refused(new AdminProblem(401, "unauthenticated", "admin requests need "
                     + (token != null ? "Authorization: Bearer with the token of admin.token_file" : "")
-                    + (token != null && tls != null && tls.takesClientCertificates() ? ", or " : "")
-                    + (tls != null && tls.takesClientCertificates() ? "a client certificate from admin.client_ca" : "")));
+                    + (token != null && certificates ? ", or " : "")
+                    + (certificates ? "a client certificate from admin.client_ca" : "")));
         }
         // RFC 6750 §2.1: the scheme is case-insensitive, the token follows one or more spaces.
         String[] parts = authorization.trim().split(" +", 2);

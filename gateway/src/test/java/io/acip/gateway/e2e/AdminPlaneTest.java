@@ -151,7 +151,9 @@ class AdminPlaneTest {
 
     private static String agent(String name, String origin, String... skills) {
         StringBuilder b = new StringBuilder("{\"agent\":\"" + name + "\",\"origin\":\"" + origin + "\",\"skills\":[");
-        for (int i = 0; i < skills.length; i++) b.append(i > 0 ? "," : "").append("{\"name\":\"").append(skills[i]).append("\"}");
+        for (int i = 0; i < skills.length; i++) {
+            b.append(i > 0 ? "," : "").append("{\"name\":\"").append(skills[i]).append("\"}");
+        }
         return b.append("]}").toString();
     }
 
