@@ -130,6 +130,8 @@ public final class Demo implements AutoCloseable {
                 "  curl -s -H 'Authorization: Bearer " + DEMO_KEY + "' http://127.0.0.1:" + http
                         + "/skills/demo/echo/with-a-key",
                 "  curl -s http://127.0.0.1:" + edge.adminPort() + "/metrics",
+                "  (this admin listener takes no credentials, as it is on loopback; in a node's YAML, admin.token_file"
+                        + " makes it require 'Authorization: Bearer <token>', see docs/configuration.md)",
                 "  CONNECT-UDP (RFC 9298; HTTP/1.1 Upgrade on " + http + ", HTTP/2 and HTTP/3 extended CONNECT on " + tls
                         + ") to the UDP echo agent,",
                 "  template https://localhost:" + tls + "/.well-known/masque/udp/{target_host}/{target_port}/, e.g.:",

@@ -1,5 +1,6 @@
 package io.acip.gateway;
 
+import io.acip.gateway.admin.AdminServer;
 import io.acip.gateway.attach.AgentCardFetcher;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
@@ -118,6 +119,7 @@ public final class Gateway implements AutoCloseable {
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
             attachConfigured(c, agents, forwarder);
+            agents.reserve(c);
 
             IngressServer ingress = null;
             GatewayHandler handler = null;
@@ -139,7 +141,7 @@ public final class Gateway implements AutoCloseable {
             }
             AdminServer admin = null;
             if (c.admin() != null) {
-                admin = AdminServer.start(Addresses.parse("admin.listen", c.admin().listen()), node, agents, metrics);
+                admin = AdminServer.start(c.admin(), ca, node, agents, metrics);
                 started.add(admin);
             }
             Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp);

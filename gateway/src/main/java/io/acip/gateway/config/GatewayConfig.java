@@ -165,7 +165,39 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record Admin(String listen) {
+    /**
+     * The admin listener and what it lets callers do (docs/configuration.md, {@code admin}). Without
+     * {@code token_file} or {@code client_ca} it answers without credentials, so it may only listen on loopback.
+     */
+    public record Admin(String listen, @JsonProperty("token_file") String tokenFile,
+                        @JsonProperty("client_ca") String clientCa,
+                        @JsonProperty("tls_certificate") String tlsCertificate, @JsonProperty("tls_key") String tlsKey,
+                        @JsonProperty("metrics_public") Boolean metricsPublic,
+                        @JsonProperty("allowed_origins") List<String> allowedOrigins,
+                        @JsonProperty("attach_allowed") List<String> attachAllowed) {
+        /** Where run-time agents may live unless configured otherwise: this host only. */
+        public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
+
+        public Admin {
+            metricsPublic = metricsPublic != null && metricsPublic;
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+            attachAllowed = attachAllowed == null ? LOOPBACK : List.copyOf(attachAllowed);
+        }
+
+        /** A credential-less listener (loopback only), with the defaults. */
+        public Admin(String listen) {
+            this(listen, null, null, null, null, null, null, null);
+        }
+
+        /** Whether callers must prove who they are (a token or a client certificate). */
+        public boolean credentialed() {
+            return tokenFile != null || clientCa != null;
+        }
+
+        /** Whether the listener speaks TLS: for client certificates, or when given a certificate of its own. */
+        public boolean tls() {
+            return clientCa != null || tlsCertificate != null;
+        }
     }
 
     /**
