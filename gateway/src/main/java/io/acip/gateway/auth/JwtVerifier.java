@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -37,6 +39,7 @@ import java.util.Set;
  * check per request. The cache is bounded.
  */
 final class JwtVerifier {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JwtVerifier.class.getName());
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.EdDSA,
             JWSAlgorithm.Ed25519);
     private static final int MAX_GROUPS = 64;
@@ -83,13 +86,23 @@ final class JwtVerifier {
      */
     static JWKSource<SecurityContext> keys(URL url, Duration refresh) {
         DefaultResourceRetriever retriever = new DefaultResourceRetriever(5_000, 5_000, 1 << 20);
-        return JWKSourceBuilder.<SecurityContext>create(url, retriever)
+        JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url, retriever)
                 .cache(refresh.toMillis(), 15_000)
                 .refreshAheadCache(true)
                 .rateLimited(30_000)
                 .retrying(true)
                 .outageTolerant(Duration.ofHours(12).toMillis())
                 .build();
+        // Fetched once now, off the caller's thread, so the first agent's request does not wait for the issuer.
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                source.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+            } catch (Exception e) {
+                LOG.warning("auth.jwt.jwks_url: " + url + " not fetched at start (" + e.getMessage()
+                        + "); tokens are refused until it answers");
+            }
+        });
+        return source;
     }
 
     /** The principal a token names. */
