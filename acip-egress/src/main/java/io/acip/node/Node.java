@@ -64,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean draining;
 
     private Node(NodeConfig config) {
         this.config = config;
@@ -150,6 +151,27 @@ public final class Node implements AutoCloseable {
     }
 
     /** Neighbours with an active link, for health and metrics. */
+    /**
+     * Starts draining (docs/acip-v0.md §6.5): SETUPs that arrive over links are refused with {@code no_capacity}, so
+     * the previous hop fails over at once, while established sessions, and sessions this node's own initiators open
+     * for work already accepted, go on. Idempotent; there is no way back but a restart.
+     */
+    public void drain() {
+        if (!draining) LOG.info(() -> "node " + nodeId() + " draining: new SETUPs from neighbours are refused");
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Sessions this node carries now (as initiator, transit or responder). */
+    public CompletableFuture<Integer> activeSessions() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(sessions.size()));
+        return f;
+    }
+
     public CompletableFuture<List<String>> connectedNeighbours() {
         CompletableFuture<List<String>> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(links.values().stream().filter(Link::isActive).map(l -> l.peerNodeId).toList()));

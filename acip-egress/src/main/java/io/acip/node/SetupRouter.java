@@ -64,6 +64,11 @@ final class SetupRouter {
     void route(Leg upstream, Setup setup) {
         LOG.fine(() -> "node " + nodeId() + ": SETUP for " + setup.responder() + " from " + upstream.describe()
                 + " hop limit " + setup.hopLimit() + " trajectory " + setup.metadata().trajectory());
+        if (node.draining() && !(upstream instanceof Session)) {
+            node.stats.inc("acip.setup.refused_draining");
+            node.refuse(upstream, ResetCode.NO_CAPACITY, "node " + nodeId() + " is draining");
+            return;
+        }
         if (!node.track(upstream)) {
             node.refuse(upstream, ResetCode.NO_CAPACITY, "node " + nodeId() + " carries " + node.sessionCount()
                     + " sessions");

@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -62,10 +63,15 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHandler handler;
     private final AdminServer admin;
     private final UdpRelay udp;
+    private final Duration drainTimeout;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private boolean draining;
 
     private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
-                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp) {
+                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp,
+                    Duration drainTimeout) {
         this.config = config;
+        this.drainTimeout = drainTimeout;
         this.node = node;
         this.forwarder = forwarder;
         this.agents = agents;
@@ -140,11 +146,14 @@ public final class Gateway implements AutoCloseable {
                 ingress.start();
             }
             AdminServer admin = null;
+            CompletableFuture<Gateway> self = new CompletableFuture<>();
             if (c.admin() != null) {
-                admin = AdminServer.start(c.admin(), ca, node, agents, metrics);
+                admin = AdminServer.start(c.admin(), ca, node, agents, metrics, () -> self.join().drain());
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp);
+            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp,
+                    io.acip.gateway.config.ConfigLoader.drainTimeout(c));
+            self.complete(g);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
             return g;
@@ -260,6 +269,70 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * Drains, then stops (SIGTERM, {@code POST /drain}): the node refuses new SETUPs from neighbours (they fail over,
+     * docs/acip-v0.md §6.5), the listeners stop accepting (GOAWAY on HTTP/2 and HTTP/3, 503 with {@code Connection:
+     * close} for requests on open HTTP/1.1 connections, no new CONNECT-UDP flows), exchanges, tunnels, flows and
+     * sessions in progress get {@code shutdown.drain_timeout} to finish, then what is left is cut and the node
+     * closes. Runs once, on a thread of its own; every call returns the same future, complete once stopped.
+     */
+    public synchronized CompletableFuture<Void> drain() {
+        if (draining) return drained;
+        draining = true;
+        Thread t = new Thread(this::runDrain, "drain-" + node.nodeId());
+        t.setDaemon(false);
+        t.start();
+        return drained;
+    }
+
+    private void runDrain() {
+        long start = System.nanoTime();
+        long deadline = start + drainTimeout.toNanos();
+        metrics.inc("gateway.drain.started");
+        LOG.info("node " + node.nodeId() + " draining: what is in flight has " + drainTimeout.toSeconds()
+                + " s to finish");
+        try {
+            node.drain();
+            boolean listenersIdle = ingress == null || ingress.drain(drainTimeout);
+            int sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+            // Transit and far sessions end when their ends finish: wait for them within what is left.
+            while (sessions > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+            }
+            if (!listenersIdle) metrics.inc("gateway.drain.cut_exchanges");
+            if (sessions > 0) metrics.add("gateway.drain.cut_sessions", sessions);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            int left = sessions;
+            LOG.info(() -> "node " + node.nodeId() + " drained in " + ms + " ms: "
+                    + (listenersIdle && left == 0 ? "nothing was cut" : (listenersIdle ? "" : "exchanges, tunnels or "
+                    + "flows still in progress at the deadline were cut; ") + left + " sessions cut"));
+            close();
+            drained.complete(null);
+        } catch (Exception e) {
+            LOG.warning("node " + node.nodeId() + " drain failed: " + e + "; closing");
+            try {
+                close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            drained.completeExceptionally(e);
+        } catch (Error e) {
+            drained.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Completes once a drain (started by anyone) has stopped the node; starts nothing itself. */
+    public CompletableFuture<Void> whenDrained() {
+        return drained;
+    }
+
+    /** How long a drain lets what is in flight finish ({@code shutdown.drain_timeout}). */
+    public Duration drainTimeout() {
+        return drainTimeout;
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.eclipse.jetty.server.Request;
  *   <li>with credentials configured, a client certificate chaining to {@code admin.client_ca} or
  *       {@code Authorization: Bearer} with the token of {@code admin.token_file} (else 401), except for
  *       {@code GET /healthz} and, when {@code admin.metrics_public}, {@code GET /metrics};</li>
- *   <li>a POST body declared {@code application/json} (else 415).</li>
+ *   <li>a POST that carries a body declares it {@code application/json} (else 415).</li>
  * </ol>
  */
 final class AdminGate {
@@ -74,7 +74,9 @@ final class AdminGate {
             who = authenticate(request);
         }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (who.refusal() == null && method.equals("POST") && !isJson(type)) {
+        // A body-less POST (/drain) declares nothing; one that carries content must declare JSON.
+        boolean content = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (who.refusal() == null && method.equals("POST") && content && !isJson(type)) {
             return Admission.refused(new AdminProblem(415, "unsupported-media-type", "request bodies must be "
                     + "application/json, not " + type));
         }

@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -34,7 +36,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
- * /agents/<name>}. {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
+ * /agents/<name>}, {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
  */
 public final class AdminServer implements AutoCloseable {
@@ -48,8 +50,9 @@ public final class AdminServer implements AutoCloseable {
         this.connector = connector;
     }
 
+    /** @param drain starts the node's drain ({@code POST /drain}); the future completes once it has stopped */
     public static AdminServer start(GatewayConfig.Admin config, FabricCa ca, Node node, AgentAttachment agents,
-                                    GatewayMetrics metrics) throws Exception {
+                                    GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain) throws Exception {
         InetSocketAddress address = Addresses.parse("admin.listen", config.listen());
         AdminToken token = config.tokenFile() == null ? null : AdminToken.load(config.tokenFile());
         AdminTls tls = config.tls() ? AdminTls.of(config, address, ca) : null;
@@ -60,7 +63,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         server.addConnector(connector);
-        server.setHandler(new Endpoints(gate, scope, node, agents, metrics));
+        server.setHandler(new Endpoints(gate, scope, node, agents, metrics, drain));
         server.start();
         if (!config.credentialed()) {
             LOG.warning("admin listener on " + address.getHostString() + ":" + connector.getLocalPort()
@@ -84,13 +87,16 @@ public final class AdminServer implements AutoCloseable {
         private final Node node;
         private final AgentAttachment agents;
         private final GatewayMetrics metrics;
+        private final Supplier<CompletableFuture<Void>> drain;
 
-        Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, GatewayMetrics metrics) {
+        Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, GatewayMetrics metrics,
+                  Supplier<CompletableFuture<Void>> drain) {
             this.gate = gate;
             this.scope = scope;
             this.node = node;
             this.agents = agents;
             this.metrics = metrics;
+            this.drain = drain;
         }
 
         @Override
@@ -124,6 +130,13 @@ public final class AdminServer implements AutoCloseable {
                     }
                 }, request.getComponents().getExecutor());
                 return true;
+            }
+            if (method.equals("POST") && path.equals("/drain")) {
+                LOG.info("admin: " + who.caller() + " asked this node to drain");
+                drain.get();
+                // The node stops once drained: this answer is the last this listener gives.
+                return send(response, callback, 202, "application/json", "{\"node\":" + jsonString(node.nodeId())
+                        + ",\"draining\":true}");
             }
             if (method.equals("DELETE") && path.startsWith("/agents/")) {
                 try {

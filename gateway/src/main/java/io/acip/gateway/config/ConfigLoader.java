@@ -171,6 +171,7 @@ public final class ConfigLoader {
             }
         }
         if (c.admin() != null) admin(c.admin());
+        drainTimeout(c);
         io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
         io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);
         if ((c.auth() != null || !c.policy().isEmpty()) && c.http() == null) {
@@ -246,6 +247,13 @@ public final class ConfigLoader {
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
         }
+    }
+
+    /** {@code shutdown.drain_timeout}: how long a drain lets what is in flight finish (default 30 s, at most 1 h). */
+    public static Duration drainTimeout(GatewayConfig c) throws ConfigException {
+        Duration d = Durations.parse("shutdown.drain_timeout", c.shutdown().drainTimeout(), Duration.ofSeconds(30));
+        if (d.compareTo(Duration.ofHours(1)) > 0) throw new ConfigException("shutdown.drain_timeout: at most 1h");
+        return d;
     }
 
     /** {@code node.resumption}: how long session resumption tickets are held (docs/acip-v0.md §7.5), or {@code off}. */

@@ -10,13 +10,20 @@ import java.util.Map;
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
 public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
-                            Auth auth, List<PolicyRule> policy) {
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
         egress = egress == null ? Egress.NONE : egress;
         udp = udp == null ? Udp.DEFAULT : udp;
         policy = policy == null ? List.of() : List.copyOf(policy);
+        shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
+    }
+
+    /** Without a {@code shutdown} section: its defaults. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
+                         List<PolicyRule> policy) {
+        this(node, http, egress, agents, admin, udp, auth, policy, null);
     }
 
     /** Without a {@code udp} section: its defaults. */
@@ -31,7 +38,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** This configuration with edge authentication and policy (for code that builds configurations). */
     public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -246,6 +253,11 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             allow = allow == null ? List.of() : List.copyOf(allow);
             passAuthorization = passAuthorization != null && passAuthorization;
         }
+    }
+
+    /** How the node stops on SIGTERM or {@code POST /drain}: what is in flight gets {@code drain_timeout} to finish. */
+    public record Shutdown(@JsonProperty("drain_timeout") String drainTimeout) {
+        static final Shutdown DEFAULT = new Shutdown(null);
     }
 
     /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */

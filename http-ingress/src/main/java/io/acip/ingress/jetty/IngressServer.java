@@ -121,6 +121,33 @@ public final class IngressServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Drains within {@code timeout}: every listener stops accepting at once (HTTP/2 and HTTP/3 agents get GOAWAY,
+     * HTTP/1.1 requests on open connections a 503 with {@code Connection: close}), exchanges and flows in progress
+     * get until the deadline, then whatever is left is closed. The HTTP/3 and TCP listeners drain side by side.
+     * Returns whether everything had ended by itself.
+     */
+    public boolean drain(java.time.Duration timeout) throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> h3 = http3 == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(true)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return http3.stop(timeout);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+        server.setStopTimeout(timeout.toMillis());
+        boolean tcpIdle = true;
+        try {
+            server.stop(); // Jetty: graceful shutdown of connectors and requests in flight, bounded by the stop timeout
+        } catch (java.util.concurrent.TimeoutException e) {
+            tcpIdle = false; // Jetty stopped anyway, cutting what was left
+        }
+        return h3.get() && tcpIdle;
+    }
+
     @Override
     public void close() {
         stopQuietly();
