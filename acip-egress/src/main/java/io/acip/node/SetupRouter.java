@@ -166,6 +166,7 @@ final class SetupRouter {
             p.failed(ResetCode.NO_CAPACITY, hop.nodeId() + " out of labels");
             return false;
         }
+        p.setup = SetupAttestation.leaving(node, upstream, p.setup, p.policy.tenant());
         StreamLeg out = new StreamLeg(link, label, node.stats);
         link.bind(out);
         Leg.pair(upstream, out);
@@ -190,6 +191,14 @@ final class SetupRouter {
             return false;
         }
         Setup setup = p.setup;
+        try {
+            if (p.attested == null) p.attested = SetupAttestation.arriving(node, upstream, setup, p.policy.tenant());
+        } catch (SessionAuthenticationException e) { // another instance would see the same SETUP: no failover
+            node.stats.inc("acip.attestation.refused");
+            upstream.pending = null;
+            node.refuse(upstream, ResetCode.AUTHENTICATION_FAILED, "node " + nodeId() + ": " + e.getMessage());
+            return false;
+        }
         List<String> trajectory = new ArrayList<>(setup.metadata().trajectory());
         if (upstream instanceof Session) trajectory.add(nodeId()); // initiator and responder on this node
         Session responder = new Session(node, false, setup.datagramMode(), setup.responder(), null);
@@ -200,7 +209,7 @@ final class SetupRouter {
             trajectory.add(nodeId());
             responder.handler = instance.skill().accept(new IncomingSession(setup.responder(), setup.initiator(),
                     setup.datagramMode(), p.policy, setup.metadata(), List.copyOf(new LinkedHashSet<>(trajectory)),
-                    instance.instanceId()));
+                    instance.instanceId(), p.attested));
         } catch (SessionAuthenticationException e) {
             upstream.pending = null;
             node.refuse(upstream, ResetCode.AUTHENTICATION_FAILED, e.getMessage());
