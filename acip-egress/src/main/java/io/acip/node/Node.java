@@ -407,6 +407,9 @@ public final class Node implements AutoCloseable {
 
     volatile TransitTap transitTap;
 
+    /** Sees, and may replace, every SETUP this node sends on a link. Null in production; tests play hostile nodes. */
+    volatile java.util.function.UnaryOperator<Setup> setupTap;
+
     /** Moves a packet from one leg to its peer. Takes ownership. */
     void forward(Leg from, ByteBuf packet) {
         from.touch();

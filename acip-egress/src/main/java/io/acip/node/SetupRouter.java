@@ -171,6 +171,8 @@ final class SetupRouter {
         link.bind(out);
         Leg.pair(upstream, out);
         Setup onward = p.setup.forwarded(label, nodeId(), upstream instanceof Session ? 0 : 1);
+        java.util.function.UnaryOperator<Setup> tap = node.setupTap;
+        if (tap != null) onward = tap.apply(onward);
         out.transmit(onward.encode(node.alloc()));
         node.openStream(out);
         long start = System.nanoTime();
