@@ -7,6 +7,7 @@ import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.mapping.SkillTarget;
+import io.acip.gateway.policy.Principal;
 import io.acip.gateway.udp.SkillFlow;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.ingress.ConnectRequest;
@@ -64,7 +65,8 @@ public final class GatewayHandler implements IngressHandler {
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
             metrics.inc("gateway.request.skill");
-            EdgeExchange.start(node, exchange, target.get().skill(), target.get().path(), bridge, List.of());
+            EdgeExchange.start(node, exchange, target.get().skill(), target.get().path(), bridge, List.of(),
+                    Principal.ANONYMOUS);
             return;
         }
         if (r.form() == RequestInfo.Form.ABSOLUTE) {
@@ -105,7 +107,7 @@ public final class GatewayHandler implements IngressHandler {
 
     @Override
     public void onTunnel(Tunnel tunnel) {
-        TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of());
+        TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of(), Principal.ANONYMOUS);
     }
 
     /**
@@ -118,7 +120,8 @@ public final class GatewayHandler implements IngressHandler {
         metrics.inc("gateway.udp.request." + flow.httpVersion().replace("HTTP/", "h").replace(".", ""));
         Optional<SkillName> skill = mapper.forHost(flow.request().host());
         if (skill.isPresent()) {
-            SkillFlow.start(node, flow, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics);
+            SkillFlow.start(node, flow, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics,
+                    Principal.ANONYMOUS);
         } else {
             udp.direct(flow);
         }
