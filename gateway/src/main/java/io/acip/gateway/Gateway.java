@@ -16,6 +16,9 @@ import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.udp.UdpSettings;
 import io.acip.gateway.attach.UdpEndpoint;
+import io.acip.gateway.auth.AgentAuthenticator;
+import io.acip.gateway.auth.AuthConfig;
+import io.acip.gateway.policy.PolicyConfig;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressServer;
 import io.acip.link.LinkConfig;
@@ -121,9 +124,15 @@ public final class Gateway implements AutoCloseable {
             GatewayHandler handler = null;
             if (h != null) {
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
+                AgentAuthenticator authenticator = AuthConfig.authenticator(c.auth(), name);
+                if (!authenticator.enabled()) {
+                    LOG.warning("no auth section: every agent that reaches " + name + " is served anonymously; see "
+                            + "docs/security.md to require credentials");
+                }
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
                         ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
-                                + ex.request().authority())), ex.request().path(), true), metrics, udp);
+                                + ex.request().authority())), ex.request().path(), true), metrics, udp,
+                        authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
                 ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
                 metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
@@ -217,6 +226,7 @@ public final class Gateway implements AutoCloseable {
             b.tls(tls, identity);
         }
         if (intercept) b.interception(new LeafCertificateMinter(ca));
+        b.clientTrust(AuthConfig.clientTrust(c.auth()));
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
         return b.http3(h.http3()).build();

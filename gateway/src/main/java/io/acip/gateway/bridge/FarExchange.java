@@ -54,6 +54,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     // Response side.
     private volatile boolean committed;
     private volatile boolean ended;
+    private final io.acip.ingress.ExchangeEnd end = new io.acip.ingress.ExchangeEnd();
     private WriteCallback waitingForWritable;
     private Fields trailers = Fields.EMPTY;
 
@@ -133,11 +134,19 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
         WriteCallback cb = waitingForWritable;
         waitingForWritable = null;
         if (cb != null) cb.done(new IllegalStateException("session reset: " + code.token()));
+        end.fire();
     }
 
     @Override
     public void onClose(Session s) {
         ended = true;
+        end.fire();
+    }
+
+    /** The exchange ends with its session. */
+    @Override
+    public void onEnd(Runnable action) {
+        end.add(action);
     }
 
     // ---- request body for the stage (any thread) ----

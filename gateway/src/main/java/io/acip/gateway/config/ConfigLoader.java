@@ -172,6 +172,12 @@ public final class ConfigLoader {
             }
         }
         if (c.admin() != null) Addresses.parse("admin.listen", c.admin().listen());
+        io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
+        io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);
+        if ((c.auth() != null || !c.policy().isEmpty()) && c.http() == null) {
+            throw new ConfigException((c.auth() != null ? "auth" : "policy") + ": needs an http section (only the "
+                    + "edge authenticates agents)");
+        }
     }
 
     /** {@code agents[].skills[].allow}: absent serves everyone; present, at least one valid entry. */

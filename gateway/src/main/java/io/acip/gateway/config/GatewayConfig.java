@@ -9,17 +9,29 @@ import java.util.Map;
  * optional: a node without {@code http} is a pure ACIP router; one without {@code agents} delivers nothing locally.
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
-public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp) {
+public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
+                            Auth auth, List<PolicyRule> policy) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
         egress = egress == null ? Egress.NONE : egress;
         udp = udp == null ? Udp.DEFAULT : udp;
+        policy = policy == null ? List.of() : List.copyOf(policy);
     }
 
     /** Without a {@code udp} section: its defaults. */
     public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin) {
         this(node, http, egress, agents, admin, null);
+    }
+
+    /** Without {@code auth} and {@code policy}: every agent is served (docs/security.md). */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp) {
+        this(node, http, egress, agents, admin, udp, null, null);
+    }
+
+    /** This configuration with edge authentication and policy (for code that builds configurations). */
+    public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -174,5 +186,57 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     }
 
     public record Admin(String listen) {
+    }
+
+    /**
+     * How the edge authenticates agents (DESIGN §7). Without this section every agent is served anonymously; with it,
+     * anonymous agents only where {@code anonymous} is true and a policy rule allows {@code anonymous}.
+     */
+    public record Auth(Boolean anonymous, Jwt jwt, @JsonProperty("api_keys") List<ApiKey> apiKeys, Mtls mtls) {
+        public Auth {
+            anonymous = anonymous != null && anonymous;
+            apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        }
+    }
+
+    /** Bearer JWTs verified against a JWKS (a file, or an https URL fetched and cached). */
+    public record Jwt(@JsonProperty("jwks_file") String jwksFile, @JsonProperty("jwks_url") String jwksUrl,
+                      String issuer, String audience, @JsonProperty("groups_claim") String groupsClaim,
+                      @JsonProperty("clock_skew") String clockSkew, @JsonProperty("jwks_refresh") String jwksRefresh) {
+        public Jwt {
+            groupsClaim = groupsClaim == null ? "groups" : groupsClaim;
+        }
+    }
+
+    /** An API key: only its SHA-256 (64 hex digits) is configured. */
+    public record ApiKey(String name, String sha256, List<String> groups) {
+        public ApiKey {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    /** TLS client certificates: the PEM trust anchors they must chain to, and the groups their holders get. */
+    public record Mtls(String trust, List<String> groups) {
+        public Mtls {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    /**
+     * One authorization rule: which skills (prefixes; {@code *} for every skill) or direct egress it covers, who may
+     * call, and the limits each caller gets. The first rule that covers a request decides.
+     */
+    public record PolicyRule(List<String> skills, Boolean direct, List<String> allow, Rate rate, Integer concurrency,
+                             @JsonProperty("pass_authorization") Boolean passAuthorization) {
+        public PolicyRule {
+            skills = skills == null ? List.of() : List.copyOf(skills);
+            direct = direct != null && direct;
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            passAuthorization = passAuthorization != null && passAuthorization;
+        }
+    }
+
+    /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */
+    public record Rate(@JsonProperty("per_second") Double perSecond, Integer burst) {
     }
 }

@@ -146,10 +146,14 @@ public final class Http3Listener implements AutoCloseable {
     }
 
     private ChannelHandler codec() {
-        QuicSslContext tls = QuicSslContextBuilder
+        QuicSslContextBuilder builder = QuicSslContextBuilder
                 .forServer(config.tlsIdentity().privateKey(), null, config.tlsIdentity().certificateChain())
-                .applicationProtocols(Http3.supportedApplicationProtocols())
-                .build();
+                .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (!config.clientTrust().isEmpty()) {
+            builder.trustManager(config.clientTrust().toArray(new java.security.cert.X509Certificate[0]))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+        }
+        QuicSslContext tls = builder.build();
         return Http3.newQuicServerCodecBuilder()
                 .sslContext(tls)
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)

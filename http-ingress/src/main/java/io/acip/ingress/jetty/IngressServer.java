@@ -206,6 +206,11 @@ public final class IngressServer implements AutoCloseable {
         ssl.setKeyStore(config.tlsIdentity().keyStore(KEY_STORE_PASSWORD));
         ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR); // RFC 9113 §9.2.2: h2-acceptable suites first
+        if (!config.clientTrust().isEmpty()) {
+            // Optional: agents without a certificate still connect and authenticate otherwise (or not at all).
+            ssl.setWantClientAuth(true);
+            ssl.setTrustStore(ClientTrust.keyStore(config.clientTrust()));
+        }
         ALPNServerConnectionFactory alpn = alpn();
         ServerConnector connector = listen(config, config.tlsAddress(),
                 new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
