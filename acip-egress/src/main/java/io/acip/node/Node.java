@@ -50,6 +50,9 @@ public final class Node implements AutoCloseable {
 
     final NodeConfig config;
     final NodeStats stats = new NodeStats();
+    /** This node's key, ready to sign its initiators' attestations (docs/acip-v0.md §7.6). */
+    final io.acip.seal.AttestationSigner attestationSigner;
+    final io.acip.seal.AttestationVerifier attestationVerifier;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
@@ -68,6 +71,9 @@ public final class Node implements AutoCloseable {
 
     private Node(NodeConfig config) {
         this.config = config;
+        this.attestationSigner = new io.acip.seal.AttestationSigner(config.identity().privateKey(),
+                config.identity().certificate());
+        this.attestationVerifier = new io.acip.seal.AttestationVerifier(config.fabricCa());
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.loop = group.next();
         this.router = new SetupRouter(this);
@@ -422,6 +428,9 @@ public final class Node implements AutoCloseable {
     }
 
     volatile TransitTap transitTap;
+
+    /** Sees, and may replace, every SETUP this node sends on a link. Null in production; tests play hostile nodes. */
+    volatile java.util.function.UnaryOperator<Setup> setupTap;
 
     /** Moves a packet from one leg to its peer. Takes ownership. */
     void forward(Leg from, ByteBuf packet) {

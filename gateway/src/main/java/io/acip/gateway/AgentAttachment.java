@@ -11,6 +11,9 @@ import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
+import io.acip.gateway.policy.AllowList;
+import io.acip.gateway.policy.Principal;
+import io.acip.node.IncomingSession;
 import io.acip.node.LocalInstance;
 import io.acip.node.Node;
 import io.acip.node.SessionHandler;
@@ -141,6 +144,7 @@ public final class AgentAttachment {
             InetSocketAddress endpoint = endpoint(agent.origin());
             node.attach(0, skill.name(), new LocalInstance(instanceId(agent, skill), 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
+                        if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
                         String protocol = incoming.metadata().string(TlvType.PAYLOAD_PROTOCOL).orElse("bhttp");
                         boolean datagrams = protocol.equals("udp");
                         if (incoming.datagramMode() != datagrams) {
@@ -158,6 +162,22 @@ public final class AgentAttachment {
                     }));
             mapper.register(skill.name());
         }
+    }
+
+    /**
+     * The skill's own gateway decides who may call it, from what a node attested (docs/security.md): a refusal is
+     * RESET {@code policy_denied}, which the edge answers with 403.
+     */
+    private static void authorize(String skill, AllowList allow, IncomingSession incoming)
+            throws SessionRefusedException {
+        Principal caller = incoming.attested()
+                .map(a -> new Principal(a.identity(), a.groups(), Principal.Method.ATTESTED))
+                .orElse(Principal.ANONYMOUS);
+        if (allow.allows(caller)) return;
+        String who = incoming.attested().map(a -> a.identity() + " (groups " + a.groups() + ", attested by "
+                + a.nodeId() + ")").orElse("an unattested initiator");
+        throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " allows " + allow + ": " + who
+                + " matches none");
     }
 
     private static SessionHandler tunnel(InetSocketAddress endpoint) {

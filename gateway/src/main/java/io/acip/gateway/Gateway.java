@@ -101,7 +101,8 @@ public final class Gateway implements AutoCloseable {
                 Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
-                n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n));
+                n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n),
+                n.requireAttestation());
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Node node = Node.start(nodeConfig);
@@ -203,7 +204,8 @@ public final class Gateway implements AutoCloseable {
             for (GatewayConfig.AgentSkill s : a.skills()) {
                 skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
                         : Optional.of(s.region()), s.attributes(), s.path(),
-                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse)));
+                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
+                        Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse)));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

@@ -98,7 +98,8 @@ public final class GatewayHandler implements IngressHandler {
             metrics.inc("gateway.request.skill");
             Exchange admitted = admit(exchange, caller, Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
-                EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of());
+                EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
+                        caller.principal());
             }
             return;
         }
@@ -194,7 +195,7 @@ public final class GatewayHandler implements IngressHandler {
             }
             granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
-            return intercept ? new TunnelDecision.Intercept(caller) : new TunnelDecision.Carry(s);
+            return intercept ? new TunnelDecision.Intercept(caller) : new TunnelDecision.Carry(new CarriedSkill(s, caller));
         }
         Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
         if (refused.isEmpty()) {
@@ -213,9 +214,14 @@ public final class GatewayHandler implements IngressHandler {
         return new TunnelDecision.Direct(resolvedAddress(request.host(), request.port()));
     }
 
+    /** What a carried CONNECT hands its tunnel: the skill, and who the session is opened as. */
+    private record CarriedSkill(SkillName skill, Principal caller) {
+    }
+
     @Override
     public void onTunnel(Tunnel tunnel) {
-        TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of());
+        CarriedSkill carried = (CarriedSkill) tunnel.attachment();
+        TunnelBridge.start(node, tunnel, carried.skill(), List.of(), carried.caller());
     }
 
     /**
@@ -244,7 +250,7 @@ public final class GatewayHandler implements IngressHandler {
         }
         UdpFlow admitted = new CountedUdpFlow(flow, granted.release());
         if (skill.isPresent()) {
-            SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics);
+            SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
         } else {
             udp.direct(admitted);
         }

@@ -1,5 +1,6 @@
 package io.acip.gateway.attach;
 
+import io.acip.gateway.policy.AllowList;
 import io.acip.wire.SkillName;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,11 +16,13 @@ import java.util.Optional;
  * @param region where the agent runs, for region-pinning policies; empty when unknown
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
+ * @param allow who may call the skill, checked against the attested initiator at this gateway; empty: everyone
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
     public AgentSkill {
         udp = udp == null ? Optional.empty() : udp;
+        allow = allow == null ? Optional.empty() : allow;
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
         region = region == null ? Optional.empty() : region;
@@ -28,6 +31,12 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
         String problem = pathPrefixProblem(pathPrefix);
         if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
         if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    /** Open to every initiator. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp) {
+        this(name, description, region, attributes, pathPrefix, udp, Optional.empty());
     }
 
     /** Without a UDP endpoint of its own (the agent's, if any, serves the skill's UDP flows). */

@@ -7,6 +7,7 @@ import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
+import io.acip.gateway.http.InitiatorFields;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.BodySource;
 import io.acip.ingress.Exchange;
@@ -91,7 +92,9 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     public void onRequestHead(RequestHead head, Fields headers) {
         List<Field> lines = new ArrayList<>(headers.lines().size() + 1);
         lines.add(new Field("host", head.authority()));
-        lines.addAll(headers.lines());
+        // Who calls, as this node verified it, replacing whatever arrived under those names (docs/security.md).
+        lines.addAll(InitiatorFields.strip(headers).lines());
+        lines.addAll(InitiatorFields.of(incoming.attested()));
         InetSocketAddress none = InetSocketAddress.createUnresolved(incoming.initiator(), 0);
         info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(), new Fields(lines),
                 RequestInfo.BHTTP, RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);

@@ -1,12 +1,12 @@
 package io.acip.gateway.bridge;
 
+import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Tunnel;
 import io.acip.node.Node;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
-import io.acip.wire.Limits;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
@@ -36,11 +36,19 @@ public final class TunnelBridge implements SessionHandler {
         this.tunnel = tunnel;
     }
 
-    public static void start(Node node, Tunnel tunnel, SkillName skill, List<Tlv> metadata) {
+    /** Opens the tunnel's session as {@code principal} (attested when authenticated, docs/acip-v0.md §7.6). */
+    public static void start(Node node, Tunnel tunnel, SkillName skill, List<Tlv> metadata, Principal principal) {
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bytes"));
-        String initiator = "tcp://" + tunnel.request().remote().getAddress().getHostAddress();
-        node.open(new SessionRequest(skill, initiator, false, tlvs, Limits.DEFAULT_HOP_LIMIT), new TunnelBridge(tunnel));
+        String unattested = "tcp://" + tunnel.request().remote().getAddress().getHostAddress();
+        SessionRequest request;
+        try {
+            request = Initiator.request(skill, principal, unattested, false, tlvs);
+        } catch (IllegalArgumentException refused) {
+            tunnel.abort(refused); // the CONNECT's 200 is already out: all that is left is to end the tunnel
+            return;
+        }
+        node.open(request, new TunnelBridge(tunnel));
     }
 
     @Override

@@ -168,6 +168,7 @@ public final class ConfigLoader {
                 if (!skills.add(s.name())) throw new ConfigException(p + ".skills[" + j + "].name: '" + s.name() + "' served twice");
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
+                allowList(p + ".skills[" + j + "].allow", s.allow());
             }
         }
         if (c.admin() != null) admin(c.admin());
@@ -219,6 +220,17 @@ public final class ConfigLoader {
                     && u.getRawFragment() == null;
         } catch (java.net.URISyntaxException e) {
             return false;
+        }
+    }
+
+    /** {@code agents[].skills[].allow}: absent serves everyone; present, at least one valid entry. */
+    private static void allowList(String path, List<String> entries) throws ConfigException {
+        if (entries == null) return;
+        if (entries.isEmpty()) throw new ConfigException(path + ": lists nobody (leave allow out to serve everyone)");
+        try {
+            io.acip.gateway.policy.AllowList.parse(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ": " + e.getMessage());
         }
     }
 

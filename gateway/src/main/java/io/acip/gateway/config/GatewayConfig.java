@@ -44,18 +44,26 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /** The ACIP node: identity, links, static routes. */
     public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
-                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption) {
+                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption,
+                       @JsonProperty("require_attestation") Boolean requireAttestation) {
         public Node {
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
             timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
             maxSessions = maxSessions == null ? 100_000 : maxSessions;
+            requireAttestation = requireAttestation != null && requireAttestation;
+        }
+
+        /** Without requiring attestation. */
+        public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
+                    List<Route> routes, Timeouts timeouts, Integer maxSessions, String resumption) {
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption, null);
         }
 
         /** With the defaults for what came later. */
         public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
                     List<Route> routes, Timeouts timeouts, Integer maxSessions) {
-            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null);
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null, null);
         }
     }
 
@@ -159,11 +167,23 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
+    /**
+     * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
+     * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
+     */
+    public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                             List<String> allow) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+            // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
+            allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** Open to every initiator. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
+            this(name, path, region, attributes, udp, null);
         }
 
         /** Without a UDP endpoint of its own. */
