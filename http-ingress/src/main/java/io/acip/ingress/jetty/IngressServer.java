@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.SessionContainer;
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -36,6 +38,7 @@ public final class IngressServer implements AutoCloseable {
     private static final char[] KEY_STORE_PASSWORD = "acip-ingress".toCharArray(); // in-memory store only
 
     private final IngressCounters counters = new IngressCounters();
+    private final List<SessionContainer> h2Sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Server server;
     private final ServerConnector cleartext;
     private final ServerConnector tls;
@@ -117,7 +120,15 @@ public final class IngressServer implements AutoCloseable {
         try {
             if (http3 != null) http3.stop();
         } finally {
+            goAway();
             server.stop();
+        }
+    }
+
+    /** A graceful GOAWAY on every HTTP/2 session (RFC 9113 §6.8): streams in flight finish, no new ones open. */
+    private void goAway() {
+        for (SessionContainer c : h2Sessions) {
+            for (org.eclipse.jetty.http2.api.Session s : List.copyOf(c.getSessions())) s.shutdown();
         }
     }
 
@@ -138,6 +149,7 @@ public final class IngressServer implements AutoCloseable {
                         return false;
                     }
                 });
+        goAway();
         server.setStopTimeout(timeout.toMillis());
         boolean tcpIdle = true;
         try {
@@ -184,6 +196,7 @@ public final class IngressServer implements AutoCloseable {
 
     private void stopQuietly() {
         if (http3 != null) http3.close();
+        goAway();
         try {
             server.stop();
         } catch (Exception ignored) {
@@ -208,7 +221,15 @@ public final class IngressServer implements AutoCloseable {
         return http;
     }
 
-    private static <T extends AbstractHTTP2ServerConnectionFactory> T h2(T factory, IngressConfig config) {
+    /**
+     * Jetty 12.1's graceful stop shuts HTTP/2 sessions down while holding its session container's lock, and a
+     * connection closing at the same moment takes the same lock while holding its endpoint's: the two threads
+     * deadlock (seen in the intercepted-tunnel suite). The containers are therefore kept out of Jetty's graceful
+     * walk, and {@link #goAway} sends each session its GOAWAY without any lock held.
+     */
+    private <T extends AbstractHTTP2ServerConnectionFactory> T h2(T factory, IngressConfig config) {
+        SessionContainer sessions = factory.getBean(SessionContainer.class);
+        if (sessions != null && factory.removeBean(sessions)) h2Sessions.add(sessions);
         factory.setMaxConcurrentStreams(config.maxConcurrentStreams());
         factory.setInitialStreamRecvWindow(config.h2StreamWindow());
         factory.setInitialSessionRecvWindow(config.h2SessionWindow());
