@@ -110,8 +110,11 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("GET") && path.equals("/healthz")) {
                 List<String> up = node.connectedNeighbours().get(5, TimeUnit.SECONDS);
+                int sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+                int labels = node.linkLabels().get(5, TimeUnit.SECONDS).size();
                 return send(response, callback, 200, "application/json", "{\"node\":\"" + node.nodeId()
-                        + "\",\"neighbours\":" + jsonList(up) + "}");
+                        + "\",\"neighbours\":" + jsonList(up) + ",\"sessions\":" + sessions + ",\"labels\":" + labels
+                        + "}");
             }
             if (method.equals("GET") && path.equals("/routes")) {
                 StringBuilder b = new StringBuilder();
