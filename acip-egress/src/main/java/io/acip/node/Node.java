@@ -295,7 +295,7 @@ public final class Node implements AutoCloseable {
         Leg upstream = from.peer;
         boolean awaitingAck = upstream != null && upstream.pending != null;
         switch (type) {
-            case SETUP, DGRAM -> {
+            case SETUP, DGRAM, OPEN, UPDATE, NOTIFICATION -> {
                 packet.release();
                 protocolViolation(from, type + " inside an established stream");
             }
