@@ -28,6 +28,7 @@ public final class ControlPlane {
     final ControlConfig config;
     final EventLoop loop;
     final Rib rib;
+    private final MetricDamping damping;
     private final RouteTable table;
     private final Consumer<String> counter;
     /** The established session per neighbour (at most one: collisions are resolved, §12.1). */
@@ -42,6 +43,7 @@ public final class ControlPlane {
         this.config = config;
         this.counter = counter;
         this.rib = new Rib(self, table, config.learnedPriority());
+        this.damping = new MetricDamping(loop, MetricDamping.HOLD_DOWN);
     }
 
     public ControlConfig config() {
@@ -55,18 +57,32 @@ public final class ControlPlane {
         return s;
     }
 
-    /** Announces {@code prefix} from this node, as served through {@code originId} (an instance, a static route). */
+    /**
+     * Announces {@code prefix} from this node, as served through {@code originId} (an instance, a static route). A
+     * change of metrics alone is damped ({@link MetricDamping}): small ones are dropped, and the rest go out at most
+     * once per hold-down, the latest value winning.
+     */
     public void originate(long tenant, SkillName prefix, String originId, RouteAttributes attributes) {
         RouteKey key = new RouteKey(tenant, prefix);
         loop.execute(() -> {
-            if (rib.originate(key, originId, attributes)) changed(key, false);
+            RouteAttributes old = rib.origin(key, originId);
+            if (old != null && damping.holds(key, originId, old, attributes, this::applyOrigination)) {
+                count("acip.control.metric.damped");
+                return;
+            }
+            applyOrigination(key, originId, attributes);
         });
+    }
+
+    private void applyOrigination(RouteKey key, String originId, RouteAttributes attributes) {
+        if (rib.originate(key, originId, attributes)) changed(key, false);
     }
 
     /** Stops announcing {@code prefix} through {@code originId}; withdrawn at once when it was the last. */
     public void withdraw(long tenant, SkillName prefix, String originId) {
         RouteKey key = new RouteKey(tenant, prefix);
         loop.execute(() -> {
+            damping.forget(key, originId);
             if (rib.withdrawOrigin(key, originId)) changed(key, true);
         });
     }

@@ -58,6 +58,12 @@ final class Rib {
         return !attributes.equals(old);
     }
 
+    /** The attributes {@code originId} offers {@code key} with, or null. */
+    RouteAttributes origin(RouteKey key, String originId) {
+        Entry e = entries.get(key);
+        return e == null ? null : e.origins.get(originId);
+    }
+
     boolean withdrawOrigin(RouteKey key, String originId) {
         Entry e = entries.get(key);
         if (e == null || e.origins.remove(originId) == null) return false;

@@ -331,6 +331,30 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aFlappingLoadIsDampedAndItsLatestValueGoesOutAfterTheHoldDown() throws Exception {
+        start(new ControlConfig(Duration.ofMillis(10), Duration.ofSeconds(15), 100, Map.of()));
+        Peer p = new Peer("n1", false).established();
+        SkillName s = new SkillName("demo/busy");
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 100, -1));
+        assertEquals(100, load((Update) p.next()));
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 102, -1)); // too small to tell anyone
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 300, -1)); // goes at once
+        assertEquals(300, load((Update) p.next()));
+        long t0 = System.nanoTime();
+        for (long l : new long[] {100, 300, 100, 300, 250}) {
+            plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), l, -1));
+        }
+        assertEquals(250, load((Update) p.next())); // the latest, once the hold-down ends
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(500), "held down");
+        assertEquals(4, count("acip.control.metric.damped")); // 102, 100, 100, 250; each 300 is the announced value
+        assertEquals(3, count("acip.control.update.sent"));
+    }
+
+    private static long load(Update u) throws io.acip.wire.MalformedPacketException {
+        return RouteAttributes.of(u.announcements().get(0).attributes()).load();
+    }
+
+    @Test
     void ofTwoChannelsWithOneNeighbourTheOneTheGreaterNodeDialledStays() throws Exception {
         start(ControlConfig.DEFAULT);
         Peer ours = new Peer("zed", true); // self < zed: keep the link zed dialled
