@@ -114,7 +114,12 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     public void finish() {
         if (finished) return;
         finished = true;
-        if (stream != null) finishStream();
+        if (stream != null) {
+            finishStream();
+        } else { // the stream never opened: nothing queued will be sent
+            waiting.forEach(ByteBuf::release);
+            waiting.clear();
+        }
         if (link.control == this) link.control = null;
         if (link.dialer && link.isActive()) {
             long next = Math.min(RETRY_MAX_MS, retryMs * 2);
