@@ -117,10 +117,7 @@ public final class AdminServer implements AutoCloseable {
                         + "}");
             }
             if (method.equals("GET") && path.equals("/routes")) {
-                StringBuilder b = new StringBuilder();
-                node.routes().snapshot().forEach((tenant, routes) -> routes.forEach(r -> b.append(tenant)
-                        .append(' ').append(r.prefix()).append(" -> ").append(r.hops()).append('\n')));
-                return send(response, callback, 200, "text/plain", b.toString());
+                return send(response, callback, 200, "application/json", RouteListing.json(node));
             }
             if (method.equals("POST") && path.equals("/agents")) {
                 // Resolving the registration's names blocks: off the thread that delivered the body.
