@@ -98,7 +98,7 @@ public final class Gateway implements AutoCloseable {
                     nb.address())));
         }
         NodeConfig nodeConfig = new NodeConfig(n.id(), n.listen() == null ? null : Addresses.parse("node.listen",
-                n.listen()), nodeIdentity, ca.certificate(), neighbours, LinkConfig.DEFAULT,
+                n.listen()), nodeIdentity, ca.certificate(), neighbours, io.acip.gateway.config.ConfigLoader.linkConfig(n),
                 Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),

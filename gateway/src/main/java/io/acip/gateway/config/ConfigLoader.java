@@ -91,6 +91,7 @@ public final class ConfigLoader {
         Durations.parse("node.timeouts.setup", n.timeouts().setup(), null);
         Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), null);
         Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
+        linkConfig(n);
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
         resumptionLifetime(n);
         RouteExchange.of(n);
@@ -260,6 +261,19 @@ public final class ConfigLoader {
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
         }
+    }
+
+    /** The links' QUIC settings, with {@code node.timeouts.link_keepalive} and {@code link_idle} applied. */
+    public static io.acip.link.LinkConfig linkConfig(GatewayConfig.Node n) throws ConfigException {
+        io.acip.link.LinkConfig d = io.acip.link.LinkConfig.DEFAULT;
+        Duration keepAlive = Durations.parse("node.timeouts.link_keepalive", n.timeouts().linkKeepalive(), d.keepAlive());
+        Duration idle = Durations.parse("node.timeouts.link_idle", n.timeouts().linkIdle(), d.idleTimeout());
+        if (idle.compareTo(keepAlive.multipliedBy(2)) < 0) {
+            throw new ConfigException("node.timeouts.link_idle: at least twice link_keepalive (" + keepAlive
+                    + "), or a single late PING would drop a healthy link");
+        }
+        return new io.acip.link.LinkConfig(d.maxUdpPayload(), d.streamWindow(), d.connectionWindow(), d.maxStreams(),
+                keepAlive, idle, d.reconnectMin(), d.reconnectMax(), d.socketBuffer());
     }
 
     /** {@code shutdown.drain_timeout}: how long a drain lets what is in flight finish (default 30 s, at most 1 h). */

@@ -126,8 +126,18 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record Timeouts(String setup, String attempt, String idle) {
+    /**
+     * Session timeouts, and how links notice a silent neighbour: a PING every {@code link_keepalive}, the link closed
+     * and redialled after {@code link_idle} without a packet.
+     */
+    public record Timeouts(String setup, String attempt, String idle,
+                           @JsonProperty("link_keepalive") String linkKeepalive,
+                           @JsonProperty("link_idle") String linkIdle) {
         static final Timeouts DEFAULT = new Timeouts(null, null, null);
+
+        public Timeouts(String setup, String attempt, String idle) {
+            this(setup, attempt, idle, null, null);
+        }
     }
 
     /** The HTTP front door. */
