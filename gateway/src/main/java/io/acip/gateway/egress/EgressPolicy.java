@@ -1,7 +1,6 @@
 package io.acip.gateway.egress;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -10,14 +9,28 @@ import java.util.Optional;
  * Which destinations that are not skills the gateway may reach directly (DESIGN §4: never an open proxy). Direct
  * egress is off unless configured; when on, addresses in loopback, link-local (cloud metadata lives there),
  * private, shared (CGNAT), multicast, unspecified and reserved ranges are refused unless an {@code allow} range
- * covers them. Checked on resolved addresses, so a name that resolves inward is refused too.
+ * covers them. Checked on resolved addresses, so a name that resolves inward is refused too; an IPv6 address that
+ * embeds an IPv4 address ({@link EmbeddedIpv4}: NAT64, 6to4, Teredo, ...) is refused when that IPv4 address is.
  */
 public final class EgressPolicy {
-    private static final List<Cidr> REFUSED = List.of(
-            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-            "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-            "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "fd00:ec2::254/128")
-            .stream().map(Cidr::parse).toList();
+    /** A range refused unless allowed, and what it is, for the refusal's message. */
+    private record Refused(Cidr range, String what) {
+        Refused(String range, String what) {
+            this(Cidr.parse(range), what);
+        }
+    }
+
+    private static final String RESERVED = "a private or reserved";
+    private static final List<Refused> REFUSED = List.of(
+            new Refused("0.0.0.0/8", RESERVED), new Refused("10.0.0.0/8", RESERVED),
+            new Refused("100.64.0.0/10", RESERVED), new Refused("127.0.0.0/8", "the loopback"),
+            new Refused("169.254.0.0/16", "the link-local (cloud metadata)"), new Refused("172.16.0.0/12", RESERVED),
+            new Refused("192.0.0.0/24", RESERVED), new Refused("192.168.0.0/16", RESERVED),
+            new Refused("198.18.0.0/15", RESERVED), new Refused("224.0.0.0/4", "the multicast"),
+            new Refused("240.0.0.0/4", RESERVED), new Refused("::/128", "the unspecified"),
+            new Refused("::1/128", "the loopback"), new Refused("fc00::/7", RESERVED),
+            new Refused("fe80::/10", "the link-local"), new Refused("fec0::/10", "the site-local (deprecated)"),
+            new Refused("ff00::/8", "the multicast"), new Refused("fd00:ec2::254/128", "the link-local (cloud metadata)"));
 
     private final boolean direct;
     private final List<Cidr> allow;
@@ -38,46 +51,29 @@ public final class EgressPolicy {
     /** Why {@code address} may not be reached, or empty when it may. */
     public Optional<String> refusal(InetAddress address) {
         if (!direct) return Optional.of("direct egress is disabled on this gateway");
-        InetAddress a = unmapped(address);
-        for (Cidr c : allow) if (c.contains(a)) return Optional.empty();
-        for (Cidr c : REFUSED) {
-            if (c.contains(a)) {
-                return Optional.of(a.getHostAddress() + " is in " + describe(c) + " range " + text(c));
+        if (allowed(address)) return Optional.empty();
+        Optional<String> why = refusedRange(address).map(r -> Cidr.ip(address.getAddress()) + " is in " + r);
+        if (why.isPresent()) return why;
+        for (Inet4Address v4 : EmbeddedIpv4.in(address)) {
+            if (allowed(v4)) continue;
+            Optional<String> inner = refusedRange(v4);
+            if (inner.isPresent()) {
+                return Optional.of(Cidr.ip(address.getAddress()) + " embeds " + Cidr.ip(v4.getAddress()) + ", which is in "
+                        + inner.get());
             }
         }
         return Optional.empty();
     }
 
-    /** ::ffff:a.b.c.d is IPv4 a.b.c.d: check it as such, or it would slip past the IPv4 ranges. */
-    private static InetAddress unmapped(InetAddress a) {
-        if (a instanceof Inet6Address) {
-            byte[] b = a.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) mapped &= b[i] == 0;
-            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                try {
-                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (java.net.UnknownHostException e) {
-                    return a;
-                }
-            }
-        }
-        return a;
+    private boolean allowed(InetAddress a) {
+        for (Cidr c : allow) if (c.contains(a)) return true;
+        return false;
     }
 
-    private static String describe(Cidr c) {
-        String t = text(c);
-        if (t.startsWith("127.") || t.equals("::1/128")) return "the loopback";
-        if (t.startsWith("169.254.") || t.startsWith("fe80") || t.startsWith("fd00:ec2")) return "the link-local (cloud metadata)";
-        if (t.startsWith("224.") || t.startsWith("ff00")) return "the multicast";
-        return "a private or reserved";
-    }
-
-    private static String text(Cidr c) {
-        try {
-            return InetAddress.getByAddress(c.network()).getHostAddress() + "/" + c.prefixLength();
-        } catch (java.net.UnknownHostException e) {
-            return "?";
+    private static Optional<String> refusedRange(InetAddress a) {
+        for (Refused r : REFUSED) {
+            if (r.range().contains(a)) return Optional.of(r.what() + " range " + r.range().text());
         }
+        return Optional.empty();
     }
 }
