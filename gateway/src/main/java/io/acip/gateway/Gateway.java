@@ -10,6 +10,8 @@ import io.acip.gateway.config.Durations;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.egress.Cidr;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.http.RequestPath;
+import io.acip.gateway.mapping.PathNormalization;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
@@ -123,7 +125,8 @@ public final class Gateway implements AutoCloseable {
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
                         ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp);
-                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
+                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
+                        mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
                 metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
                 ingress.start();

@@ -65,8 +65,10 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
-                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate,
+                       @JsonProperty("escaped_slashes") String escapedSlashes) {
         public Http {
+            escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
@@ -81,7 +83,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null);
+                    firstByteTimeout, null, null, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.acip.gateway.origin;
 
+import io.acip.gateway.http.RequestPath;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
 import java.time.Duration;
@@ -127,12 +128,24 @@ public final class OriginForwarder implements AutoCloseable {
     /**
      * Forwards one exchange and answers it through its response sink.
      *
-     * @param path path and query (origin form, as sent) appended to the origin's base path
+     * @param path path and query (origin form, as sent) appended to the origin's base path; under a base path, its
+     *     dot segments are removed and one that would climb out of the base path is answered 400
      * @param forwarded whether to add an RFC 7239 {@code Forwarded} element describing the agent
      * @return completes when the response was passed on in full; completes exceptionally after the sink was failed
      */
     public CompletableFuture<Void> forward(Exchange exchange, OriginConfig origin, String path, boolean forwarded) {
         RequestInfo info = exchange.request();
+        String basePath = origin.base().getRawPath();
+        if (basePath != null && !basePath.isEmpty() && !basePath.equals("/")) {
+            // A skill mapped onto a path at its origin: whatever the edge did, nothing leaves that path here.
+            RequestPath.Result confined = RequestPath.confined(path);
+            if (confined instanceof RequestPath.Rejected rejected) {
+                exchange.body().abort(new IllegalStateException("path refused"));
+                exchange.response().fail(rejected.failure());
+                return CompletableFuture.failedFuture(new OriginException(rejected.failure()));
+            }
+            path = ((RequestPath.Normalized) confined).target();
+        }
         OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
         long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();

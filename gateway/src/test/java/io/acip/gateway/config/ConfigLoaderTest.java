@@ -76,6 +76,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void escapedSlashesAreRejectOrKeep() throws ConfigException {
+        assertEquals("reject", ConfigLoader.parse(GOOD).http().escapedSlashes());
+        String keep = GOOD.replace("  listen: 127.0.0.1:8080", "  listen: 127.0.0.1:8080\n  escaped_slashes: keep");
+        assertEquals("keep", ConfigLoader.parse(keep).http().escapedSlashes());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(keep.replace(": keep",
+                ": decode")));
+        assertEquals("http.escaped_slashes: 'decode' must be reject or keep", e.getMessage());
+    }
+
+    @Test
     void refusesWrongTypesWithThePath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse(GOOD.replace("max_sessions", "x").replace("id: edge-1", "id: edge-1\n  max_sessions: lots")));

@@ -96,6 +96,25 @@ class OriginForwarderTest {
         sink.assertClean();
     }
 
+    /** Under a skill's path prefix, the forwarded path loses its dot segments, and one that would climb out is 400. */
+    @Test
+    void thePathStaysUnderTheOriginsPrefix() throws Exception {
+        origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        OriginConfig scoped = OriginConfig.of(URI.create("http://127.0.0.1:" + origin.port() + "/scoped"));
+        RecordingSink ok = forward(scoped, TestExchange.of("GET", "/x/../y?q=/../", Fields.EMPTY, MemoryBody.empty(),
+                new RecordingSink()));
+        assertEquals(200, ok.head.get().status());
+        assertEquals("/scoped/y?q=/../", only(origin).getUrl());
+        for (String path : List.of("/../outside", "/%2e%2e/outside", "/a/..%2F..%2Foutside", "/..;/outside")) {
+            RecordingSink refused = forward(scoped, TestExchange.of("GET", path, Fields.EMPTY, MemoryBody.empty(),
+                    new RecordingSink()));
+            HttpFailure f = refused.failure.get(5, TimeUnit.SECONDS);
+            assertEquals(400, f.status(), path);
+            assertEquals(ProxyErrorType.HTTP_REQUEST_ERROR, f.error());
+        }
+        only(origin);
+    }
+
     @Test
     void postRoundTripCarriesContent() throws Exception {
         origin.stubFor(post(urlEqualTo("/api/echo")).willReturn(aResponse().withStatus(201).withBody("made")));
