@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Node node;
     private final OriginForwarder forwarder;
+    private final OriginForwarder directForwarder;
     private final AgentAttachment agents;
     private final GatewayMetrics metrics;
     private final IngressServer ingress;
@@ -61,11 +62,13 @@ public final class Gateway implements AutoCloseable {
     private final AdminServer admin;
     private final UdpRelay udp;
 
-    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
+    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
+                    AgentAttachment agents,
                     GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp) {
         this.config = config;
         this.node = node;
         this.forwarder = forwarder;
+        this.directForwarder = directForwarder;
         this.agents = agents;
         this.metrics = metrics;
         this.ingress = ingress;
@@ -113,6 +116,11 @@ public final class Gateway implements AutoCloseable {
                     io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
+            // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
+            // the shared one reaches attached agents, which may well be private.
+            OriginForwarder direct = c.egress().direct()
+                    ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress) : forwarder;
+            if (direct != forwarder) started.add(direct);
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
@@ -123,7 +131,7 @@ public final class Gateway implements AutoCloseable {
             if (h != null) {
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
-                        ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
+                        ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp);
                 ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
                         mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
@@ -136,7 +144,7 @@ public final class Gateway implements AutoCloseable {
                 admin = AdminServer.start(Addresses.parse("admin.listen", c.admin().listen()), node, agents, metrics);
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp);
+            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
             return g;
@@ -258,6 +266,7 @@ public final class Gateway implements AutoCloseable {
         if (admin != null) admin.close();
         if (ingress != null) ingress.close();
         forwarder.close();
+        if (directForwarder != forwarder) directForwarder.close();
         udp.close();
         node.close();
     }

@@ -19,9 +19,6 @@ import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
 import io.acip.wire.SkillName;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -94,13 +91,14 @@ public final class GatewayHandler implements IngressHandler {
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
             return intercept ? new TunnelDecision.Intercept() : new TunnelDecision.Carry(s);
         }
-        Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
-        if (refused.isPresent()) {
+        // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
+        EgressPolicy.Destination d = egress.resolve(request.host(), request.port());
+        if (d instanceof EgressPolicy.Refused r) {
             metrics.inc("gateway.connect.refused");
-            return new TunnelDecision.Refuse(refused.get());
+            return new TunnelDecision.Refuse(r.failure());
         }
         metrics.inc("gateway.connect.direct");
-        return new TunnelDecision.Direct(resolvedAddress(request.host(), request.port()));
+        return new TunnelDecision.Direct(((EgressPolicy.Allowed) d).addresses().get(0));
     }
 
     @Override
@@ -126,32 +124,7 @@ public final class GatewayHandler implements IngressHandler {
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */
     private Optional<HttpFailure> checkDirect(String host, int port) {
-        if (!egress.directAllowed()) {
-            return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
-                    + " is not a skill and direct egress is disabled on this gateway"));
-        }
-        if (port < 1) return Optional.of(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "invalid port"));
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return Optional.of(new HttpFailure(502, ProxyErrorType.DNS_ERROR, host + " does not resolve"));
-        }
-        for (InetAddress a : addresses) {
-            Optional<String> why = egress.refusal(a);
-            if (why.isPresent()) {
-                return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
-                        + why.get()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static InetSocketAddress resolvedAddress(String host, int port) {
-        try {
-            return new InetSocketAddress(InetAddress.getAllByName(host)[0], port);
-        } catch (UnknownHostException e) {
-            return InetSocketAddress.createUnresolved(host, port);
-        }
+        return egress.resolve(host, port) instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
     }
 }

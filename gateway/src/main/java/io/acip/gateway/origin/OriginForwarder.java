@@ -1,5 +1,7 @@
 package io.acip.gateway.origin;
 
+import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.egress.PolicyResolver;
 import io.acip.gateway.http.RequestPath;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
@@ -84,6 +86,14 @@ public final class OriginForwarder implements AutoCloseable {
 
     /** Creates and starts the shared client. */
     public static OriginForwarder start(Settings settings) throws Exception {
+        return start(settings, null);
+    }
+
+    /**
+     * Creates and starts a client whose every connection goes only where {@code egress} allows, checked on the
+     * addresses it connects to (direct egress); null for none (origins of attached agents, which may be private).
+     */
+    public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
         ClientConnector connector = new ClientConnector();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("origin-client");
@@ -104,6 +114,7 @@ public final class OriginForwarder implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
         client.setConnectTimeout(settings.connectTimeoutCeiling().toMillis());
         client.setIdleTimeout(settings.poolIdleTimeout().toMillis());
+        if (egress != null) client.setSocketAddressResolver(new PolicyResolver(egress, threads));
         client.start();
         client.getContentDecoderFactories().clear();
         // The defaults would answer 401/407 and follow 3xx themselves; only the 1xx handlers stay.
