@@ -22,6 +22,7 @@ import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -53,6 +54,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private boolean demandPending;
     private Fields trailers = Fields.EMPTY;
     private ScheduledFuture<?> firstByteTimer;
+    /** The request head, held until the first content or the end can go with it (or none is ready). */
+    private ByteBuf unsentHead;
 
     private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
         this.exchange = exchange;
@@ -87,7 +90,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
         extra.add(new Field("forwarded", forwarded(r)));
         Fields headers = HeaderHygiene.forward(withoutHost(r.headers()), extra);
-        s.write(request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers), false);
+        unsentHead = request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers);
         pumpRequest();
     }
 
@@ -111,6 +114,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         while (!requestSent && !done && session.isWritableByApplication()) {
             BodyChunk c = exchange.body().read();
             if (c == null) {
+                writeHead(); // content may be a while, or come only after the response began: the head goes now
                 demandPending = true;
                 exchange.body().demand(() -> loop.execute(this::pumpRequest));
                 return;
@@ -127,6 +131,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             } finally {
                 c.release();
             }
+            if (unsentHead != null) {
+                // Head and first content (or the end) in one write: the far side then knows at the head whether
+                // content follows, and forwards a request without content without body framing.
+                chunk = Unpooled.wrappedBuffer(unsentHead, chunk);
+                unsentHead = null;
+            }
             session.write(chunk, c.last());
             if (c.last()) {
                 requestSent = true;
@@ -136,6 +146,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 }
             }
         }
+    }
+
+    private void writeHead() {
+        if (unsentHead == null) return;
+        session.write(unsentHead, false);
+        unsentHead = null;
     }
 
     private void timedOut(long ms) {
@@ -237,6 +253,10 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void finish(Throwable cause) {
         done = true;
+        if (unsentHead != null) {
+            unsentHead.release();
+            unsentHead = null;
+        }
         if (firstByteTimer != null) firstByteTimer.cancel(false);
         if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
     }
