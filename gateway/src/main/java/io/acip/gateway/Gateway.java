@@ -10,6 +10,7 @@ import io.acip.gateway.config.Durations;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.egress.Cidr;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.http.HeaderLimits;
 import io.acip.gateway.http.RequestPath;
 import io.acip.gateway.mapping.PathNormalization;
 import io.acip.gateway.mapping.SkillMapper;
@@ -112,8 +113,7 @@ public final class Gateway implements AutoCloseable {
             started.add(forwarder);
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
-            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
-                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
+            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp());
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
             // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
@@ -211,7 +211,9 @@ public final class Gateway implements AutoCloseable {
     private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept) throws Exception {
         GatewayConfig.Http h = c.http();
         // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
-        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false);
+        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false)
+                .requestHeaderSize(HeaderLimits.DEFAULT.request())
+                .responseHeaderSize(HeaderLimits.DEFAULT.response() + HeaderLimits.ADDED);
         if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
         if (h.tlsListen() != null) {
             InetSocketAddress tls = Addresses.parse("http.tls_listen", h.tlsListen());

@@ -2,7 +2,10 @@ package io.acip.gateway.origin;
 
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.egress.PolicyResolver;
+import io.acip.gateway.http.HeaderLimits;
 import io.acip.gateway.http.RequestPath;
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
 import java.time.Duration;
@@ -47,6 +50,7 @@ public final class OriginForwarder implements AutoCloseable {
 
     private final HttpClient client;
     private final String proxyName;
+    private final HeaderLimits limits;
 
     /**
      * The shared client's limits.
@@ -58,9 +62,11 @@ public final class OriginForwarder implements AutoCloseable {
      * @param connectTimeoutCeiling the longest any TCP connect may take; {@link OriginConfig#connectTimeout()} is
      *     usually shorter and wins
      * @param poolIdleTimeout how long an unused pooled connection stays open
+     * @param headerLimits request heads over {@code request} are 431; response heads over {@code response} are 502
+     *     {@code http_response_header_section_size}
      */
     public record Settings(String proxyName, int maxConnectionsPerOrigin, int maxQueuedPerOrigin,
-                           Duration connectTimeoutCeiling, Duration poolIdleTimeout) {
+                           Duration connectTimeoutCeiling, Duration poolIdleTimeout, HeaderLimits headerLimits) {
         public Settings {
             Objects.requireNonNull(proxyName, "proxyName");
             if (proxyName.isEmpty() || !proxyName.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != ',')) {
@@ -71,17 +77,20 @@ public final class OriginForwarder implements AutoCloseable {
             }
             Objects.requireNonNull(connectTimeoutCeiling, "connectTimeoutCeiling");
             Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
+            Objects.requireNonNull(headerLimits, "headerLimits");
         }
 
         /** 64 connections and 1024 queued requests per origin, connects within 30 s, pooled connections idle 60 s. */
         public static Settings defaults(String proxyName) {
-            return new Settings(proxyName, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(60));
+            return new Settings(proxyName, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                    HeaderLimits.DEFAULT);
         }
     }
 
-    private OriginForwarder(HttpClient client, String proxyName) {
+    private OriginForwarder(HttpClient client, String proxyName, HeaderLimits limits) {
         this.client = client;
         this.proxyName = proxyName;
+        this.limits = limits;
     }
 
     /** Creates and starts the shared client. */
@@ -114,6 +123,10 @@ public final class OriginForwarder implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
         client.setConnectTimeout(settings.connectTimeoutCeiling().toMillis());
         client.setIdleTimeout(settings.poolIdleTimeout().toMillis());
+        // The edge's limits (HeaderLimits), plus room for the fields this hop adds: never less than what the edge took.
+        client.setRequestBufferSize(settings.headerLimits().request() + HeaderLimits.ADDED);
+        // Jetty's parser bounds memory only (over it: http_protocol_error); the exchange applies the limit itself.
+        client.setMaxResponseHeadersSize(4 * settings.headerLimits().response());
         if (egress != null) client.setSocketAddressResolver(new PolicyResolver(egress, threads));
         client.start();
         client.getContentDecoderFactories().clear();
@@ -123,7 +136,7 @@ public final class OriginForwarder implements AutoCloseable {
         handlers.put(new ContinueProtocolHandler());
         handlers.put(new ProcessingProtocolHandler());
         handlers.put(new EarlyHints());
-        return new OriginForwarder(client, settings.proxyName());
+        return new OriginForwarder(client, settings.proxyName(), settings.headerLimits());
     }
 
     /** The shared client, for other outbound calls of the gateway (e.g. fetching agent cards). */
@@ -157,6 +170,14 @@ public final class OriginForwarder implements AutoCloseable {
             }
             path = ((RequestPath.Normalized) confined).target();
         }
+        int headSize = HeaderLimits.requestHeadSize(info.method(), path, info.headers().lines());
+        if (headSize > limits.request()) {
+            HttpFailure tooLarge = new HttpFailure(431, ProxyErrorType.HTTP_REQUEST_ERROR, "request header section of "
+                    + headSize + " bytes exceeds the limit of " + limits.request());
+            exchange.body().abort(new IllegalStateException("request head too large"));
+            exchange.response().fail(tooLarge);
+            return CompletableFuture.failedFuture(new OriginException(tooLarge));
+        }
         OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
         long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();
@@ -172,7 +193,8 @@ public final class OriginForwarder implements AutoCloseable {
             // HTTP/1.1 carries trailers only in chunked content (RFC 9112 §7.1.2), HTTP/2 always (RFC 9113 §8.1).
             if (content.getLength() < 0 || origin.h2c()) request.trailersSupplier(content::trailers);
         }
-        OriginExchange ox = new OriginExchange(request, exchange, content, timers, proxyName);
+        OriginExchange ox = new OriginExchange(request, exchange, content, timers, proxyName,
+                limits.response());
         request.attribute(OriginExchange.class.getName(), ox);
         return ox.send();
     }

@@ -115,6 +115,45 @@ class OriginForwarderTest {
         only(origin);
     }
 
+    /** Header sections over the limits: the request is 431 before it goes, the origin's response 502. */
+    @Test
+    void headerSectionsOverTheLimitsHaveTheirStatus() throws Exception {
+        origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        RecordingSink fits = forward(config(), TestExchange.of("GET", "/small", Fields.of("x-req", "a".repeat(15 * 1024)),
+                MemoryBody.empty(), new RecordingSink()));
+        assertEquals(200, fits.head.get(10, TimeUnit.SECONDS).status());
+        RecordingSink request = forward(config(), TestExchange.of("GET", "/large", Fields.of("x-req",
+                "a".repeat(17 * 1024)), MemoryBody.empty(), new RecordingSink()));
+        HttpFailure r = request.failure.get(10, TimeUnit.SECONDS);
+        assertEquals(431, r.status(), r.detail());
+        assertEquals(1, origin.getAllServeEvents().size(), "the request over the limit never left");
+        for (int kib : new int[] {30, 40}) {
+            try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+                Thread t = new Thread(() -> {
+                    try (Socket s = raw.accept()) {
+                        s.getInputStream().read(new byte[8192]);
+                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nx-big: " + "b".repeat(kib * 1024)
+                                + "\r\ncontent-length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        s.getInputStream().read();
+                    } catch (java.io.IOException ignored) {
+                        // the forwarder went away
+                    }
+                });
+                t.start();
+                RecordingSink sink = forward(OriginConfig.of(URI.create("http://127.0.0.1:" + raw.getLocalPort())),
+                        TestExchange.of("GET", "/", Fields.EMPTY, MemoryBody.empty(), new RecordingSink()));
+                if (kib == 30) {
+                    assertEquals(30 * 1024, sink.head.get(10, TimeUnit.SECONDS).fields().first("x-big").orElseThrow()
+                            .length());
+                } else {
+                    HttpFailure f = sink.failure.get(10, TimeUnit.SECONDS);
+                    assertEquals(502, f.status(), f.detail());
+                    assertEquals(ProxyErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE, f.error(), f.detail());
+                }
+            }
+        }
+    }
+
     @Test
     void postRoundTripCarriesContent() throws Exception {
         origin.stubFor(post(urlEqualTo("/api/echo")).willReturn(aResponse().withStatus(201).withBody("made")));
