@@ -121,8 +121,11 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             }
             if (c.failure() != null) {
                 c.release();
+                // The agent's framing was bad (a chunk size overflow) or its content stopped: its fault, so a 4xx for
+                // it (if it still listens), answered before the reset, whose own answer would blame the fabric.
+                fail(new HttpFailure(timedOut(c.failure()) ? 408 : 400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                        "request content is malformed or ended early: " + c.failure().getMessage()));
                 session.reset(ResetCode.CANCELLED, "agent's request failed: " + c.failure().getMessage());
-                finish(null);
                 return;
             }
             ByteBuf chunk;
@@ -146,6 +149,13 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 }
             }
         }
+    }
+
+    private static boolean timedOut(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException) return true;
+        }
+        return false;
     }
 
     private void writeHead() {
