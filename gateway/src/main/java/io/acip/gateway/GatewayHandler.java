@@ -89,7 +89,9 @@ public final class GatewayHandler implements IngressHandler {
             SkillName s = skill.get();
             boolean intercept = intercepted.stream().anyMatch(s::isUnder);
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
-            return intercept ? new TunnelDecision.Intercept() : new TunnelDecision.Carry(s);
+            if (intercept) return new TunnelDecision.Intercept();
+            // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not.
+            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), TunnelBridge::refusal));
         }
         // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
         EgressPolicy.Destination d = egress.resolve(request.host(), request.port());
@@ -103,7 +105,7 @@ public final class GatewayHandler implements IngressHandler {
 
     @Override
     public void onTunnel(Tunnel tunnel) {
-        TunnelBridge.start(node, tunnel, (SkillName) tunnel.attachment(), List.of());
+        TunnelBridge.attach(tunnel);
     }
 
     /**

@@ -37,6 +37,9 @@ class DeadTransitTest {
         assertEquals(503, r.status(), r.out() + r.err());
         String ps = r.header("proxy-status");
         assertTrue(ps.startsWith("acip-edge") && ps.contains("error=destination_unavailable"), ps);
+        // A CONNECT to it is answered the same way, not 200 and a closed tunnel.
+        String head = fabric.connectHead("echo.plain.acip:80");
+        assertTrue(head.startsWith("HTTP/1.1 503 ") && head.contains("error=destination_unavailable"), head);
         // A skill without any route is still not found.
         Curl.Result none = Curl.run("-i", "-x", fabric.proxy(), "http://echo.nowhere.acip/");
         assertEquals(502, none.status(), none.out());

@@ -84,6 +84,20 @@ final class Fabric3 implements AutoCloseable {
         return "http://127.0.0.1:" + http();
     }
 
+    /** Sends a CONNECT for {@code authority} to the edge on a plain socket and returns the answer's head. */
+    String connectHead(String authority) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), http())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int b;
+            while (head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0) head.append((char) b);
+            return head.toString();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (int i = parts.size() - 1; i >= 0; i--) parts.get(i).close();
