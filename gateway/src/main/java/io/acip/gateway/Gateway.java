@@ -194,7 +194,7 @@ public final class Gateway implements AutoCloseable {
             for (GatewayConfig.AgentSkill s : a.skills()) {
                 skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
                         : Optional.of(s.region()), s.attributes(), s.path(),
-                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse)));
+                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse), "tcp".equals(s.tunnel())));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

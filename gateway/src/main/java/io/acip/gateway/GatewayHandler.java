@@ -18,6 +18,7 @@ import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
+import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import java.util.List;
 import java.util.Optional;
@@ -90,8 +91,13 @@ public final class GatewayHandler implements IngressHandler {
             boolean intercept = intercepted.stream().anyMatch(s::isUnder);
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
             if (intercept) return new TunnelDecision.Intercept();
-            // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not.
-            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), TunnelBridge::refusal));
+            // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not; a skill
+            // that takes no byte tunnels is intercepted where this edge may, so each request inside is checked.
+            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), (code, detail) -> {
+                boolean mayIntercept = code == ResetCode.POLICY_DENIED && !intercepted.isEmpty();
+                metrics.inc(mayIntercept ? "gateway.connect.intercepted" : "gateway.connect.refused");
+                return mayIntercept ? new TunnelDecision.Intercept() : TunnelBridge.refusal(code, detail);
+            }));
         }
         // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
         EgressPolicy.Destination d = egress.resolve(request.host(), request.port());

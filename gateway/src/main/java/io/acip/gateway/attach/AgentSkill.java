@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param region where the agent runs, for region-pinning policies; empty when unknown
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
+ * @param tcpTunnel whether CONNECT tunnels to the skill become byte streams to the agent's host and port
+ *     ({@code tunnel: tcp}); without it a byte-stream session is refused {@code policy_denied}
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, boolean tcpTunnel) {
     public AgentSkill {
         udp = udp == null ? Optional.empty() : udp;
         Objects.requireNonNull(name, "name");
@@ -28,6 +30,12 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
         String problem = pathPrefixProblem(pathPrefix);
         if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
         if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    /** Without byte tunnels: a CONNECT to the skill is intercepted where the edge may, else refused. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp) {
+        this(name, description, region, attributes, pathPrefix, udp, false);
     }
 
     /** Without a UDP endpoint of its own (the agent's, if any, serves the skill's UDP flows). */

@@ -171,6 +171,10 @@ public final class ConfigLoader {
                 if (!skills.add(s.name())) throw new ConfigException(p + ".skills[" + j + "].name: '" + s.name() + "' served twice");
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
+                if (s.tunnel() != null && !s.tunnel().equals("tcp")) {
+                    throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
+                            + "' must be tcp (or absent: no byte tunnels)");
+                }
             }
         }
         if (c.admin() != null) Addresses.parse("admin.listen", c.admin().listen());

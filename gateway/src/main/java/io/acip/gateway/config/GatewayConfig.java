@@ -142,7 +142,9 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
+    /** @param tunnel {@code tcp} to take CONNECT byte tunnels to the agent's host and port; none by default */
+    public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                             String tunnel) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
@@ -152,6 +154,11 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         /** Without a UDP endpoint of its own. */
         public AgentSkill(String name, String path, String region, Map<String, String> attributes) {
             this(name, path, region, attributes, null);
+        }
+
+        /** Without byte tunnels. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
+            this(name, path, region, attributes, udp, null);
         }
     }
 

@@ -47,6 +47,14 @@ class RegistrationDocumentTest {
         assertEquals(Optional.of(new UdpEndpoint("10.0.0.6", 5004)), r.skills().get(1).udp());
     }
 
+    @Test
+    void byteTunnelsAreTakenOnlyWhenDeclared() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"a/ssh\",\"tunnel\":\"tcp\"}]}"));
+        assertEquals(false, r.skills().get(0).tcpTunnel());
+        assertEquals(true, r.skills().get(1).tcpTunnel());
+    }
+
     private static final String OK_HEAD = "{\"agent\":\"a\",\"origin\":\"http://h.example\",";
 
     @ParameterizedTest(name = "{1}")
@@ -54,7 +62,9 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, tunnel)",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"tunnel\":\"udp\"}]}"
+            + "| skills[0].tunnel: must be tcp or absent",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
             + "| skills[0].udp: port out of 1..65535: 0",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"A/B\"}]}"

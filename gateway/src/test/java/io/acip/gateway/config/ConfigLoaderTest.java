@@ -86,6 +86,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSkillTakesByteTunnelsOnlyWithTunnelTcp() throws ConfigException {
+        assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).tunnel());
+        String tcp = GOOD.replace("- name: demo/echo", "- name: demo/echo\n        tunnel: tcp");
+        assertEquals("tcp", ConfigLoader.parse(tcp).agents().get(0).skills().get(0).tunnel());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(tcp.replace("tunnel: tcp",
+                "tunnel: udp")));
+        assertEquals("agents[0].skills[0].tunnel: 'udp' must be tcp (or absent: no byte tunnels)", e.getMessage());
+    }
+
+    @Test
     void refusesWrongTypesWithThePath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse(GOOD.replace("max_sessions", "x").replace("id: edge-1", "id: edge-1\n  max_sessions: lots")));
