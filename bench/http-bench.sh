@@ -5,6 +5,7 @@
 #   (b) nginx reverse proxy         a second nginx, proxy_pass to (a) with a keep-alive upstream pool
 #   (c) gateway, local skill        one node: HTTP listener -> ACIP session inside the process -> agent -> (a)
 #   (d) gateway, three nodes        edge -> transit -> far (three JVMs, QUIC links on loopback) -> (a)
+#   (e) gateway, local skill, JWT   (c) with edge authentication: every request carries a bearer JWT it verifies
 # then one table with ratios against the targets. See bench/README.md ("HTTP benchmark") for how to read it.
 #
 #   bench/http-bench.sh                 everything, about 3 minutes
@@ -30,7 +31,7 @@ H2_CONNS=${H2_CONNS:-8}
 H2_STREAMS=${H2_STREAMS:-16}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 HEAP=${HEAP:-1g}
-ROWS=${ROWS:-abcd}
+ROWS=${ROWS:-abcde}
 PROFILE=${PROFILE:-0}
 ORIGIN_H2C=${ORIGIN_H2C:-0}
 JAVA=${JAVA:-java}
@@ -68,7 +69,7 @@ needs_build() {
   [[ -n $(find pom.xml capsule tls acip-egress http-ingress gateway -path '*/target' -prune -o \
       \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print -quit 2>/dev/null) ]]
 }
-if [[ $ROWS == *[cd]* ]] && needs_build; then
+if [[ $ROWS == *[cde]* ]] && needs_build; then
   log "building $JAR"
   if ! ./mvnw -B -q -o package -Dmaven.test.skip=true -pl gateway -am >&2 \
       && ! ./mvnw -B -q package -Dmaven.test.skip=true -pl gateway -am >&2; then
@@ -83,7 +84,7 @@ mkdir -p "$WORK"/{www,tmp,out,conf,jfr}
 chmod 755 "$WORK" "$WORK/www"   # nginx workers run as an unprivileged user when the master is root
 head -c 1024 /dev/urandom >"$WORK/www$FILE_PATH"
 chmod 644 "$WORK/www$FILE_PATH"
-[[ $ROWS == *[cd]* ]] && cp "$JAR" "$WORK/acip-gateway.jar"
+[[ $ROWS == *[cde]* ]] && cp "$JAR" "$WORK/acip-gateway.jar"
 
 declare -A JAVA_PIDS=()   # node name -> pid
 NGINX_PIDFILES=()
@@ -154,11 +155,13 @@ start_gateway() {   # name template
   die "gateway $1 did not start in 30 s"
 }
 
-# GET url over h1 or h2 (prior knowledge); true if 200 and the body is the file.
+# GET url over h1 or h2 (prior knowledge), with the header in CHECK_HEADER if set; true if 200 and the body is the file.
+CHECK_HEADER=
 check_once() {
-  local flag=--http1.1
+  local flag=--http1.1 hdr=()
   [[ $2 == h2 ]] && flag=--http2-prior-knowledge
-  [[ $(curl -s $flag --max-time 5 -o "$WORK/tmp/body" -w '%{http_code}' "$1" 2>/dev/null) == 200 ]] \
+  [[ -n $CHECK_HEADER ]] && hdr=(-H "$CHECK_HEADER")
+  [[ $(curl -s $flag "${hdr[@]}" --max-time 5 -o "$WORK/tmp/body" -w '%{http_code}' "$1" 2>/dev/null) == 200 ]] \
     && cmp -s "$WORK/tmp/body" "$WORK/www$FILE_PATH"
 }
 wait_ready() {   # h1-url [h2-url]: both protocols must answer with the file, within 30 s
@@ -207,13 +210,15 @@ RESULTS=$WORK/results.tsv
 BUSIEST=$WORK/busiest.txt
 : >"$BUSIEST"
 
-# run_cell row proto url server-pids...
+# run_cell row proto url server-pids... (extra h2load arguments, such as a header, in the array CELL_ARGS)
+CELL_ARGS=()
 run_cell() {
   local row=$1 proto=$2 url=$3; shift 3
   local name=$row-$proto args out=$WORK/out/$row-$proto.txt logf=$WORK/out/$row-$proto.log
   if [[ $proto == h1 ]]; then args=(--h1 -c "$H1_CONNS" -m 1); else args=(-c "$H2_CONNS" -m "$H2_STREAMS"); fi
+  args+=("${CELL_ARGS[@]}")
   local gw_pids=()
-  [[ $row == c || $row == d ]] && gw_pids=("${JAVA_PIDS[@]}")
+  [[ $row == [cde] ]] && gw_pids=("${JAVA_PIDS[@]}")
   local s0 m0 t0 th0 s1 m1 t1 client_cpu
   th0=$(thread_ticks "${gw_pids[@]}")
   s0=$(proc_ticks "$@"); m0=$(machine_busy); t0=$(date +%s%N)
@@ -271,8 +276,10 @@ run_cell() {
 
 jvm_warmup() {   # url: load on both protocols so the first measured cell does not pay for JIT compilation
   log "JVM warm-up: ${JVM_WARMUP} s per protocol"
-  timeout $((JVM_WARMUP + 30)) h2load --h1 -c "$H1_CONNS" -m 1 -D "$JVM_WARMUP" "$1" >"$WORK/tmp/warm" 2>&1 || true
-  timeout $((JVM_WARMUP + 30)) h2load -c "$H2_CONNS" -m "$H2_STREAMS" -D "$JVM_WARMUP" "$1" >"$WORK/tmp/warm" 2>&1 || true
+  timeout $((JVM_WARMUP + 30)) h2load --h1 -c "$H1_CONNS" -m 1 -D "$JVM_WARMUP" "${CELL_ARGS[@]}" "$1" \
+    >"$WORK/tmp/warm" 2>&1 || true
+  timeout $((JVM_WARMUP + 30)) h2load -c "$H2_CONNS" -m "$H2_STREAMS" -D "$JVM_WARMUP" "${CELL_ARGS[@]}" "$1" \
+    >"$WORK/tmp/warm" 2>&1 || true
 }
 
 # --- the run ---------------------------------------------------------------------------------------------------------
@@ -330,6 +337,22 @@ if [[ $ROWS == *d* ]]; then
   for n in edge far transit; do stop_java "$n"; done
 fi
 
+if [[ $ROWS == *e* ]]; then
+  TOKEN=$("$JAVA" -cp "$WORK/acip-gateway.jar" "$TEMPLATES/MintToken.java" "$WORK/jwks.json") || die "MintToken failed"
+  start_gateway bench-local gw-local-jwt.yaml
+  URL=http://127.0.0.1:$LOCAL_HTTP$SKILL_PATH
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL") == 401 ]] || die "(e) serves a request without a token"
+  CHECK_HEADER="authorization: Bearer $TOKEN"
+  CELL_ARGS=(-H "authorization: Bearer $TOKEN")
+  wait_ready "$URL"
+  jvm_warmup "$URL"
+  run_cell e h1 "$URL" "${JAVA_PIDS[bench-local]}" $ORIGIN_PIDS
+  run_cell e h2 "$URL" "${JAVA_PIDS[bench-local]}" $ORIGIN_PIDS
+  CELL_ARGS=() CHECK_HEADER=
+  curl -s "http://127.0.0.1:$LOCAL_ADMIN/metrics" >"$WORK/out/metrics-bench-local-jwt.txt" || true
+  stop_java bench-local
+fi
+
 # --- the table -------------------------------------------------------------------------------------------------------
 ELAPSED=$(($(date +%s) - START))
 {
@@ -338,12 +361,13 @@ ELAPSED=$(($(date +%s) - START))
   echo "h1 = HTTP/1.1 (h2load --h1 -c $H1_CONNS -m 1), h2 = h2c prior knowledge (-c $H2_CONNS -m $H2_STREAMS);" \
        "$(nproc) cores; load average at start $LOAD_START; run took ${ELAPSED} s"
   echo "origin upstream of (b): HTTP/1.1 keep-alive pool; of (c)/(d): $([[ $ORIGIN_H2C == 1 ]] && echo h2c || echo HTTP/1.1) (Jetty client)"
-  [[ $ROWS == *[cd]* ]] && echo "gateway: $JAVA_VERSION, -Xms$HEAP -Xmx$HEAP ${JVM_OPTS:-}; revision $REVISION, jar of $(date -r "$WORK/acip-gateway.jar" '+%F %T')"
+  [[ $ROWS == *[cde]* ]] && echo "gateway: $JAVA_VERSION, -Xms$HEAP -Xmx$HEAP ${JVM_OPTS:-}; revision $REVISION, jar of $(date -r "$WORK/acip-gateway.jar" '+%F %T')"
   echo
   awk -F'\t' '
     BEGIN {
       label["a"] = "(a) origin direct (nginx)"; label["b"] = "(b) nginx reverse proxy"
       label["c"] = "(c) gateway, local skill"; label["d"] = "(d) gateway, 3 nodes"
+      label["e"] = "(e) (c) with JWT auth"
       printf "%-27s %-5s %10s %9s %9s %7s %7s %7s %7s %6s\n", "row", "proto", "req/s", "p50 ms", "p99 ms", "errors", "srv cpu", "h2load", "other", "load1"
     }
     {
@@ -373,6 +397,7 @@ ELAPSED=$(($(date +%s) - START))
       printf "%-34s %8s %8s %8s  %s\n", "(c)/(b) local gateway / nginx proxy", ratio("c", "b", "h1"), ratio("c", "b", "h2"), ">= 0.80", verdict("c", "b", 0.8)
       printf "%-34s %8s %8s %8s  %s\n", "(c)/(a) local gateway / direct", ratio("c", "a", "h1"), ratio("c", "a", "h2"), ">= 0.40", verdict("c", "a", 0.4)
       printf "%-34s %8s %8s %8s  %s\n", "(d)/(b) 3 nodes / nginx proxy", ratio("d", "b", "h1"), ratio("d", "b", "h2"), ">= 0.40", verdict("d", "b", 0.4)
+      printf "%-34s %8s %8s %8s  %s\n", "(e)/(c) JWT auth on / off", ratio("e", "c", "h1"), ratio("e", "c", "h2"), ">= 0.90", verdict("e", "c", 0.9)
     }' "$RESULTS"
   if [[ -s $BUSIEST ]]; then
     echo

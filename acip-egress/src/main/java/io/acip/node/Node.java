@@ -50,6 +50,9 @@ public final class Node implements AutoCloseable {
 
     final NodeConfig config;
     final NodeStats stats = new NodeStats();
+    /** This node's key, ready to sign its initiators' attestations (docs/acip-v0.md §7.6). */
+    final io.acip.seal.AttestationSigner attestationSigner;
+    final io.acip.seal.AttestationVerifier attestationVerifier;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
@@ -64,9 +67,13 @@ public final class Node implements AutoCloseable {
     private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean draining;
 
     private Node(NodeConfig config) {
         this.config = config;
+        this.attestationSigner = new io.acip.seal.AttestationSigner(config.identity().privateKey(),
+                config.identity().certificate());
+        this.attestationVerifier = new io.acip.seal.AttestationVerifier(config.fabricCa());
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.loop = group.next();
         this.router = new SetupRouter(this);
@@ -150,6 +157,27 @@ public final class Node implements AutoCloseable {
     }
 
     /** Neighbours with an active link, for health and metrics. */
+    /**
+     * Starts draining (docs/acip-v0.md §6.5): SETUPs that arrive over links are refused with {@code no_capacity}, so
+     * the previous hop fails over at once, while established sessions, and sessions this node's own initiators open
+     * for work already accepted, go on. Idempotent; there is no way back but a restart.
+     */
+    public void drain() {
+        if (!draining) LOG.info(() -> "node " + nodeId() + " draining: new SETUPs from neighbours are refused");
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Sessions this node carries now (as initiator, transit or responder). */
+    public CompletableFuture<Integer> activeSessions() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(sessions.size()));
+        return f;
+    }
+
     public CompletableFuture<List<String>> connectedNeighbours() {
         CompletableFuture<List<String>> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(links.values().stream().filter(Link::isActive).map(l -> l.peerNodeId).toList()));
@@ -400,6 +428,9 @@ public final class Node implements AutoCloseable {
     }
 
     volatile TransitTap transitTap;
+
+    /** Sees, and may replace, every SETUP this node sends on a link. Null in production; tests play hostile nodes. */
+    volatile java.util.function.UnaryOperator<Setup> setupTap;
 
     /** Moves a packet from one leg to its peer. Takes ownership. */
     void forward(Leg from, ByteBuf packet) {

@@ -20,11 +20,13 @@ import java.util.List;
  * @param acceptFrom node IDs allowed to link to this node's listener; empty lets any node of the fabric in
  * @param resumptionLifetime how long a resumption ticket is held at either end (docs/acip-v0.md §7.5), so later
  *     sessions between the same initiator and skill instance skip the asymmetric handshake; zero turns it off
+ * @param requireAttestation refuse a SETUP for a skill served here whose initiator no node attested (docs/acip-v0.md
+ *     §7.6), with {@code authentication_failed}
  */
 public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
                          List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
                          Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom,
-                         Duration resumptionLifetime) {
+                         Duration resumptionLifetime, boolean requireAttestation) {
     /** How long resumption tickets are held unless configured (docs/acip-v0.md §7.5). */
     public static final Duration DEFAULT_RESUMPTION_LIFETIME = Duration.ofHours(1);
 
@@ -36,6 +38,15 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
         neighbours = List.copyOf(neighbours);
         acceptFrom = java.util.Set.copyOf(acceptFrom);
         if (resumptionLifetime.isNegative()) throw new IllegalArgumentException("resumption lifetime is negative");
+    }
+
+    /** Without requiring attestation. */
+    public NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
+                      List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
+                      Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom,
+                      Duration resumptionLifetime) {
+        this(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout, idleTimeout,
+                maxSessions, acceptFrom, resumptionLifetime, false);
     }
 
     /** With the default resumption lifetime. */
@@ -54,22 +65,28 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
 
     public NodeConfig withTimeouts(Duration setup, Duration attempt, Duration idle) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions,
-                acceptFrom, resumptionLifetime);
+                acceptFrom, resumptionLifetime, requireAttestation);
     }
 
     public NodeConfig withLimits(int sessions, java.util.Set<String> acceptedPeers) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, sessions, acceptedPeers, resumptionLifetime);
+                idleTimeout, sessions, acceptedPeers, resumptionLifetime, requireAttestation);
     }
 
     public NodeConfig withLink(LinkConfig linkConfig) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, linkConfig, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom, resumptionLifetime);
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, requireAttestation);
     }
 
     /** Zero turns session resumption off: every session pays a full handshake. */
     public NodeConfig withResumptionLifetime(Duration lifetime) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom, lifetime);
+                idleTimeout, maxSessions, acceptFrom, lifetime, requireAttestation);
+    }
+
+    /** Whether SETUPs for skills served here must carry a valid initiator attestation (docs/acip-v0.md §7.6). */
+    public NodeConfig withRequireAttestation(boolean required) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, required);
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 
 /** A SETUP this node is routing: what remains to try, what was tried, and the current attempt's timer. */
 final class PendingSetup {
-    final Setup setup;
+    /** The SETUP as routed; the initiator's node replaces it with the attested one when it first leaves (§7.6). */
+    Setup setup;
+    /** The initiator as verified for local delivery, once checked: null before. */
+    java.util.Optional<io.acip.seal.AttestedInitiator> attested;
     final SessionPolicy policy;
     final Iterator<NextHop> candidates;
     final List<String> failures = new ArrayList<>();

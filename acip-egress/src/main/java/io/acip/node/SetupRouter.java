@@ -64,6 +64,11 @@ final class SetupRouter {
     void route(Leg upstream, Setup setup) {
         LOG.fine(() -> "node " + nodeId() + ": SETUP for " + setup.responder() + " from " + upstream.describe()
                 + " hop limit " + setup.hopLimit() + " trajectory " + setup.metadata().trajectory());
+        if (node.draining() && !(upstream instanceof Session)) {
+            node.stats.inc("acip.setup.refused_draining");
+            node.refuse(upstream, ResetCode.NO_CAPACITY, "node " + nodeId() + " is draining");
+            return;
+        }
         if (!node.track(upstream)) {
             node.refuse(upstream, ResetCode.NO_CAPACITY, "node " + nodeId() + " carries " + node.sessionCount()
                     + " sessions");
@@ -166,10 +171,13 @@ final class SetupRouter {
             p.failed(ResetCode.NO_CAPACITY, hop.nodeId() + " out of labels");
             return false;
         }
+        p.setup = SetupAttestation.leaving(node, upstream, p.setup, p.policy.tenant());
         StreamLeg out = new StreamLeg(link, label, node.stats);
         link.bind(out);
         Leg.pair(upstream, out);
         Setup onward = p.setup.forwarded(label, nodeId(), upstream instanceof Session ? 0 : 1);
+        java.util.function.UnaryOperator<Setup> tap = node.setupTap;
+        if (tap != null) onward = tap.apply(onward);
         out.transmit(onward.encode(node.alloc()));
         node.openStream(out);
         long start = System.nanoTime();
@@ -190,6 +198,14 @@ final class SetupRouter {
             return false;
         }
         Setup setup = p.setup;
+        try {
+            if (p.attested == null) p.attested = SetupAttestation.arriving(node, upstream, setup, p.policy.tenant());
+        } catch (SessionAuthenticationException e) { // another instance would see the same SETUP: no failover
+            node.stats.inc("acip.attestation.refused");
+            upstream.pending = null;
+            node.refuse(upstream, ResetCode.AUTHENTICATION_FAILED, "node " + nodeId() + ": " + e.getMessage());
+            return false;
+        }
         List<String> trajectory = new ArrayList<>(setup.metadata().trajectory());
         if (upstream instanceof Session) trajectory.add(nodeId()); // initiator and responder on this node
         Session responder = new Session(node, false, setup.datagramMode(), setup.responder(), null);
@@ -200,7 +216,7 @@ final class SetupRouter {
             trajectory.add(nodeId());
             responder.handler = instance.skill().accept(new IncomingSession(setup.responder(), setup.initiator(),
                     setup.datagramMode(), p.policy, setup.metadata(), List.copyOf(new LinkedHashSet<>(trajectory)),
-                    instance.instanceId()));
+                    instance.instanceId(), p.attested));
         } catch (SessionAuthenticationException e) {
             upstream.pending = null;
             node.refuse(upstream, ResetCode.AUTHENTICATION_FAILED, e.getMessage());

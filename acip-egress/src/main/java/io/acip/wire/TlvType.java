@@ -43,6 +43,12 @@ public final class TlvType {
     public static final long RESUME_ACK = 0x10;
     /** Resumption offered (SETUP_ACK of a full handshake, §7.5): how long the ticket is held, seconds, varint. */
     public static final long RESUMPTION_OFFER = 0x12;
+    /**
+     * Initiator attestation (SETUP, §7.6): the initiator's node vouches for I and the initiator's groups with its node
+     * key, over the session's handshake contribution. May be ignored: a responder that does not know it treats the
+     * initiator as unattested, which is all it could do before.
+     */
+    public static final long INITIATOR_ATTESTATION = 0x14;
 
     private TlvType() {
     }
@@ -54,6 +60,7 @@ public final class TlvType {
     /** Whether v0 defines the type. */
     public static boolean known(long type) {
         return type >= TENANT && type <= RESUME || type == SKILL_CERTIFICATE || type == SKILL_PROOF
-                || type == RESUME_ACK || type == RESUMPTION_OFFER;
+                || type == RESUME_ACK || type == RESUMPTION_OFFER
+                || type == INITIATOR_ATTESTATION;
     }
 }

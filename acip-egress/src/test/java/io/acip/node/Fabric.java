@@ -37,11 +37,24 @@ final class Fabric implements AutoCloseable {
 
     private Node start(String id, InetSocketAddress listen, List<NodeConfig.Neighbour> neighbours, Duration setup,
                        Duration attempt, Duration idle) throws InterruptedException {
+        return start(id, listen, neighbours, setup, attempt, idle, c -> c);
+    }
+
+    /** A node on loopback whose configuration {@code tweak} changes. */
+    Node node(String id, List<NodeConfig.Neighbour> neighbours, java.util.function.UnaryOperator<NodeConfig> tweak)
+            throws InterruptedException {
+        return start(id, new InetSocketAddress("127.0.0.1", 0), neighbours, Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofMinutes(1), tweak);
+    }
+
+    private Node start(String id, InetSocketAddress listen, List<NodeConfig.Neighbour> neighbours, Duration setup,
+                       Duration attempt, Duration idle, java.util.function.UnaryOperator<NodeConfig> tweak)
+            throws InterruptedException {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
         NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
                 maxStreams, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
                 1 << 20));
-        Node n = Node.start(config);
+        Node n = Node.start(tweak.apply(config));
         nodes.add(n);
         return n;
     }

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.acip.link.PacketFrameDecoder;
+import io.acip.seal.AttestationSigner;
+import io.acip.seal.InitiatorAttestation;
 import io.acip.seal.KeySchedule;
 import io.acip.seal.KeyShare;
 import io.acip.seal.PacketProtection;
@@ -316,6 +318,100 @@ class SpecVectorsTest {
                 .add("r2i_key", keys.responderToInitiator().key())
                 .add("r2i_iv", keys.responderToInitiator().iv())
                 .check("resumption");
+    }
+
+    // RFC 6979 A.2.5's P-256 key: the signer's RFC 6979 nonces can then be checked against that RFC as well.
+    static final byte[] NODE_PRIVATE = WireHex.bytes("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721");
+    static final byte[] NODE_PUBLIC = WireHex.bytes("0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6"
+            + "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299");
+    static final List<String> GROUPS = List.of("payments", "eu-staff");
+    static final byte[] FAKE_NODE_CERT = "fake-node-cert".getBytes(US_ASCII);
+
+    /**
+     * A.14: node {@code edge-a1} attests A.1's initiator with two groups, over A.1's key share. The node key is fixed
+     * and signatures use RFC 6979 nonces, so the signature is checked byte for byte too; it is also verified with the
+     * public key, and the TLV decodes back to what was encoded.
+     */
+    @Test
+    void initiatorAttestation() throws Exception {
+        java.security.PrivateKey key = p256Private(NODE_PRIVATE);
+        assertRfc6979(key);
+        byte[] share = KeyShare.fromPrivate(INITIATOR_PRIVATE).publicKey();
+        byte[] input = InitiatorAttestation.signatureInput(SKILL, TENANT, INITIATOR, GROUPS, share);
+        byte[] groupsField = concat(varint(8), ascii("payments"), varint(8), ascii("eu-staff"));
+        new Dump()
+                .field("context \"acip/0 initiator attestation\" (28 bytes, no length)",
+                        ascii("acip/0 initiator attestation"))
+                .field("responder skill: varint length 25, UTF-8", varint(25), ascii(SKILL))
+                .field("tenant: varint 7", varint(TENANT))
+                .field("initiator identity: varint length 24, the SETUP's I", varint(24), ascii(INITIATOR))
+                .field("groups: varint length 18, then each group as vbytes", varint(groupsField.length))
+                .field("group \"payments\"", varint(8), ascii("payments"))
+                .field("group \"eu-staff\"", varint(8), ascii("eu-staff"))
+                .field("handshake contribution: varint length 32, A.1's KEY_SHARE value", varint(32), share)
+                .check("attestation-input", input);
+
+        InitiatorAttestation signed = new AttestationSigner(key, FAKE_NODE_CERT).sign(SKILL, TENANT, INITIATOR, GROUPS,
+                share);
+        byte[] signature = signed.signature();
+        java.security.Signature verify = java.security.Signature.getInstance("SHA256withECDSA");
+        verify.initVerify(p256Public(NODE_PUBLIC));
+        verify.update(input);
+        assertTrue(verify.verify(signature), "the vector's signature verifies with the JDK's ECDSA");
+        new Values()
+                .add("node_private", NODE_PRIVATE)
+                .add("node_public", NODE_PUBLIC)
+                .add("input_sha256", MessageDigest.getInstance("SHA-256").digest(input))
+                .add("signature", signature)
+                .check("attestation-signature");
+
+        byte[] value = signed.encode();
+        byte[] tlv = drain(encodeTlv(new Tlv(TlvType.INITIATOR_ATTESTATION, value)));
+        new Dump()
+                .field("TLV type 0x14 INITIATOR_ATTESTATION", varint(0x14))
+                .field("TLV length " + value.length + " (2-byte varint)", varint(value.length))
+                .field("groups: varint length 18", varint(groupsField.length), groupsField)
+                .field("node certificate: varint length 14 (fake; DER in practice)", varint(FAKE_NODE_CERT.length),
+                        FAKE_NODE_CERT)
+                .field("signature: ECDSA P-256 SHA-256, DER, to the end of the value", signature)
+                .check("attestation-tlv", tlv);
+        InitiatorAttestation back = InitiatorAttestation.decode(value);
+        assertEquals(GROUPS, back.groups());
+        assertArrayEquals(FAKE_NODE_CERT, back.nodeCertificate());
+        assertArrayEquals(signature, back.signature());
+    }
+
+    /** RFC 6979 A.2.5, SHA-256, message "sample": the signer's nonces are the RFC's. */
+    private static void assertRfc6979(java.security.PrivateKey key) throws Exception {
+        org.bouncycastle.crypto.signers.ECDSASigner s = new org.bouncycastle.crypto.signers.ECDSASigner(
+                new org.bouncycastle.crypto.signers.HMacDSAKCalculator(new org.bouncycastle.crypto.digests.SHA256Digest()));
+        s.init(true, org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil.generatePrivateKeyParameter(key));
+        java.math.BigInteger[] rs = s.generateSignature(MessageDigest.getInstance("SHA-256").digest(ascii("sample")));
+        assertEquals("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716", rs[0].toString(16));
+        assertEquals("f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8", rs[1].toString(16));
+    }
+
+    private static java.security.PrivateKey p256Private(byte[] scalar) throws Exception {
+        java.security.AlgorithmParameters p = java.security.AlgorithmParameters.getInstance("EC");
+        p.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.spec.ECParameterSpec spec = p.getParameterSpec(java.security.spec.ECParameterSpec.class);
+        return java.security.KeyFactory.getInstance("EC").generatePrivate(
+                new java.security.spec.ECPrivateKeySpec(new java.math.BigInteger(1, scalar), spec));
+    }
+
+    private static java.security.PublicKey p256Public(byte[] uncompressed) throws Exception {
+        java.security.AlgorithmParameters p = java.security.AlgorithmParameters.getInstance("EC");
+        p.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.spec.ECParameterSpec spec = p.getParameterSpec(java.security.spec.ECParameterSpec.class);
+        java.security.spec.ECPoint w = new java.security.spec.ECPoint(
+                new java.math.BigInteger(1, slice(uncompressed, 1, 33)), new java.math.BigInteger(1, slice(uncompressed, 33, 65)));
+        return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(w, spec));
+    }
+
+    private static ByteBuf encodeTlv(Tlv t) {
+        ByteBuf b = Unpooled.buffer();
+        new Metadata(List.of(t)).write(b);
+        return b;
     }
 
     // ------------------------------------------------------------------ sealed packets

@@ -20,6 +20,10 @@ public final class Demo implements AutoCloseable {
     public static final String CA_DIR = "ca";
     /** The demo agents' skills, known to the edge for path-based mapping. */
     static final List<String> SKILLS = List.of("demo/echo", "demo/sse", "demo/a2a", "demo/mcp");
+    /** The demo's API key: it grants what anonymous agents get, so agents can try a credential end to end. */
+    static final String DEMO_KEY = "demo-key";
+    /** SHA-256 of {@link #DEMO_KEY}, as a configuration holds it. */
+    private static final String DEMO_KEY_SHA256 = "c48a01f49fd0f2cc404bc3cbbc80e91457a3d41bb429a695243de4c61794155c";
 
     private final List<AutoCloseable> parts;
     private final Gateway edge;
@@ -64,7 +68,12 @@ public final class Demo implements AutoCloseable {
                             List.of(route("demo", "transit"))),
                     new GatewayConfig.Http("acip-edge", "127.0.0.1:" + httpPort, "127.0.0.1:" + tlsPort, null, null,
                             null, null, List.of(), SKILLS, List.of("demo"), null),
-                    null, List.of(), new GatewayConfig.Admin("127.0.0.1:" + adminPort)));
+                    null, List.of(), new GatewayConfig.Admin("127.0.0.1:" + adminPort)).withAccess(
+                    // Open, as a demo must be: anonymous agents and the demo key alike may call every skill.
+                    new GatewayConfig.Auth(true, null, List.of(new GatewayConfig.ApiKey("demo-agent", DEMO_KEY_SHA256,
+                            List.of("demo"))), null),
+                    List.of(new GatewayConfig.PolicyRule(List.of("*"), true, List.of("anonymous", "authenticated"),
+                            null, null, false))));
             parts.add(edge);
             for (Gateway g : List.of(edge, far)) g.node().linkReady("transit").get(20, java.util.concurrent.TimeUnit.SECONDS);
             transit.node().linkReady("far").get(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -118,11 +127,18 @@ public final class Demo implements AutoCloseable {
                 "  curl -s --http2-prior-knowledge http://127.0.0.1:" + http + "/skills/demo/echo/h2c",
                 "  curl -s --cacert " + ca + " https://localhost:" + tls + "/skills/demo/echo/tls",
                 "  HTTPS_PROXY=http://127.0.0.1:" + http + " curl -s --cacert " + ca + " https://echo.demo.acip/env",
+                "  curl -s -H 'Authorization: Bearer " + DEMO_KEY + "' http://127.0.0.1:" + http
+                        + "/skills/demo/echo/with-a-key",
                 "  curl -s http://127.0.0.1:" + edge.adminPort() + "/metrics",
+                "  (this admin listener takes no credentials, as it is on loopback; in a node's YAML, admin.token_file"
+                        + " makes it require 'Authorization: Bearer <token>', see docs/configuration.md)",
                 "  CONNECT-UDP (RFC 9298; HTTP/1.1 Upgrade on " + http + ", HTTP/2 and HTTP/3 extended CONNECT on " + tls
                         + ") to the UDP echo agent,",
                 "  template https://localhost:" + tls + "/.well-known/masque/udp/{target_host}/{target_port}/, e.g.:",
                 "  /usr/bin/python3 examples/agents/masque_udp_h2.py 127.0.0.1:" + tls + " udp-echo.demo.acip 7 " + ca,
+                "",
+                "The demo edge serves anonymous agents and the API key '" + DEMO_KEY + "' alike. To require credentials,",
+                "run a node with auth.anonymous: false and policy rules (docs/security.md, docs/configuration.md).",
                 "");
     }
 

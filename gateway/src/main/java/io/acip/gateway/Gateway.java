@@ -1,5 +1,6 @@
 package io.acip.gateway;
 
+import io.acip.gateway.admin.AdminServer;
 import io.acip.gateway.attach.AgentCardFetcher;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
@@ -19,6 +20,9 @@ import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.udp.UdpSettings;
 import io.acip.gateway.attach.UdpEndpoint;
+import io.acip.gateway.auth.AgentAuthenticator;
+import io.acip.gateway.auth.AuthConfig;
+import io.acip.gateway.policy.PolicyConfig;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressServer;
 import io.acip.link.LinkConfig;
@@ -40,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -62,11 +67,15 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHandler handler;
     private final AdminServer admin;
     private final UdpRelay udp;
+    private final Duration drainTimeout;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private boolean draining;
 
     private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
-                    AgentAttachment agents,
-                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp) {
+                    AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
+                    AdminServer admin, UdpRelay udp, Duration drainTimeout) {
         this.config = config;
+        this.drainTimeout = drainTimeout;
         this.node = node;
         this.forwarder = forwarder;
         this.directForwarder = directForwarder;
@@ -97,7 +106,8 @@ public final class Gateway implements AutoCloseable {
                 Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
-                n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n));
+                n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n),
+                n.requireAttestation());
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Node node = Node.start(nodeConfig);
@@ -125,14 +135,21 @@ public final class Gateway implements AutoCloseable {
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
             attachConfigured(c, agents, forwarder);
+            agents.reserve(c);
 
             IngressServer ingress = null;
             GatewayHandler handler = null;
             if (h != null) {
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
+                AgentAuthenticator authenticator = AuthConfig.authenticator(c.auth(), name);
+                if (!authenticator.enabled()) {
+                    LOG.warning("no auth section: every agent that reaches " + name + " is served anonymously; see "
+                            + "docs/security.md to require credentials");
+                }
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
                         ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
-                                + ex.request().authority())), ex.request().path(), true), metrics, udp);
+                                + ex.request().authority())), ex.request().path(), true), metrics, udp,
+                        authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
                 ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
                         mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
                 metrics.include(ingress.counters()::snapshot);
@@ -140,11 +157,14 @@ public final class Gateway implements AutoCloseable {
                 ingress.start();
             }
             AdminServer admin = null;
+            CompletableFuture<Gateway> self = new CompletableFuture<>();
             if (c.admin() != null) {
-                admin = AdminServer.start(Addresses.parse("admin.listen", c.admin().listen()), node, agents, metrics);
+                admin = AdminServer.start(c.admin(), ca, node, agents, metrics, () -> self.join().drain());
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp);
+            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
+                    io.acip.gateway.config.ConfigLoader.drainTimeout(c));
+            self.complete(g);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
             return g;
@@ -194,7 +214,9 @@ public final class Gateway implements AutoCloseable {
             for (GatewayConfig.AgentSkill s : a.skills()) {
                 skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
                         : Optional.of(s.region()), s.attributes(), s.path(),
-                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse), "tcp".equals(s.tunnel())));
+                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
+                        Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
+                        "tcp".equals(s.tunnel())));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))
@@ -228,6 +250,7 @@ public final class Gateway implements AutoCloseable {
             b.tls(tls, identity);
         }
         if (intercept) b.interception(new LeafCertificateMinter(ca));
+        b.clientTrust(AuthConfig.clientTrust(c.auth()));
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
         return b.http3(h.http3()).build();
@@ -261,6 +284,70 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * Drains, then stops (SIGTERM, {@code POST /drain}): the node refuses new SETUPs from neighbours (they fail over,
+     * docs/acip-v0.md §6.5), the listeners stop accepting (GOAWAY on HTTP/2 and HTTP/3, 503 with {@code Connection:
+     * close} for requests on open HTTP/1.1 connections, no new CONNECT-UDP flows), exchanges, tunnels, flows and
+     * sessions in progress get {@code shutdown.drain_timeout} to finish, then what is left is cut and the node
+     * closes. Runs once, on a thread of its own; every call returns the same future, complete once stopped.
+     */
+    public synchronized CompletableFuture<Void> drain() {
+        if (draining) return drained;
+        draining = true;
+        Thread t = new Thread(this::runDrain, "drain-" + node.nodeId());
+        t.setDaemon(false);
+        t.start();
+        return drained;
+    }
+
+    private void runDrain() {
+        long start = System.nanoTime();
+        long deadline = start + drainTimeout.toNanos();
+        metrics.inc("gateway.drain.started");
+        LOG.info("node " + node.nodeId() + " draining: what is in flight has " + drainTimeout.toSeconds()
+                + " s to finish");
+        try {
+            node.drain();
+            boolean listenersIdle = ingress == null || ingress.drain(drainTimeout);
+            int sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+            // Transit and far sessions end when their ends finish: wait for them within what is left.
+            while (sessions > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+            }
+            if (!listenersIdle) metrics.inc("gateway.drain.cut_exchanges");
+            if (sessions > 0) metrics.add("gateway.drain.cut_sessions", sessions);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            int left = sessions;
+            LOG.info(() -> "node " + node.nodeId() + " drained in " + ms + " ms: "
+                    + (listenersIdle && left == 0 ? "nothing was cut" : (listenersIdle ? "" : "exchanges, tunnels or "
+                    + "flows still in progress at the deadline were cut; ") + left + " sessions cut"));
+            close();
+            drained.complete(null);
+        } catch (Exception e) {
+            LOG.warning("node " + node.nodeId() + " drain failed: " + e + "; closing");
+            try {
+                close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            drained.completeExceptionally(e);
+        } catch (Error e) {
+            drained.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Completes once a drain (started by anyone) has stopped the node; starts nothing itself. */
+    public CompletableFuture<Void> whenDrained() {
+        return drained;
+    }
+
+    /** How long a drain lets what is in flight finish ({@code shutdown.drain_timeout}). */
+    public Duration drainTimeout() {
+        return drainTimeout;
     }
 
     @Override

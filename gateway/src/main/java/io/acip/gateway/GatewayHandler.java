@@ -1,12 +1,21 @@
 package io.acip.gateway;
 
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.capsule.bhttp.Field;
+import io.acip.capsule.bhttp.Fields;
+import io.acip.gateway.auth.AgentAuthenticator;
+import io.acip.gateway.auth.AgentAuthenticator.Addressing;
+import io.acip.gateway.auth.AgentAuthenticator.Identification;
+import io.acip.gateway.auth.AgentAuthenticator.Identified;
+import io.acip.gateway.auth.AgentAuthenticator.Refused;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.EdgeExchange;
 import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.mapping.SkillTarget;
+import io.acip.gateway.policy.AccessPolicy;
+import io.acip.gateway.policy.Principal;
 import io.acip.gateway.udp.SkillFlow;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.ingress.ConnectRequest;
@@ -20,13 +29,17 @@ import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The stage every accepted request reaches: which skill (or direct destination) it is for, and who carries it. It
- * never asks which HTTP version a request came in on.
+ * The stage every accepted request reaches: who sent it (identify), which skill (or direct destination) it is for
+ * (map), whether the sender may call it and is within its limits (authorize), and who carries it (bridge). It never
+ * asks which HTTP version a request came in on.
  */
 public final class GatewayHandler implements IngressHandler {
     private final Node node;
@@ -37,6 +50,16 @@ public final class GatewayHandler implements IngressHandler {
     private final Consumer<Exchange> direct;
     private final GatewayMetrics metrics;
     private final UdpRelay udp;
+    private final AgentAuthenticator authenticator;
+    private final AccessPolicy policy;
+
+    /** Serving every agent, as without {@code auth} and {@code policy}. */
+    public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
+                          List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics,
+                          UdpRelay udp) {
+        this(node, mapper, bridge, egress, intercepted, direct, metrics, udp, AgentAuthenticator.none(),
+                AccessPolicy.open());
+    }
 
     /**
      * @param direct forwards an absolute-form request to a destination that is not a skill (policy already checked)
@@ -44,7 +67,7 @@ public final class GatewayHandler implements IngressHandler {
      */
     public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
                           List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics,
-                          UdpRelay udp) {
+                          UdpRelay udp, AgentAuthenticator authenticator, AccessPolicy policy) {
         this.node = node;
         this.mapper = mapper;
         this.bridge = bridge;
@@ -53,65 +76,157 @@ public final class GatewayHandler implements IngressHandler {
         this.direct = direct;
         this.metrics = metrics;
         this.udp = udp;
+        this.authenticator = authenticator;
+        this.policy = policy;
     }
 
     @Override
     public void onExchange(Exchange exchange) {
         RequestInfo r = exchange.request();
         metrics.inc("gateway.request." + r.protocol().replace("HTTP/", "h").replace(".", ""));
+        Addressing addressing = r.form() == RequestInfo.Form.ABSOLUTE ? Addressing.PROXY : Addressing.ORIGIN;
+        Identification id = r.form() == RequestInfo.Form.TUNNELLED
+                ? new Identified(tunnelPrincipal(r.tunnel()), false) // authenticated on the tunnel's CONNECT
+                : authenticator.identify(r.headers(), addressing, r.clientCertificates());
+        if (id instanceof Refused refused) {
+            refuse(exchange, refused.failure());
+            return;
+        }
+        Identified caller = (Identified) id;
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
             metrics.inc("gateway.request.skill");
-            EdgeExchange.start(node, exchange, target.get().skill(), target.get().path(), bridge, List.of());
+            Exchange admitted = admit(exchange, caller, Optional.of(target.get().skill()), addressing);
+            if (admitted != null) {
+                EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
+                        caller.principal());
+            }
             return;
         }
         if (r.form() == RequestInfo.Form.ABSOLUTE) {
             Optional<HttpFailure> refused = checkDirect(r.host(), r.port());
             if (refused.isPresent()) {
                 metrics.inc("gateway.request.refused");
-                exchange.body().abort(new IllegalStateException("refused"));
-                exchange.response().fail(refused.get());
-            } else {
+                refuse(exchange, refused.get());
+                return;
+            }
+            Exchange admitted = admit(exchange, caller, Optional.empty(), addressing);
+            if (admitted != null) {
                 metrics.inc("gateway.request.direct");
-                direct.accept(exchange);
+                direct.accept(admitted);
             }
             return;
         }
         metrics.inc("gateway.request.unmapped");
-        exchange.body().abort(new IllegalStateException("no skill"));
-        exchange.response().fail(new HttpFailure(404, ProxyErrorType.DESTINATION_NOT_FOUND,
+        refuse(exchange, new HttpFailure(404, ProxyErrorType.DESTINATION_NOT_FOUND,
                 "no skill is mapped to host " + r.host() + " and path " + r.path()));
+    }
+
+    /**
+     * The authorize stage for one exchange: the exchange as it goes on (without the gateway's own credential unless
+     * the rule passes it, holding its in-flight slot until it ends), or null when it was refused here.
+     */
+    private Exchange admit(Exchange exchange, Identified caller, Optional<SkillName> skill, Addressing addressing) {
+        RequestInfo r = exchange.request();
+        AccessPolicy.Decision d = policy.decide(caller.principal(), skill, address(r.remote()), true);
+        if (!(d instanceof AccessPolicy.Granted granted)) {
+            refuse(exchange, refusal(d, caller.principal(), addressing));
+            return null;
+        }
+        exchange.onEnd(granted.release());
+        if (!caller.consumedAuthorization() || granted.passAuthorization()) return exchange;
+        return new ForwardedExchange(exchange, r.withHeaders(withoutAuthorization(r.headers())));
+    }
+
+    /** A refused decision as the agent sees it: a challenge for an anonymous caller, else 403, or 429. */
+    private HttpFailure refusal(AccessPolicy.Decision d, Principal caller, Addressing addressing) {
+        if (d instanceof AccessPolicy.Limited limited) {
+            metrics.inc("gateway.policy.limited");
+            return new HttpFailure(429, ProxyErrorType.HTTP_REQUEST_DENIED, limited.detail())
+                    .withField("retry-after", Long.toString(limited.retryAfterSeconds()));
+        }
+        metrics.inc("gateway.policy.denied");
+        String detail = ((AccessPolicy.Denied) d).detail();
+        // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8).
+        return !caller.authenticated() && authenticator.enabled()
+                ? authenticator.challenge(addressing, null, "credentials required: " + detail)
+                : new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
+    }
+
+    private void refuse(Exchange exchange, HttpFailure failure) {
+        exchange.body().abort(new IllegalStateException("refused"));
+        exchange.response().fail(failure);
+    }
+
+    private static Fields withoutAuthorization(Fields headers) {
+        List<Field> kept = new ArrayList<>(headers.lines());
+        kept.removeIf(f -> f.name().equals("authorization"));
+        return new Fields(kept);
+    }
+
+    /** What an intercepted tunnel's CONNECT was authenticated as (anonymous where nothing was attached). */
+    private static Principal tunnelPrincipal(Object attachment) {
+        return attachment instanceof Principal p ? p : Principal.ANONYMOUS;
+    }
+
+    private static InetAddress address(InetSocketAddress remote) {
+        return remote == null ? null : remote.getAddress();
     }
 
     @Override
     public TunnelDecision onConnect(ConnectRequest request) {
+        Identification id = request.tunnel() != null
+                ? new Identified(tunnelPrincipal(request.tunnel()), false)
+                : authenticator.identify(request.headers(), Addressing.PROXY, request.clientCertificates());
+        if (id instanceof Refused refused) {
+            metrics.inc("gateway.connect.refused");
+            return new TunnelDecision.Refuse(refused.failure());
+        }
+        Principal caller = ((Identified) id).principal();
         Optional<SkillName> skill = mapper.forHost(request.host());
         if (skill.isPresent()) {
             SkillName s = skill.get();
             boolean intercept = intercepted.stream().anyMatch(s::isUnder);
+            // An intercepted tunnel is checked here and counted per request inside it; a carried one counts once.
+            AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), !intercept);
+            if (!(d instanceof AccessPolicy.Granted granted)) {
+                metrics.inc("gateway.connect.refused");
+                return new TunnelDecision.Refuse(refusal(d, caller, Addressing.PROXY));
+            }
+            granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
-            if (intercept) return new TunnelDecision.Intercept();
+            if (intercept) return new TunnelDecision.Intercept(caller);
             // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not; a skill
             // that takes no byte tunnels is intercepted where this edge may, so each request inside is checked.
-            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), (code, detail) -> {
+            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), caller, (code, detail) -> {
                 boolean mayIntercept = code == ResetCode.POLICY_DENIED && !intercepted.isEmpty();
                 metrics.inc(mayIntercept ? "gateway.connect.intercepted" : "gateway.connect.refused");
-                return mayIntercept ? new TunnelDecision.Intercept() : TunnelBridge.refusal(code, detail);
+                return mayIntercept ? new TunnelDecision.Intercept(caller) : TunnelBridge.refusal(code, detail);
             }));
         }
         // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
-        EgressPolicy.Destination d = egress.resolve(request.host(), request.port());
-        if (d instanceof EgressPolicy.Refused r) {
+        EgressPolicy.Destination destination = egress.resolve(request.host(), request.port());
+        Optional<HttpFailure> refused = destination instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
+        if (refused.isEmpty()) {
+            AccessPolicy.Decision d = policy.decide(caller, Optional.empty(), address(request.remote()), true);
+            if (d instanceof AccessPolicy.Granted granted) {
+                granted.release().run();
+            } else {
+                refused = Optional.of(refusal(d, caller, Addressing.PROXY));
+            }
+        }
+        if (refused.isPresent()) {
             metrics.inc("gateway.connect.refused");
-            return new TunnelDecision.Refuse(r.failure());
+            return new TunnelDecision.Refuse(refused.get());
         }
         metrics.inc("gateway.connect.direct");
-        return new TunnelDecision.Direct(((EgressPolicy.Allowed) d).addresses().get(0));
+        return new TunnelDecision.Direct(((EgressPolicy.Allowed) destination).addresses().get(0));
     }
 
     @Override
     public void onTunnel(Tunnel tunnel) {
-        TunnelBridge.attach(tunnel);
+        TunnelBridge.attach(tunnel); // its session was opened as the CONNECT's caller before the 200
     }
 
     /**
@@ -122,11 +237,27 @@ public final class GatewayHandler implements IngressHandler {
     @Override
     public void onConnectUdp(UdpFlow flow) {
         metrics.inc("gateway.udp.request." + flow.httpVersion().replace("HTTP/", "h").replace(".", ""));
-        Optional<SkillName> skill = mapper.forHost(flow.request().host());
+        ConnectRequest request = flow.request();
+        Identification id = request.tunnel() != null
+                ? new Identified(tunnelPrincipal(request.tunnel()), false)
+                : authenticator.identify(request.headers(), Addressing.MASQUE, request.clientCertificates());
+        if (id instanceof Refused refused) {
+            flow.refuse(refused.failure());
+            return;
+        }
+        Principal caller = ((Identified) id).principal();
+        Optional<SkillName> skill = mapper.forHost(request.host());
+        // A flow to a target that is not a skill is direct egress, as far as the policy goes (its checks follow).
+        AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), true);
+        if (!(d instanceof AccessPolicy.Granted granted)) {
+            flow.refuse(refusal(d, caller, Addressing.MASQUE));
+            return;
+        }
+        UdpFlow admitted = new CountedUdpFlow(flow, granted.release());
         if (skill.isPresent()) {
-            SkillFlow.start(node, flow, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics);
+            SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
         } else {
-            udp.direct(flow);
+            udp.direct(admitted);
         }
     }
 

@@ -29,6 +29,10 @@ public final class GatewayMetrics {
         own.inc(name);
     }
 
+    public void add(String name, long n) {
+        own.add(name, n);
+    }
+
     public long get(String name) {
         return own.get(name) + node.get(name);
     }

@@ -13,4 +13,10 @@ public interface Exchange {
 
     /** Where the response goes. */
     ResponseSink response();
+
+    /**
+     * Runs {@code action} once when the exchange has ended, however it ended (response complete, failed, agent gone),
+     * or at once if it already has.
+     */
+    void onEnd(Runnable action);
 }

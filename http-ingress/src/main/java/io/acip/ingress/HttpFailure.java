@@ -1,6 +1,10 @@
 package io.acip.ingress;
 
+import io.acip.capsule.bhttp.Field;
+import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,15 +13,28 @@ import java.util.Map;
  * human detail, and any further Proxy-Status parameters the error type defines (RFC 9209 §2.1-§2.3, e.g.
  * {@code rcode} for {@code dns_error}). The listener renders it as
  * {@code Proxy-Status: <gateway>; error=<type>; <parameters>; details="..."} and an {@code application/problem+json}
- * body.
+ * body, with {@code fields} added to the answer (a challenge such as {@code WWW-Authenticate}, or {@code Retry-After}).
  */
-public record HttpFailure(int status, ProxyErrorType error, String detail, Map<String, Object> parameters) {
+public record HttpFailure(int status, ProxyErrorType error, String detail, Map<String, Object> parameters,
+                          Fields fields) {
     public HttpFailure {
         parameters = Map.copyOf(parameters);
+        fields = fields == null ? Fields.EMPTY : fields;
+    }
+
+    public HttpFailure(int status, ProxyErrorType error, String detail, Map<String, Object> parameters) {
+        this(status, error, detail, parameters, Fields.EMPTY);
     }
 
     public HttpFailure(int status, ProxyErrorType error, String detail) {
         this(status, error, detail, Map.of());
+    }
+
+    /** This failure answered with one more header field (lowercase name). */
+    public HttpFailure withField(String name, String value) {
+        List<Field> more = new ArrayList<>(fields.lines());
+        more.add(new Field(name, value));
+        return new HttpFailure(status, error, detail, parameters, new Fields(more));
     }
 
     /** RFC 9209 §2.3.2: {@code dns_error} with the DNS RCODE (e.g. {@code NXDOMAIN}), answered 502. */
@@ -29,6 +46,6 @@ public record HttpFailure(int status, ProxyErrorType error, String detail, Map<S
     public HttpFailure with(String parameter, Object value) {
         Map<String, Object> more = new LinkedHashMap<>(parameters);
         more.put(parameter, value);
-        return new HttpFailure(status, error, detail, more);
+        return new HttpFailure(status, error, detail, more, fields);
     }
 }

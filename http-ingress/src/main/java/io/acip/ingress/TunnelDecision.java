@@ -11,9 +11,14 @@ public sealed interface TunnelDecision {
 
     /**
      * The listener answers 200, terminates the agent's TLS with a leaf certificate for the host minted by the
-     * gateway's CA, and delivers the requests inside as exchanges of form {@code TUNNELLED}.
+     * gateway's CA, and delivers the requests inside as exchanges of form {@code TUNNELLED}, each carrying
+     * {@code attachment} as its {@link RequestInfo#tunnel()} (what the handler learnt from the CONNECT, such as who
+     * sent it).
      */
-    record Intercept() implements TunnelDecision {
+    record Intercept(Object attachment) implements TunnelDecision {
+        public Intercept() {
+            this(null);
+        }
     }
 
     /** The listener connects to this already resolved and policy-checked address and splices bytes both ways. */

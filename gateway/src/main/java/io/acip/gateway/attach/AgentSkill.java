@@ -1,5 +1,6 @@
 package io.acip.gateway.attach;
 
+import io.acip.gateway.policy.AllowList;
 import io.acip.wire.SkillName;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,13 +16,15 @@ import java.util.Optional;
  * @param region where the agent runs, for region-pinning policies; empty when unknown
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
+ * @param allow who may call the skill, checked against the attested initiator at this gateway; empty: everyone
  * @param tcpTunnel whether CONNECT tunnels to the skill become byte streams to the agent's host and port
  *     ({@code tunnel: tcp}); without it a byte-stream session is refused {@code policy_denied}
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp, boolean tcpTunnel) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel) {
     public AgentSkill {
         udp = udp == null ? Optional.empty() : udp;
+        allow = allow == null ? Optional.empty() : allow;
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
         region = region == null ? Optional.empty() : region;
@@ -34,8 +37,14 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
 
     /** Without byte tunnels: a CONNECT to the skill is intercepted where the edge may, else refused. */
     public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
+        this(name, description, region, attributes, pathPrefix, udp, allow, false);
+    }
+
+    /** Open to every initiator. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
                       String pathPrefix, Optional<UdpEndpoint> udp) {
-        this(name, description, region, attributes, pathPrefix, udp, false);
+        this(name, description, region, attributes, pathPrefix, udp, Optional.empty());
     }
 
     /** Without a UDP endpoint of its own (the agent's, if any, serves the skill's UDP flows). */

@@ -1,5 +1,6 @@
 package io.acip.gateway.attach;
 
+import io.acip.gateway.policy.AllowList;
 import io.acip.wire.SkillName;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,9 +40,11 @@ import java.util.Optional;
  *       {@code a-z 0-9 - _} segments joined by {@code /} ({@link SkillName}); {@code description},
  *       {@code region} and {@code pathPrefix} (starting with {@code /}) are optional strings; {@code attributes} is
  *       an optional object whose values are strings, numbers or booleans (kept as text); {@code udp} (optional)
- *       is where that skill's UDP flows go instead of the agent's {@code udp}; {@code "tunnel": "tcp"}
- *       (optional) lets CONNECT tunnels to the skill reach the origin's host and port as bytes (without it they are
- *       intercepted where the edge may, else refused).</li>
+ *       is where that skill's UDP flows go instead of the agent's {@code udp}; {@code allow} (optional) lists
+ *       who may call the skill ({@code group:<name>}, {@code identity:<uri>}, {@code authenticated},
+ *       {@code anonymous}), checked against the initiator a node attested (docs/security.md);
+ *       {@code "tunnel": "tcp"} (optional) lets CONNECT tunnels to the skill reach the origin's host and port as
+ *       bytes (without it they are intercepted where the edge may, else refused).</li>
  * </ul>
  *
  * Unknown fields are refused, so a misspelt field is an error rather than a silently missing setting. Every error
@@ -104,7 +107,7 @@ public final class RegistrationDocument {
     }
 
     private static AgentSkill skill(JsonAt s) throws RegistrationException {
-        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "tunnel");
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "tunnel");
         JsonAt nameAt = s.field("name");
         String name = nameAt.text();
         if (!SkillName.isValid(name)) {
@@ -124,7 +127,19 @@ public final class RegistrationDocument {
         Optional<String> tunnel = tunnelAt.optionalText();
         if (tunnel.isPresent() && !tunnel.get().equals("tcp")) throw tunnelAt.error("must be tcp or absent");
         return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix,
-                udp(s.field("udp")), tunnel.isPresent());
+                udp(s.field("udp")), allow(s.field("allow")), tunnel.isPresent());
+    }
+
+    private static Optional<AllowList> allow(JsonAt at) throws RegistrationException {
+        if (!at.present()) return Optional.empty();
+        List<String> entries = new ArrayList<>();
+        for (JsonAt e : at.elements()) entries.add(e.text());
+        if (entries.isEmpty()) throw at.error("lists nobody (leave allow out to serve everyone)");
+        try {
+            return Optional.of(AllowList.parse(entries));
+        } catch (IllegalArgumentException e) {
+            throw at.error(e.getMessage());
+        }
     }
 
     private static Map<String, String> attributes(JsonAt at) throws RegistrationException {

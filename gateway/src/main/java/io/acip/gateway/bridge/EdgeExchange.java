@@ -9,6 +9,8 @@ import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.http.HeaderHygiene;
+import io.acip.gateway.http.InitiatorFields;
+import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
@@ -66,18 +68,28 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     /**
      * Opens a session to {@code skill} for {@code exchange}; {@code path} is what the skill sees as the request
-     * target (the agent's path with any skill prefix taken off).
+     * target (the agent's path with any skill prefix taken off). An authenticated {@code principal} is the session's
+     * initiator, attested by this node (docs/acip-v0.md §7.6); an anonymous one is named by its address.
      */
     public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
-                             List<Tlv> metadata) {
+                             List<Tlv> metadata, Principal principal) {
         EdgeExchange e = new EdgeExchange(exchange, config, path);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
         RequestInfo r = exchange.request();
-        String initiator = "http://" + (r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress());
-        node.open(new SessionRequest(skill, initiator, false, tlvs, io.acip.wire.Limits.DEFAULT_HOP_LIMIT), e);
+        String unattested = "http://" + (r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress());
+        SessionRequest request;
+        try {
+            request = Initiator.request(skill, principal, unattested, false, tlvs);
+        } catch (IllegalArgumentException refused) {
+            exchange.body().abort(refused);
+            exchange.response().fail(new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
+                    + " cannot be carried to skill " + skill + ": " + refused.getMessage()));
+            return;
+        }
+        node.open(request, e);
     }
 
     @Override
@@ -89,7 +101,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         List<Field> extra = new ArrayList<>();
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
         extra.add(new Field("forwarded", forwarded(r)));
-        Fields headers = HeaderHygiene.forward(withoutHost(r.headers()), extra);
+        // Only a far gateway, from a verified attestation, may say who calls: never the agent.
+        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(r.headers())), extra);
         unsentHead = request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers);
         pumpRequest();
     }

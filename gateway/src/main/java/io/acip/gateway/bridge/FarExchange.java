@@ -7,6 +7,7 @@ import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
+import io.acip.gateway.http.InitiatorFields;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.BodySource;
 import io.acip.ingress.Exchange;
@@ -54,6 +55,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     // Response side.
     private volatile boolean committed;
     private volatile boolean ended;
+    private final io.acip.ingress.ExchangeEnd end = new io.acip.ingress.ExchangeEnd();
     private WriteCallback waitingForWritable;
     private Fields trailers = Fields.EMPTY;
 
@@ -98,7 +100,9 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     public void onRequestHead(RequestHead head, Fields headers) {
         List<Field> lines = new ArrayList<>(headers.lines().size() + 1);
         lines.add(new Field("host", head.authority()));
-        lines.addAll(headers.lines());
+        // Who calls, as this node verified it, replacing whatever arrived under those names (docs/security.md).
+        lines.addAll(InitiatorFields.strip(headers).lines());
+        lines.addAll(InitiatorFields.of(incoming.attested()));
         InetSocketAddress none = InetSocketAddress.createUnresolved(incoming.initiator(), 0);
         info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(), new Fields(lines),
                 RequestInfo.BHTTP, RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);
@@ -137,11 +141,19 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
         WriteCallback cb = waitingForWritable;
         waitingForWritable = null;
         if (cb != null) cb.done(new IllegalStateException("session reset: " + code.token()));
+        end.fire();
     }
 
     @Override
     public void onClose(Session s) {
         ended = true;
+        end.fire();
+    }
+
+    /** The exchange ends with its session. */
+    @Override
+    public void onEnd(Runnable action) {
+        end.add(action);
     }
 
     // ---- request body for the stage (any thread) ----

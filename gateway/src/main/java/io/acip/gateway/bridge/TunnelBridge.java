@@ -1,14 +1,16 @@
 package io.acip.gateway.bridge;
 
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.ConnectRequest;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.node.Node;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
-import io.acip.wire.Limits;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
@@ -49,20 +51,29 @@ public final class TunnelBridge implements SessionHandler {
     }
 
     /**
-     * Opens a byte-stream session to {@code skill} for a CONNECT; the decision completes with {@code Carry} (this
-     * bridge, for {@link #attach}) once the session is set up, or with the refusal its RESET calls for.
+     * Opens a byte-stream session to {@code skill} for a CONNECT, as {@code principal} (attested when authenticated,
+     * docs/acip-v0.md §7.6); the decision completes with {@code Carry} (this bridge, for {@link #attach}) once the
+     * session is set up, or with the refusal its RESET calls for.
      *
      * @param refused what to make of a refusal (ResetAnswers' answer by default), e.g. interception instead
      */
     public static CompletionStage<TunnelDecision> open(Node node, ConnectRequest request, SkillName skill,
-                                                       List<Tlv> metadata,
+                                                       List<Tlv> metadata, Principal principal,
                                                        BiFunction<ResetCode, String, TunnelDecision> refused) {
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bytes"));
-        String initiator = "tcp://" + (request.remote() == null ? "unknown"
+        String unattested = "tcp://" + (request.remote() == null ? "unknown"
                 : request.remote().getAddress().getHostAddress());
+        SessionRequest session;
+        try {
+            session = Initiator.request(skill, principal, unattested, false, tlvs);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new TunnelDecision.Refuse(new HttpFailure(403,
+                    ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal + " cannot be carried to skill "
+                    + skill + ": " + e.getMessage())));
+        }
         TunnelBridge bridge = new TunnelBridge(refused);
-        node.open(new SessionRequest(skill, initiator, false, tlvs, Limits.DEFAULT_HOP_LIMIT), bridge);
+        node.open(session, bridge);
         return bridge.decision;
     }
 

@@ -171,13 +171,74 @@ public final class ConfigLoader {
                 if (!skills.add(s.name())) throw new ConfigException(p + ".skills[" + j + "].name: '" + s.name() + "' served twice");
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
+                allowList(p + ".skills[" + j + "].allow", s.allow());
                 if (s.tunnel() != null && !s.tunnel().equals("tcp")) {
                     throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
                             + "' must be tcp (or absent: no byte tunnels)");
                 }
             }
         }
-        if (c.admin() != null) Addresses.parse("admin.listen", c.admin().listen());
+        if (c.admin() != null) admin(c.admin());
+        drainTimeout(c);
+        io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
+        io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);
+        if ((c.auth() != null || !c.policy().isEmpty()) && c.http() == null) {
+            throw new ConfigException((c.auth() != null ? "auth" : "policy") + ": needs an http section (only the "
+                    + "edge authenticates agents)");
+        }
+    }
+
+    private static void admin(GatewayConfig.Admin a) throws ConfigException {
+        java.net.InetSocketAddress listen = Addresses.parse("admin.listen", a.listen());
+        if (a.tokenFile() != null && a.tokenFile().isBlank()) throw new ConfigException("admin.token_file: empty path");
+        if (a.clientCa() != null && a.clientCa().isBlank()) throw new ConfigException("admin.client_ca: empty path");
+        if ((a.tlsCertificate() == null) != (a.tlsKey() == null)) {
+            throw new ConfigException("admin." + (a.tlsKey() == null ? "tls_key" : "tls_certificate")
+                    + ": tls_certificate and tls_key go together");
+        }
+        // Without credentials anyone who reaches the listener may attach agents: only this host may reach it.
+        if (!a.credentialed() && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress())) {
+            throw new ConfigException("admin.listen: '" + a.listen() + "' is not a loopback address; an admin listener "
+                    + "reachable from other hosts needs admin.token_file or admin.client_ca");
+        }
+        for (int i = 0; i < a.allowedOrigins().size(); i++) {
+            String origin = a.allowedOrigins().get(i);
+            if (!isOrigin(origin)) {
+                throw new ConfigException("admin.allowed_origins[" + i + "]: '" + origin
+                        + "' is not an origin (scheme://host[:port], as browsers send it)");
+            }
+        }
+        for (int i = 0; i < a.attachAllowed().size(); i++) {
+            try {
+                io.acip.gateway.egress.Cidr.parse(String.valueOf(a.attachAllowed().get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("admin.attach_allowed[" + i + "]: " + e.getMessage());
+            }
+        }
+    }
+
+    /** RFC 6454 §6.2: the serialisation an {@code Origin} header carries, compared exactly. */
+    private static boolean isOrigin(String value) {
+        if (value == null) return false;
+        try {
+            java.net.URI u = new java.net.URI(value);
+            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                    && u.getRawUserInfo() == null && u.getRawPath().isEmpty() && u.getRawQuery() == null
+                    && u.getRawFragment() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** {@code agents[].skills[].allow}: absent serves everyone; present, at least one valid entry. */
+    private static void allowList(String path, List<String> entries) throws ConfigException {
+        if (entries == null) return;
+        if (entries.isEmpty()) throw new ConfigException(path + ": lists nobody (leave allow out to serve everyone)");
+        try {
+            io.acip.gateway.policy.AllowList.parse(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ": " + e.getMessage());
+        }
     }
 
     private static void udpEndpoint(String path, String value) throws ConfigException {
@@ -199,12 +260,19 @@ public final class ConfigLoader {
         if (value == null) throw new ConfigException(path + ": required");
         try {
             java.net.URI u = new java.net.URI(value);
-            if (!List.of("http", "https").contains(u.getScheme()) || u.getHost() == null) {
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                 throw new ConfigException(path + ": '" + value + "' must be an http:// or https:// URL with a host");
             }
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
         }
+    }
+
+    /** {@code shutdown.drain_timeout}: how long a drain lets what is in flight finish (default 30 s, at most 1 h). */
+    public static Duration drainTimeout(GatewayConfig c) throws ConfigException {
+        Duration d = Durations.parse("shutdown.drain_timeout", c.shutdown().drainTimeout(), Duration.ofSeconds(30));
+        if (d.compareTo(Duration.ofHours(1)) > 0) throw new ConfigException("shutdown.drain_timeout: at most 1h");
+        return d;
     }
 
     /** {@code node.resumption}: how long session resumption tickets are held (docs/acip-v0.md §7.5), or {@code off}. */

@@ -9,12 +9,21 @@ import java.util.Map;
  * optional: a node without {@code http} is a pure ACIP router; one without {@code agents} delivers nothing locally.
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
-public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp) {
+public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
         egress = egress == null ? Egress.NONE : egress;
         udp = udp == null ? Udp.DEFAULT : udp;
+        policy = policy == null ? List.of() : List.copyOf(policy);
+        shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
+    }
+
+    /** Without a {@code shutdown} section: its defaults. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
+                         List<PolicyRule> policy) {
+        this(node, http, egress, agents, admin, udp, auth, policy, null);
     }
 
     /** Without a {@code udp} section: its defaults. */
@@ -22,21 +31,39 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         this(node, http, egress, agents, admin, null);
     }
 
+    /** Without {@code auth} and {@code policy}: every agent is served (docs/security.md). */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp) {
+        this(node, http, egress, agents, admin, udp, null, null);
+    }
+
+    /** This configuration with edge authentication and policy (for code that builds configurations). */
+    public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown);
+    }
+
     /** The ACIP node: identity, links, static routes. */
     public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
-                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption) {
+                       Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption,
+                       @JsonProperty("require_attestation") Boolean requireAttestation) {
         public Node {
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
             timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
             maxSessions = maxSessions == null ? 100_000 : maxSessions;
+            requireAttestation = requireAttestation != null && requireAttestation;
+        }
+
+        /** Without requiring attestation. */
+        public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
+                    List<Route> routes, Timeouts timeouts, Integer maxSessions, String resumption) {
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption, null);
         }
 
         /** With the defaults for what came later. */
         public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
                     List<Route> routes, Timeouts timeouts, Integer maxSessions) {
-            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null);
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null, null);
         }
     }
 
@@ -142,13 +169,30 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    /** @param tunnel {@code tcp} to take CONNECT byte tunnels to the agent's host and port; none by default */
+    /**
+     * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
+     * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
+     * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
+     */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             String tunnel) {
+                             List<String> allow, String tunnel) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+            // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
+            allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** Without byte tunnels. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow) {
+            this(name, path, region, attributes, udp, allow, null);
+        }
+
+        /** Open to every initiator. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
+            this(name, path, region, attributes, udp, null);
         }
 
         /** Without a UDP endpoint of its own. */
@@ -156,12 +200,98 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             this(name, path, region, attributes, null);
         }
 
-        /** Without byte tunnels. */
-        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp) {
-            this(name, path, region, attributes, udp, null);
+
+    }
+
+    /**
+     * The admin listener and what it lets callers do (docs/configuration.md, {@code admin}). Without
+     * {@code token_file} or {@code client_ca} it answers without credentials, so it may only listen on loopback.
+     */
+    public record Admin(String listen, @JsonProperty("token_file") String tokenFile,
+                        @JsonProperty("client_ca") String clientCa,
+                        @JsonProperty("tls_certificate") String tlsCertificate, @JsonProperty("tls_key") String tlsKey,
+                        @JsonProperty("metrics_public") Boolean metricsPublic,
+                        @JsonProperty("allowed_origins") List<String> allowedOrigins,
+                        @JsonProperty("attach_allowed") List<String> attachAllowed) {
+        /** Where run-time agents may live unless configured otherwise: this host only. */
+        public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
+
+        public Admin {
+            metricsPublic = metricsPublic != null && metricsPublic;
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+            attachAllowed = attachAllowed == null ? LOOPBACK : List.copyOf(attachAllowed);
+        }
+
+        /** A credential-less listener (loopback only), with the defaults. */
+        public Admin(String listen) {
+            this(listen, null, null, null, null, null, null, null);
+        }
+
+        /** Whether callers must prove who they are (a token or a client certificate). */
+        public boolean credentialed() {
+            return tokenFile != null || clientCa != null;
+        }
+
+        /** Whether the listener speaks TLS: for client certificates, or when given a certificate of its own. */
+        public boolean tls() {
+            return clientCa != null || tlsCertificate != null;
         }
     }
 
-    public record Admin(String listen) {
+    /**
+     * How the edge authenticates agents (DESIGN §7). Without this section every agent is served anonymously; with it,
+     * anonymous agents only where {@code anonymous} is true and a policy rule allows {@code anonymous}.
+     */
+    public record Auth(Boolean anonymous, Jwt jwt, @JsonProperty("api_keys") List<ApiKey> apiKeys, Mtls mtls) {
+        public Auth {
+            anonymous = anonymous != null && anonymous;
+            apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        }
+    }
+
+    /** Bearer JWTs verified against a JWKS (a file, or an https URL fetched and cached). */
+    public record Jwt(@JsonProperty("jwks_file") String jwksFile, @JsonProperty("jwks_url") String jwksUrl,
+                      String issuer, String audience, @JsonProperty("groups_claim") String groupsClaim,
+                      @JsonProperty("clock_skew") String clockSkew, @JsonProperty("jwks_refresh") String jwksRefresh) {
+        public Jwt {
+            groupsClaim = groupsClaim == null ? "groups" : groupsClaim;
+        }
+    }
+
+    /** An API key: only its SHA-256 (64 hex digits) is configured. */
+    public record ApiKey(String name, String sha256, List<String> groups) {
+        public ApiKey {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    /** TLS client certificates: the PEM trust anchors they must chain to, and the groups their holders get. */
+    public record Mtls(String trust, List<String> groups) {
+        public Mtls {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    /**
+     * One authorization rule: which skills (prefixes; {@code *} for every skill) or direct egress it covers, who may
+     * call, and the limits each caller gets. The first rule that covers a request decides.
+     */
+    public record PolicyRule(List<String> skills, Boolean direct, List<String> allow, Rate rate, Integer concurrency,
+                             @JsonProperty("pass_authorization") Boolean passAuthorization) {
+        public PolicyRule {
+            skills = skills == null ? List.of() : List.copyOf(skills);
+            direct = direct != null && direct;
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            passAuthorization = passAuthorization != null && passAuthorization;
+        }
+    }
+
+    /** How the node stops on SIGTERM or {@code POST /drain}: what is in flight gets {@code drain_timeout} to finish. */
+    public record Shutdown(@JsonProperty("drain_timeout") String drainTimeout) {
+        static final Shutdown DEFAULT = new Shutdown(null);
+    }
+
+    /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */
+    public record Rate(@JsonProperty("per_second") Double perSecond, Integer burst) {
     }
 }

@@ -56,8 +56,7 @@ public final class PathNormalization implements IngressHandler {
             return;
         }
         metrics.inc("gateway.request.path_normalized");
-        next.onExchange(new Retargeted(new RequestInfo(r.method(), r.scheme(), r.authority(), target, r.headers(),
-                r.protocol(), r.form(), r.secure(), r.remote(), r.local()), exchange.body(), exchange.response()));
+        next.onExchange(new Retargeted(exchange, r.withPath(target)));
     }
 
     @Override
@@ -76,6 +75,20 @@ public final class PathNormalization implements IngressHandler {
     }
 
     /** The same exchange with its path normalized. */
-    private record Retargeted(RequestInfo request, BodySource body, ResponseSink response) implements Exchange {
+    private record Retargeted(Exchange original, RequestInfo request) implements Exchange {
+        @Override
+        public BodySource body() {
+            return original.body();
+        }
+
+        @Override
+        public ResponseSink response() {
+            return original.response();
+        }
+
+        @Override
+        public void onEnd(Runnable action) {
+            original.onEnd(action);
+        }
     }
 }

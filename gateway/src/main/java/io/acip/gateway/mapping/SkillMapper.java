@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps a request's host and path to a skill (DESIGN §5), trying in order:
@@ -17,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
  *   <li>by path: {@code <prefix><skill>/<rest>} where the longest registered skill wins and {@code /<rest>} is the
  *       path the agent sees ({@code /skills/demo/echo/x?y} is {@code demo/echo} with {@code /x?y}).</li>
  * </ol>
- * Skills register as agents attach, so path mapping follows what is actually served.
+ * Skills register as agents attach, so path mapping follows what is actually served. Registrations are counted: a
+ * skill that configuration and an agent both hold stays mapped until the last of them lets it go.
  */
 public final class SkillMapper {
     /** An explicit rule. */
@@ -27,7 +28,7 @@ public final class SkillMapper {
     private final String hostSuffix;
     private final String pathPrefix;
     private final List<Rule> rules;
-    private final Set<SkillName> registered = new CopyOnWriteArraySet<>();
+    private final Map<SkillName, Integer> registered = new ConcurrentHashMap<>();
 
     public SkillMapper(String hostSuffix, String pathPrefix, List<Rule> rules) {
         this.hostSuffix = "." + hostSuffix.toLowerCase(Locale.ROOT);
@@ -35,16 +36,22 @@ public final class SkillMapper {
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingInt((Rule r) -> -r.pathPrefix().length())); // longest prefix first
         this.rules = List.copyOf(sorted);
-        for (Rule r : rules) registered.add(r.skill());
+        for (Rule r : rules) register(r.skill());
     }
 
-    /** Makes a skill known to path mapping. */
+    /** Makes a skill known to path mapping, once more. */
     public void register(SkillName skill) {
-        registered.add(skill);
+        registered.merge(skill, 1, Integer::sum);
     }
 
+    /** Lets go of one {@link #register}: the skill stays mapped while any other holds it. */
     public void unregister(SkillName skill) {
-        registered.remove(skill);
+        registered.computeIfPresent(skill, (s, holders) -> holders == 1 ? null : holders - 1);
+    }
+
+    /** Whether path mapping knows the skill. */
+    public boolean isRegistered(SkillName skill) {
+        return registered.containsKey(skill);
     }
 
     /** The skill a host names by itself (rules without a path condition, then the suffix form). */
@@ -80,7 +87,7 @@ public final class SkillMapper {
         String query = tail.substring(queryAt);
         String candidate = skillPart;
         while (!candidate.isEmpty()) {
-            if (SkillName.isValid(candidate) && registered.contains(new SkillName(candidate))) {
+            if (SkillName.isValid(candidate) && registered.containsKey(new SkillName(candidate))) {
                 String rest = skillPart.substring(candidate.length());
                 return Optional.of(new SkillTarget(new SkillName(candidate), (rest.isEmpty() ? "/" : rest) + query));
             }

@@ -1,14 +1,17 @@
 package io.acip.gateway.udp;
 
+import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
+import io.acip.gateway.bridge.Initiator;
 import io.acip.gateway.bridge.ResetAnswers;
+import io.acip.gateway.policy.Principal;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
 import io.acip.node.Node;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
-import io.acip.wire.Limits;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
@@ -43,14 +46,23 @@ public final class SkillFlow implements SessionHandler, UdpFlowListener {
         this.metrics = metrics;
     }
 
+    /** Opens the flow's session as {@code principal} (attested when authenticated, docs/acip-v0.md §7.6). */
     public static void start(Node node, UdpFlow flow, SkillName skill, List<Tlv> metadata, int maxPayload,
-                             GatewayMetrics metrics) {
+                             GatewayMetrics metrics, Principal principal) {
         metrics.inc("gateway.udp.flow.skill");
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "udp"));
-        String initiator = "udp://" + flow.request().remote().getAddress().getHostAddress();
-        node.open(new SessionRequest(skill, initiator, true, tlvs, Limits.DEFAULT_HOP_LIMIT),
-                new SkillFlow(flow, maxPayload, metrics));
+        String unattested = "udp://" + flow.request().remote().getAddress().getHostAddress();
+        SessionRequest request;
+        try {
+            request = Initiator.request(skill, principal, unattested, true, tlvs);
+        } catch (IllegalArgumentException refused) {
+            metrics.inc("gateway.udp.flow.refused.http_request_denied");
+            flow.refuse(new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
+                    + " cannot be carried to skill " + skill + ": " + refused.getMessage()));
+            return;
+        }
+        node.open(request, new SkillFlow(flow, maxPayload, metrics));
     }
 
     // ---- session events, on the node's loop

@@ -55,6 +55,14 @@ class RegistrationDocumentTest {
         assertEquals(true, r.skills().get(1).tcpTunnel());
     }
 
+    @Test
+    void aSkillMayNameWhoMayCallIt() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"group:ci\",\"identity:apikey:x\"]},{\"name\":\"a/c\"}]}"));
+        assertEquals("[group:ci, identity:apikey:x]", r.skills().get(0).allow().orElseThrow().toString());
+        assertEquals(Optional.empty(), r.skills().get(1).allow());
+    }
+
     private static final String OK_HEAD = "{\"agent\":\"a\",\"origin\":\"http://h.example\",";
 
     @ParameterizedTest(name = "{1}")
@@ -62,11 +70,15 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, tunnel)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow, tunnel)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"tunnel\":\"udp\"}]}"
             + "| skills[0].tunnel: must be tcp or absent",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
             + "| skills[0].udp: port out of 1..65535: 0",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"admins\"]}]}"
+            + "| skills[0].allow: \"admins\" is not group:<name>, identity:<uri>, authenticated or anonymous",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"allow\":[]}]}"
+            + "| skills[0].allow: lists nobody (leave allow out to serve everyone)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"A/B\"}]}"
             + "| skills[1].name: invalid skill name 'A/B': character 'A' not allowed (a-z 0-9 - _ and / between segments)",
         OK_HEAD + "\"skills\":[{\"name\":\"a//b\"}]}"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
@@ -96,7 +97,7 @@ class BridgeTest {
         byte[] big = new byte[300_000];
         MemoryExchange ex = new MemoryExchange("POST", "/upload?x=1", Fields.of("host", "echo.demo.acip",
                 "connection", "keep-alive"), List.of(big, big));
-        EdgeExchange.start(edge, ex, new SkillName("demo/echo"), "/upload?x=1", CONFIG, List.of());
+        EdgeExchange.start(edge, ex, new SkillName("demo/echo"), "/upload?x=1", CONFIG, List.of(), Principal.ANONYMOUS);
         ResponseHead head = ex.head.get(10, TimeUnit.SECONDS);
         assertEquals(200, head.status());
         assertEquals("edge,far", head.fields().first(EdgeExchange.TRAJECTORY_HEADER).orElseThrow());
@@ -109,7 +110,7 @@ class BridgeTest {
     @Test
     void unknownSkillIsA502NamingTheCause() throws Exception {
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/missing"), "/", CONFIG, List.of());
+        EdgeExchange.start(edge, ex, new SkillName("demo/missing"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         HttpFailure f = ex.failure.get(10, TimeUnit.SECONDS);
         assertEquals(502, f.status());
         assertEquals(ProxyErrorType.DESTINATION_NOT_FOUND, f.error());
@@ -121,7 +122,7 @@ class BridgeTest {
         serve("demo/down", ex -> ex.response().fail(new HttpFailure(502, ProxyErrorType.CONNECTION_REFUSED,
                 "origin 127.0.0.1:1 refused the connection")));
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/down"), "/", CONFIG, List.of());
+        EdgeExchange.start(edge, ex, new SkillName("demo/down"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         ResponseHead head = ex.head.get(10, TimeUnit.SECONDS);
         assertEquals(502, head.status());
         assertTrue(head.fields().first("proxy-status").orElseThrow().contains("error=connection_refused"));
@@ -137,7 +138,7 @@ class BridgeTest {
                 g -> secondMayGo.thenRun(() -> ex.response().content(ByteBuffer.wrap("data: 2\n\n".getBytes()),
                         true, h -> { })))));
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/sse"), "/", CONFIG, List.of());
+        EdgeExchange.start(edge, ex, new SkillName("demo/sse"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         assertEquals(200, ex.head.get(10, TimeUnit.SECONDS).status());
         // The first event arrives while the stage still holds the second.
         ex.firstContent.get(10, TimeUnit.SECONDS);

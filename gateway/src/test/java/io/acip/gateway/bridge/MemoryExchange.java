@@ -27,6 +27,7 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
     final CompletableFuture<Fields> trailers = new CompletableFuture<>();
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
     volatile boolean committed;
+    private final io.acip.ingress.ExchangeEnd end = new io.acip.ingress.ExchangeEnd();
 
     MemoryExchange(String method, String path, Fields headers, List<byte[]> chunks) {
         info = new RequestInfo(method, "http", "echo.demo.acip", path, headers, "HTTP/1.1", RequestInfo.Form.ORIGIN,
@@ -85,6 +86,7 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
         if (b.length > 0) firstContent.complete(null);
         if (last) content.complete(received.toByteArray());
         done.done(null);
+        if (last) end.fire();
     }
 
     @Override
@@ -92,6 +94,7 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
         trailers.complete(t);
         content.complete(received.toByteArray());
         done.done(null);
+        end.fire();
     }
 
     @Override
@@ -99,6 +102,12 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
         failure.complete(f);
         head.completeExceptionally(new IllegalStateException(f.toString()));
         content.completeExceptionally(new IllegalStateException(f.toString()));
+        end.fire();
+    }
+
+    @Override
+    public void onEnd(Runnable action) {
+        end.add(action);
     }
 
     @Override

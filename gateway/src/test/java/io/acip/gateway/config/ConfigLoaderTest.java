@@ -103,6 +103,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void attestationIsOptionalAndAllowListsAreChecked() throws Exception {
+        assertEquals(false, ConfigLoader.parse(GOOD).node().requireAttestation());
+        assertEquals(true, ConfigLoader.parse(GOOD.replace("id: edge-1", "id: edge-1\n  require_attestation: true"))
+                .node().requireAttestation());
+        assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).allow());
+        String allowed = GOOD.replace("  - name: demo/echo", "  - name: demo/echo\n        allow: [group:ci, authenticated]");
+        assertEquals(java.util.List.of("group:ci", "authenticated"),
+                ConfigLoader.parse(allowed).agents().get(0).skills().get(0).allow());
+        for (String bad : new String[] {"[admins]", "[]", "[\"group:\"]"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(GOOD.replace(
+                    "  - name: demo/echo", "  - name: demo/echo\n        allow: " + bad)));
+            assertEquals(true, e.getMessage().startsWith("agents[0].skills[0].allow: "), e.getMessage());
+        }
+    }
+
+    @Test
     void resumptionIsADurationOrOff() throws Exception {
         assertEquals(java.time.Duration.ofMinutes(10), ConfigLoader.resumptionLifetime(ConfigLoader.parse(
                 GOOD.replace("id: edge-1", "id: edge-1\n  resumption: 10m")).node()));

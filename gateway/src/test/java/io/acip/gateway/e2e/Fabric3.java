@@ -81,7 +81,7 @@ final class Fabric3 implements AutoCloseable {
 
     /** A skill that takes CONNECT byte tunnels to its agent ({@code tunnel: tcp}). */
     static GatewayConfig.AgentSkill tunnel(String name) {
-        return new GatewayConfig.AgentSkill(name, "", "", Map.of(), null, "tcp");
+        return new GatewayConfig.AgentSkill(name, "", "", Map.of(), null, null, "tcp");
     }
 
     int http() {

@@ -68,6 +68,9 @@ class PathNormalizationTest {
             public ResponseSink response() {
                 return sink;
             }
+
+            public void onEnd(Runnable action) {
+            }
         });
         return sink.failure;
     }
@@ -94,6 +97,33 @@ class PathNormalizationTest {
     void keepPassesEncodedSlashesOn() {
         assertNull(send(EscapedSlashes.KEEP, RequestInfo.Form.ORIGIN, "echo.plain.acip", "/a%2Fb/./c"));
         assertEquals("/a%2Fb/c", seen.path());
+    }
+
+    @Test
+    void whatTheListenerKnewOfTheRequestStays() {
+        Failing sink = new Failing();
+        Object tunnel = new Object();
+        RequestInfo info = new RequestInfo("GET", "https", "echo.plain.acip", "/a/../b", Fields.EMPTY, "HTTP/1.1",
+                RequestInfo.Form.TUNNELLED, true, new InetSocketAddress("127.0.0.1", 1), null, List.of(), tunnel);
+        new PathNormalization(next, mapper, EscapedSlashes.REJECT, metrics).onExchange(new Exchange() {
+            public RequestInfo request() {
+                return info;
+            }
+
+            public BodySource body() {
+                return sink;
+            }
+
+            public ResponseSink response() {
+                return sink;
+            }
+
+            public void onEnd(Runnable action) {
+            }
+        });
+        assertEquals("/b", seen.path());
+        assertEquals(tunnel, seen.tunnel(), "the CONNECT's caller travels with the request");
+        assertEquals(true, seen.secure());
     }
 
     @Test

@@ -1,10 +1,13 @@
 package io.acip.gateway.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.acip.wire.SkillName;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,5 +49,21 @@ class SkillMapperTest {
     void maps(String host, String path, String skill, String rest) {
         Optional<SkillTarget> t = MAPPER.map(host, path);
         assertEquals(skill == null ? Optional.empty() : Optional.of(new SkillTarget(new SkillName(skill), rest)), t);
+    }
+
+    @Test
+    void aSkillStaysMappedWhileAnythingHoldsIt() {
+        SkillMapper m = new SkillMapper("acip", "/skills/", List.of(
+                new SkillMapper.Rule("api.example.com", "/", new SkillName("bank/catalog"), false)));
+        SkillName echo = new SkillName("demo/echo");
+        m.register(echo); // configuration (http.skills)
+        m.register(echo); // an agent
+        m.unregister(echo); // the agent leaves
+        assertEquals(Optional.of(new SkillTarget(echo, "/x")), m.map("gw.local", "/skills/demo/echo/x"));
+        m.unregister(echo);
+        assertFalse(m.isRegistered(echo));
+        m.register(new SkillName("bank/catalog")); // an agent holds a ruled skill, then leaves: the rule still holds it
+        m.unregister(new SkillName("bank/catalog"));
+        assertTrue(m.isRegistered(new SkillName("bank/catalog")));
     }
 }

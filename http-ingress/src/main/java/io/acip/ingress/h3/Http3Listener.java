@@ -104,19 +104,24 @@ public final class Http3Listener implements AutoCloseable {
         return context.inFlight().active();
     }
 
-    /**
-     * Stops: tells every agent GOAWAY (RFC 9114 §5.2), waits up to the stop timeout for exchanges and flows in
-     * progress, then closes every connection and the socket.
-     */
+    /** {@link #stop(Duration)} within the configured stop timeout. */
     public void stop() throws InterruptedException {
+        stop(config.stopTimeout());
+    }
+
+    /**
+     * Stops: tells every agent GOAWAY (RFC 9114 §5.2), waits up to {@code timeout} for exchanges and flows in
+     * progress, then closes every connection and the socket. Returns whether everything had ended by itself.
+     */
+    public boolean stop(java.time.Duration timeout) throws InterruptedException {
         Channel c;
         synchronized (this) {
             c = channel;
-            if (c == null) return;
+            if (c == null) return true;
             channel = null;
         }
         for (Channel quic : connections) goAway((QuicChannel) quic);
-        context.inFlight().awaitIdle(config.stopTimeout());
+        boolean idle = context.inFlight().awaitIdle(timeout);
         for (Channel quic : connections) {
             ((QuicChannel) quic).close(true, Http3ErrorCode.H3_NO_ERROR.code(), Unpooled.EMPTY_BUFFER);
         }
@@ -124,6 +129,7 @@ public final class Http3Listener implements AutoCloseable {
         c.close().awaitUninterruptibly(config.stopTimeout().toMillis());
         group.shutdownGracefully(0, config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(config.stopTimeout().toMillis() + 1000);
+        return idle;
     }
 
     @Override
@@ -146,10 +152,14 @@ public final class Http3Listener implements AutoCloseable {
     }
 
     private ChannelHandler codec() {
-        QuicSslContext tls = QuicSslContextBuilder
+        QuicSslContextBuilder builder = QuicSslContextBuilder
                 .forServer(config.tlsIdentity().privateKey(), null, config.tlsIdentity().certificateChain())
-                .applicationProtocols(Http3.supportedApplicationProtocols())
-                .build();
+                .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (!config.clientTrust().isEmpty()) {
+            builder.trustManager(config.clientTrust().toArray(new java.security.cert.X509Certificate[0]))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+        }
+        QuicSslContext tls = builder.build();
         return Http3.newQuicServerCodecBuilder()
                 .sslContext(tls)
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)

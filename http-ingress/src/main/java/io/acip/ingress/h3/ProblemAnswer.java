@@ -17,11 +17,13 @@ final class ProblemAnswer {
     /** Writes the whole answer and FIN; {@code done} runs once the answer left. */
     static void write(StreamWriter writer, String proxyName, HttpFailure failure, WriteCallback done) {
         byte[] body = ProblemDocument.json(failure).getBytes(StandardCharsets.UTF_8);
-        Fields fields = Fields.of(
+        java.util.List<io.acip.capsule.bhttp.Field> lines = new java.util.ArrayList<>(Fields.of(
                 "content-type", ProblemDocument.MEDIA_TYPE,
                 ProxyStatus.FIELD_NAME.toLowerCase(java.util.Locale.ROOT), ProblemDocument.proxyStatus(proxyName, failure),
                 "cache-control", "no-store",
-                "content-length", Integer.toString(body.length));
+                "content-length", Integer.toString(body.length)).lines());
+        lines.addAll(failure.fields().lines());
+        Fields fields = new Fields(lines);
         writer.write(StreamWriter.headers(ProblemDocument.status(failure), fields, null), false, f -> { });
         writer.write(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)), true, done);
     }

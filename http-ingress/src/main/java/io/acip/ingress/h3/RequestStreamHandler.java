@@ -7,6 +7,7 @@ import io.acip.capsule.masque.ConnectUdpTarget;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.ingress.ConnectRequest;
 import io.acip.ingress.Exchange;
+import io.acip.ingress.ExchangeEnd;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.RequestInfo;
 import io.acip.ingress.ResponseSink;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,16 +209,20 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
         QuicChannel quic = stream.parent();
         RequestInfo info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(),
                 head.fields(), "HTTP/3", RequestInfo.Form.ORIGIN, true, inet(quic.remoteSocketAddress()),
-                inet(quic.localSocketAddress()));
+                inet(quic.localSocketAddress()), clientCertificates(quic), null);
         Runnable inFlight = context.inFlight().begin();
         body = new StreamBodySource(stream);
+        ExchangeEnd end = new ExchangeEnd();
         sink = new StreamResponseSink(writer, context.proxyName(),
                 context.config().addVia() ? "3 " + context.proxyName() : null, context.counters(),
-                failure -> exchangeEnded(failure, inFlight));
+                failure -> {
+                    exchangeEnded(failure, inFlight);
+                    end.fire();
+                });
         state = State.EXCHANGE;
         dropEarlyDatagrams();
         try {
-            context.handler().onExchange(new H3Exchange(info, body, sink));
+            context.handler().onExchange(new H3Exchange(info, body, sink, end));
         } catch (RuntimeException e) {
             context.counters().increment(CounterNames.H3_HANDLER_FAILED);
             sink.fail(new HttpFailure(500, ProxyErrorType.PROXY_INTERNAL_ERROR,
@@ -245,7 +251,7 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
         }
         ConnectUdpTarget target = (ConnectUdpTarget) match;
         ConnectRequest request = new ConnectRequest(target.host(), target.port(), head.fields(), CONNECT_UDP,
-                inet(stream.parent().remoteSocketAddress()));
+                inet(stream.parent().remoteSocketAddress()), clientCertificates(stream.parent()), null);
         flow = new H3UdpFlow(writer, connection, context, request, context.inFlight().begin());
         state = State.FLOW;
         while (!earlyDatagrams.isEmpty()) flow.onHttpDatagram(earlyDatagrams.poll());
@@ -292,6 +298,27 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
     }
 
     /** The exchange as the stages above see it. */
-    private record H3Exchange(RequestInfo request, BodySource body, ResponseSink response) implements Exchange {
+    /** The agent's verified TLS client certificate chain on this QUIC connection, leaf first; empty when none. */
+    static List<X509Certificate> clientCertificates(QuicChannel quic) {
+        try {
+            javax.net.ssl.SSLEngine engine = quic.sslEngine();
+            if (engine == null) return List.of();
+            java.security.cert.Certificate[] chain = engine.getSession().getPeerCertificates();
+            List<X509Certificate> out = new java.util.ArrayList<>(chain.length);
+            for (java.security.cert.Certificate c : chain) {
+                if (c instanceof X509Certificate x) out.add(x);
+            }
+            return out;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    private record H3Exchange(RequestInfo request, BodySource body, ResponseSink response, ExchangeEnd end)
+            implements Exchange {
+        @Override
+        public void onEnd(Runnable action) {
+            end.add(action);
+        }
     }
 }

@@ -75,7 +75,8 @@ final class ConnectDispatcher {
         ConnectRequest connect;
         try {
             connect = new ConnectRequest(target.host(), target.port(), HeaderFields.fromJetty(request.getHeaders()),
-                    RequestInfoReader.protocol(request.getConnectionMetaData().getHttpVersion()), agent(request));
+                    RequestInfoReader.protocol(request.getConnectionMetaData().getHttpVersion()), agent(request),
+                    RequestInfoReader.clientCertificates(request), RequestInfoReader.tunnel(request));
         } catch (IllegalArgumentException e) {
             refuse(request, response, completion,
                     new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "malformed header field"));
@@ -116,8 +117,8 @@ final class ConnectDispatcher {
             EofException gone = new EofException("the agent left before the tunnel opened");
             whenNeverOpened(carried::handedOver, () -> carried.abandon(gone));
             if (!accept(request, response, completion, carried)) carried.abandon(gone);
-        } else if (decision instanceof TunnelDecision.Intercept) {
-            intercept(request, response, completion, target);
+        } else if (decision instanceof TunnelDecision.Intercept intercept) {
+            intercept(request, response, completion, target, intercept.attachment());
         } else {
             refuse(request, response, completion, new HttpFailure(500, ProxyErrorType.PROXY_INTERNAL_ERROR,
                     "the gateway could not decide how to serve this CONNECT"));
@@ -154,7 +155,8 @@ final class ConnectDispatcher {
         });
     }
 
-    private void intercept(Request request, Response response, ExchangeCompletion completion, ConnectTarget target) {
+    private void intercept(Request request, Response response, ExchangeCompletion completion, ConnectTarget target,
+                           Object attachment) {
         if (interceptor == null) {
             counters.increment("ingress.connect.intercept_unavailable");
             refuse(request, response, completion, new HttpFailure(500, ProxyErrorType.PROXY_CONFIGURATION_ERROR,
@@ -166,7 +168,7 @@ final class ConnectDispatcher {
         InetSocketAddress listener = remote instanceof InterceptedOrigin outer ? outer.listener()
                 : RequestInfoReader.inet(request.getConnectionMetaData().getLocalSocketAddress());
         EndPoint inner = interceptor.open(new InterceptedOrigin(target.host(), target.port(), agent(request),
-                listener));
+                listener, attachment));
         SpliceConnection innerSide = side(inner, "ingress.tunnel.intercept.down", false);
         SpliceConnection agent = side(request.getTunnelSupport().getEndPoint(), "ingress.tunnel.intercept.up", true);
         SpliceConnection.pair(agent, innerSide);

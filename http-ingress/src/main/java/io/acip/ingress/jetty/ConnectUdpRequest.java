@@ -69,7 +69,8 @@ record ConnectUdpRequest(ConnectUdpTarget target, ConnectRequest connect) {
         ConnectUdpTarget target = (ConnectUdpTarget) match;
         try {
             return new ConnectUdpRequest(target, new ConnectRequest(target.host(), target.port(),
-                    HeaderFields.fromJetty(request.getHeaders()), PROTOCOL, agent));
+                    HeaderFields.fromJetty(request.getHeaders()), PROTOCOL, agent,
+                    RequestInfoReader.clientCertificates(request), RequestInfoReader.tunnel(request)));
         } catch (IllegalArgumentException e) {
             throw badRequest("malformed header field");
         }

@@ -1,5 +1,6 @@
 package io.acip.ingress.jetty;
 
+import io.acip.ingress.ExchangeEnd;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.util.Callback;
 
@@ -11,6 +12,7 @@ import org.eclipse.jetty.util.Callback;
 final class ExchangeCompletion {
     private final Callback callback;
     private final AtomicBoolean done = new AtomicBoolean();
+    private final ExchangeEnd end = new ExchangeEnd();
 
     ExchangeCompletion(Callback callback) {
         this.callback = callback;
@@ -20,10 +22,16 @@ final class ExchangeCompletion {
         return done.get();
     }
 
+    /** What runs once the exchange has ended. */
+    ExchangeEnd end() {
+        return end;
+    }
+
     /** Ends the exchange normally; false if it had already ended. */
     boolean succeed() {
         if (!done.compareAndSet(false, true)) return false;
         callback.succeeded();
+        end.fire();
         return true;
     }
 
@@ -31,6 +39,7 @@ final class ExchangeCompletion {
     boolean fail(Throwable cause) {
         if (!done.compareAndSet(false, true)) return false;
         callback.failed(cause);
+        end.fire();
         return true;
     }
 }

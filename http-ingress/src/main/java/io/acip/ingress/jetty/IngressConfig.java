@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  *     to the proxy; at least two minutes, so NAT-style keep-alives of clients suffice)
  * @param http3 whether an HTTP/3 listener runs on the UDP port twin of {@code tlsAddress} (same certificate), which
  *     the TCP listeners then advertise with {@code Alt-Svc}
+ * @param clientTrust trust anchors for TLS client certificates on the TLS and HTTP/3 listeners: when not empty, the
+ *     listeners ask agents for a certificate (optional: one that does not chain to these is refused in the
+ *     handshake, none at all is allowed) and hand the verified chain to the handler
  */
 public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress, InetSocketAddress tlsAddress,
                             IssuedIdentity tlsIdentity, LeafCertificateMinter interceptionMinter,
@@ -46,12 +49,14 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
                             Duration tunnelIdleTimeout, Duration connectTimeout, int maxConcurrentStreams,
                             int h2StreamWindow, int h2SessionWindow, int maxConnections, int maxThreads,
                             int tunnelBufferSize, Duration stopTimeout, boolean addVia,
-                            ConnectUdpTemplate connectUdpTemplate, Duration udpIdleTimeout, boolean http3) {
+                            ConnectUdpTemplate connectUdpTemplate, Duration udpIdleTimeout, boolean http3,
+                            java.util.List<java.security.cert.X509Certificate> clientTrust) {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
 
     public IngressConfig {
+        clientTrust = clientTrust == null ? java.util.List.of() : java.util.List.copyOf(clientTrust);
         if (proxyName == null || !TOKEN.matcher(proxyName).matches()) {
             throw invalid("proxyName", "must be an RFC 9110 token (it names this gateway in Proxy-Status and Via)",
                     proxyName);
@@ -129,6 +134,7 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         private ConnectUdpTemplate connectUdpTemplate = ConnectUdpTemplate.defaultFor("gateway");
         private Duration udpIdleTimeout = Duration.ofMinutes(2);
         private boolean http3;
+        private java.util.List<java.security.cert.X509Certificate> clientTrust = java.util.List.of();
 
         private Builder(String proxyName) {
             this.proxyName = proxyName;
@@ -235,11 +241,18 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
             return this;
         }
 
+        /** Asks agents for TLS client certificates chaining to these anchors (mTLS); empty asks for none. */
+        public Builder clientTrust(java.util.List<java.security.cert.X509Certificate> anchors) {
+            this.clientTrust = anchors;
+            return this;
+        }
+
         public IngressConfig build() {
             return new IngressConfig(proxyName, cleartextAddress, tlsAddress, tlsIdentity, interceptionMinter,
                     requestHeaderSize, responseHeaderSize, idleTimeout, tunnelIdleTimeout, connectTimeout,
                     maxConcurrentStreams, h2StreamWindow, h2SessionWindow, maxConnections, maxThreads,
-                    tunnelBufferSize, stopTimeout, addVia, connectUdpTemplate, udpIdleTimeout, http3);
+                    tunnelBufferSize, stopTimeout, addVia, connectUdpTemplate, udpIdleTimeout, http3,
+                    clientTrust);
         }
     }
 }

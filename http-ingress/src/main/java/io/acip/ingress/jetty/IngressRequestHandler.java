@@ -71,7 +71,8 @@ final class IngressRequestHandler extends Handler.Abstract {
         request.addFailureListener(failure -> {
             if (completion.fail(failure)) counters.increment("ingress.exchange.client_failed");
         });
-        JettyExchange exchange = new JettyExchange(info, new RequestBodySource(request, completion, counters), sink);
+        JettyExchange exchange = new JettyExchange(info, new RequestBodySource(request, completion, counters), sink,
+                completion);
         try {
             handler.onExchange(exchange);
         } catch (RuntimeException e) {

@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.SessionContainer;
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -36,6 +38,7 @@ public final class IngressServer implements AutoCloseable {
     private static final char[] KEY_STORE_PASSWORD = "acip-ingress".toCharArray(); // in-memory store only
 
     private final IngressCounters counters = new IngressCounters();
+    private final List<SessionContainer> h2Sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Server server;
     private final ServerConnector cleartext;
     private final ServerConnector tls;
@@ -117,8 +120,44 @@ public final class IngressServer implements AutoCloseable {
         try {
             if (http3 != null) http3.stop();
         } finally {
+            goAway();
             server.stop();
         }
+    }
+
+    /** A graceful GOAWAY on every HTTP/2 session (RFC 9113 §6.8): streams in flight finish, no new ones open. */
+    private void goAway() {
+        for (SessionContainer c : h2Sessions) {
+            for (org.eclipse.jetty.http2.api.Session s : List.copyOf(c.getSessions())) s.shutdown();
+        }
+    }
+
+    /**
+     * Drains within {@code timeout}: every listener stops accepting at once (HTTP/2 and HTTP/3 agents get GOAWAY,
+     * HTTP/1.1 requests on open connections a 503 with {@code Connection: close}), exchanges and flows in progress
+     * get until the deadline, then whatever is left is closed. The HTTP/3 and TCP listeners drain side by side.
+     * Returns whether everything had ended by itself.
+     */
+    public boolean drain(java.time.Duration timeout) throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> h3 = http3 == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(true)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return http3.stop(timeout);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+        goAway();
+        server.setStopTimeout(timeout.toMillis());
+        boolean tcpIdle = true;
+        try {
+            server.stop(); // Jetty: graceful shutdown of connectors and requests in flight, bounded by the stop timeout
+        } catch (java.util.concurrent.TimeoutException e) {
+            tcpIdle = false; // Jetty stopped anyway, cutting what was left
+        }
+        return h3.get() && tcpIdle;
     }
 
     @Override
@@ -157,6 +196,7 @@ public final class IngressServer implements AutoCloseable {
 
     private void stopQuietly() {
         if (http3 != null) http3.close();
+        goAway();
         try {
             server.stop();
         } catch (Exception ignored) {
@@ -181,7 +221,15 @@ public final class IngressServer implements AutoCloseable {
         return http;
     }
 
-    private static <T extends AbstractHTTP2ServerConnectionFactory> T h2(T factory, IngressConfig config) {
+    /**
+     * Jetty 12.1's graceful stop shuts HTTP/2 sessions down while holding its session container's lock, and a
+     * connection closing at the same moment takes the same lock while holding its endpoint's: the two threads
+     * deadlock (seen in the intercepted-tunnel suite). The containers are therefore kept out of Jetty's graceful
+     * walk, and {@link #goAway} sends each session its GOAWAY without any lock held.
+     */
+    private <T extends AbstractHTTP2ServerConnectionFactory> T h2(T factory, IngressConfig config) {
+        SessionContainer sessions = factory.getBean(SessionContainer.class);
+        if (sessions != null && factory.removeBean(sessions)) h2Sessions.add(sessions);
         factory.setMaxConcurrentStreams(config.maxConcurrentStreams());
         factory.setInitialStreamRecvWindow(config.h2StreamWindow());
         factory.setInitialSessionRecvWindow(config.h2SessionWindow());
@@ -206,6 +254,11 @@ public final class IngressServer implements AutoCloseable {
         ssl.setKeyStore(config.tlsIdentity().keyStore(KEY_STORE_PASSWORD));
         ssl.setKeyStorePassword(new String(KEY_STORE_PASSWORD));
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR); // RFC 9113 §9.2.2: h2-acceptable suites first
+        if (!config.clientTrust().isEmpty()) {
+            // Optional: agents without a certificate still connect and authenticate otherwise (or not at all).
+            ssl.setWantClientAuth(true);
+            ssl.setTrustStore(ClientTrust.keyStore(config.clientTrust()));
+        }
         ALPNServerConnectionFactory alpn = alpn();
         ServerConnector connector = listen(config, config.tlsAddress(),
                 new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,

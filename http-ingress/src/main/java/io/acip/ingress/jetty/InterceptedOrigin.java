@@ -11,6 +11,7 @@ import java.net.SocketAddress;
  * @param host the CONNECT host: a lowercase DNS name or an IP literal without brackets
  * @param agent the agent's address on the outer connection
  * @param listener the outer connection's local address
+ * @param attachment what the handler attached to the CONNECT ({@code TunnelDecision.Intercept}), for the requests inside
  */
 final class InterceptedOrigin extends SocketAddress {
     private static final long serialVersionUID = 1L;
@@ -19,12 +20,18 @@ final class InterceptedOrigin extends SocketAddress {
     private final int port;
     private final transient InetSocketAddress agent;
     private final transient InetSocketAddress listener;
+    private final transient Object attachment;
 
-    InterceptedOrigin(String host, int port, InetSocketAddress agent, InetSocketAddress listener) {
+    InterceptedOrigin(String host, int port, InetSocketAddress agent, InetSocketAddress listener, Object attachment) {
         this.host = host;
         this.port = port;
         this.agent = agent;
         this.listener = listener;
+        this.attachment = attachment;
+    }
+
+    Object attachment() {
+        return attachment;
     }
 
     String host() {

@@ -26,6 +26,7 @@ final class ProblemResponse {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
+        failure.fields().lines().forEach(f -> response.getHeaders().add(f.name(), f.value()));
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

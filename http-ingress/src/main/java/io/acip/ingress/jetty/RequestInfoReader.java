@@ -5,6 +5,9 @@ import io.acip.ingress.RequestInfo;
 import io.acip.ingress.RequestInfo.Form;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionMetaData;
@@ -30,13 +33,29 @@ final class RequestInfoReader {
         String path = pathQuery(uri);
         if (connection.getRemoteSocketAddress() instanceof InterceptedOrigin origin) {
             return new RequestInfo(request.getMethod(), "https", origin.authority(), path, headers, protocol,
-                    Form.TUNNELLED, true, origin.agent(), origin.listener());
+                    Form.TUNNELLED, true, origin.agent(), origin.listener(), List.of(), origin.attachment());
         }
         boolean absolute = TargetFormHttpConnectionFactory.isAbsoluteForm(connection);
         String scheme = absolute ? uri.getScheme() : request.isSecure() ? "https" : "http";
         return new RequestInfo(request.getMethod(), scheme, uri.getAuthority(), path, headers, protocol,
                 absolute ? Form.ABSOLUTE : Form.ORIGIN, request.isSecure(),
-                inet(connection.getRemoteSocketAddress()), inet(connection.getLocalSocketAddress()));
+                inet(connection.getRemoteSocketAddress()), inet(connection.getLocalSocketAddress()),
+                clientCertificates(request), null);
+    }
+
+    /** The agent's TLS client certificate chain, verified by the listener's trust anchors; empty when none. */
+    static List<X509Certificate> clientCertificates(Request request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+                && ssl.peerCertificates() != null) {
+            return List.of(ssl.peerCertificates());
+        }
+        return List.of();
+    }
+
+    /** For a request inside an intercepted tunnel, what the handler attached to the tunnel's CONNECT; else null. */
+    static Object tunnel(Request request) {
+        return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InterceptedOrigin origin
+                ? origin.attachment() : null;
     }
 
     static String protocol(HttpVersion version) {

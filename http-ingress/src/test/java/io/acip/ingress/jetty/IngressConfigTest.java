@@ -34,7 +34,8 @@ class IngressConfigTest {
                 .h2Windows(1000, 1 << 20).build());
         assertMessage("ingress.tlsIdentity", () -> new IngressConfig("gw", null, ANY, null, null, 16384, 16384,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 65535, 65535, 0, 8, 4096,
-                Duration.ofSeconds(1), true, ConnectUdpTemplate.defaultFor("gw"), Duration.ofMinutes(2), false));
+                Duration.ofSeconds(1), true, ConnectUdpTemplate.defaultFor("gw"), Duration.ofMinutes(2), false,
+                null));
         assertMessage("ingress.udpIdleTimeout", () -> IngressConfig.builder("gw").cleartext(ANY)
                 .udpIdleTimeout(Duration.ofSeconds(30)).build());
         assertMessage("ingress.connectUdpPath", () -> IngressConfig.builder("gw").cleartext(ANY)

@@ -1,0 +1,128 @@
+package io.acip.gateway.auth;
+
+import io.acip.capsule.bhttp.Fields;
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.policy.Principal;
+import io.acip.ingress.HttpFailure;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The identify stage (DESIGN §7): who an agent is, from the credential its request presents (a bearer JWT, an API
+ * key) or the TLS client certificate of its connection, whatever the HTTP version. Header credentials win over a
+ * certificate; an agent with neither is anonymous, which only the policy can admit. A credential that is presented
+ * and not good is refused here: {@code 401} with {@code WWW-Authenticate} where the agent addressed the gateway as an
+ * origin, {@code 407} with {@code Proxy-Authenticate} where it used it as a proxy, both {@code http_request_denied}.
+ */
+public final class AgentAuthenticator {
+    /** How the request addressed the gateway, which says where its credential is and how to challenge. */
+    public enum Addressing {
+        /** origin-form (reverse proxy): {@code Authorization}, 401. */
+        ORIGIN,
+        /** absolute-form and CONNECT (forward proxy): {@code Proxy-Authorization}, 407. */
+        PROXY,
+        /** CONNECT-UDP (RFC 9298): a proxy, so 407, but clients send either field. */
+        MASQUE
+    }
+
+    /** What identification found. */
+    public sealed interface Identification {
+    }
+
+    /**
+     * The agent is {@code principal}; {@code consumedAuthorization} when its {@code Authorization} field was the
+     * gateway's credential (removed before forwarding unless the policy passes it on).
+     */
+    public record Identified(Principal principal, boolean consumedAuthorization) implements Identification {
+    }
+
+    public record Refused(HttpFailure failure) implements Identification {
+    }
+
+    private static final Identified ANONYMOUS = new Identified(Principal.ANONYMOUS, false);
+
+    private final boolean enabled;
+    private final boolean anonymous;
+    private final JwtVerifier jwt;
+    private final ApiKeys apiKeys;
+    private final ClientCertificates mtls;
+    private final String realm;
+
+    AgentAuthenticator(boolean enabled, boolean anonymous, JwtVerifier jwt, ApiKeys apiKeys, ClientCertificates mtls,
+                       String realm) {
+        this.enabled = enabled;
+        this.anonymous = anonymous;
+        this.jwt = jwt;
+        this.apiKeys = apiKeys;
+        this.mtls = mtls;
+        this.realm = realm.replace("\"", "");
+    }
+
+    /** Without an {@code auth} section: everyone is anonymous and every credential field passes on untouched. */
+    public static AgentAuthenticator none() {
+        return new AgentAuthenticator(false, true, null, new ApiKeys(List.of()), null, "acip");
+    }
+
+    /** Whether an {@code auth} section is configured. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Identification identify(Fields headers, Addressing addressing, List<X509Certificate> clientCertificates) {
+        if (!enabled) return ANONYMOUS;
+        String proxyField = headers.first("proxy-authorization").orElse(null);
+        String originField = headers.first("authorization").orElse(null);
+        boolean fromOrigin = addressing == Addressing.ORIGIN || addressing == Addressing.MASQUE && proxyField == null;
+        String field = fromOrigin ? originField : proxyField;
+        Optional<Credential> credential = Credential.parse(field);
+        if (credential.isPresent()) {
+            try {
+                return new Identified(principal(credential.get()), fromOrigin);
+            } catch (CredentialException e) {
+                return new Refused(challenge(addressing, e.getMessage(), "credentials refused: " + e.getMessage()));
+            }
+        }
+        if (mtls != null) {
+            Optional<Principal> p = mtls.principal(clientCertificates);
+            if (p.isPresent()) return new Identified(p.get(), false);
+        }
+        if (!anonymous) return new Refused(challenge(addressing, null, "credentials required"));
+        return ANONYMOUS;
+    }
+
+    private Principal principal(Credential c) throws CredentialException {
+        if (c instanceof Credential.Unreadable u) throw new CredentialException(u.why());
+        if (c instanceof Credential.Basic b) {
+            return apiKeys.match(b.key()).orElseThrow(() -> new CredentialException("unknown API key"));
+        }
+        String token = ((Credential.Bearer) c).token();
+        if (jwt != null && looksLikeJwt(token)) return jwt.verify(token);
+        if (!apiKeys.isEmpty()) {
+            return apiKeys.match(token).orElseThrow(() -> new CredentialException("unknown API key"));
+        }
+        throw new CredentialException(jwt == null ? "this gateway takes no bearer tokens" : "not a JWT");
+    }
+
+    /** A JWS in compact serialisation has three dot-separated parts (RFC 7515 §7.1); an API key has none. */
+    private static boolean looksLikeJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first + 1;
+    }
+
+    /**
+     * The refusal of a request without good credentials, challenging for what this gateway takes (RFC 9110 §11.6.1,
+     * RFC 6750 §3: {@code error="invalid_token"} when {@code invalid} says why a presented token is not good).
+     */
+    public HttpFailure challenge(Addressing addressing, String invalid, String detail) {
+        boolean proxy = addressing != Addressing.ORIGIN;
+        String bearer = "Bearer realm=\"" + realm + "\""
+                + (invalid == null ? "" : ", error=\"invalid_token\", error_description=\"" + invalid.replace("\"", "'")
+                + "\"");
+        HttpFailure f = new HttpFailure(proxy ? 407 : 401, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
+        String field = proxy ? "proxy-authenticate" : "www-authenticate";
+        f = f.withField(field, bearer);
+        if (!apiKeys.isEmpty()) f = f.withField(field, "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
+        return f;
+    }
+}

@@ -1,0 +1,87 @@
+package io.acip.gateway.policy;
+
+import io.acip.wire.SkillName;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The authorize-and-limit stage (DESIGN §7): the first {@code policy} rule that covers the destination decides who may
+ * call it, and counts the call against the caller's limits. When authentication is configured, a destination no rule
+ * covers is denied; without it, such a destination is open (as before there was a policy). Limits count per
+ * identity; anonymous callers are counted per client address.
+ */
+public final class AccessPolicy {
+    public sealed interface Decision {
+    }
+
+    /**
+     * Admitted under {@code rule} (null when no rule covers the destination and unmatched ones are open); {@code
+     * release} ends what was counted in flight and must run once the exchange or flow ends.
+     */
+    public record Granted(AccessRule rule, Runnable release) implements Decision {
+        public boolean passAuthorization() {
+            return rule != null && rule.passAuthorization();
+        }
+    }
+
+    /** The caller may not call the destination. */
+    public record Denied(String detail) implements Decision {
+    }
+
+    /** The caller is over a limit; {@code retryAfterSeconds} for {@code Retry-After}. */
+    public record Limited(String detail, long retryAfterSeconds) implements Decision {
+    }
+
+    private static final Granted OPEN = new Granted(null, () -> { });
+
+    private final List<AccessRule> rules;
+    private final boolean denyUnmatched;
+    private final UsageLimits limits = new UsageLimits();
+
+    public AccessPolicy(List<AccessRule> rules, boolean denyUnmatched) {
+        this.rules = List.copyOf(rules);
+        this.denyUnmatched = denyUnmatched;
+    }
+
+    /** A policy with no rules that admits everything: no {@code auth}, no {@code policy}. */
+    public static AccessPolicy open() {
+        return new AccessPolicy(List.of(), false);
+    }
+
+    /**
+     * Whether {@code caller} may reach {@code skill} (empty: a destination that is not a skill, i.e. direct egress),
+     * counting it against the caller's limits when it may and {@code count} (an intercepted CONNECT is not counted:
+     * each request inside it is).
+     */
+    public Decision decide(Principal caller, Optional<SkillName> skill, InetAddress from, boolean count) {
+        String what = skill.map(s -> "skill " + s.value()).orElse("direct egress");
+        AccessRule rule = null;
+        for (AccessRule r : rules) {
+            if (r.covers(skill)) {
+                rule = r;
+                break;
+            }
+        }
+        if (rule == null) {
+            return denyUnmatched ? new Denied("no policy rule covers " + what + ", so it is denied") : OPEN;
+        }
+        if (!rule.allow().allows(caller)) {
+            return new Denied(rule.name() + " does not allow " + caller + " to call " + what + " (allow: "
+                    + rule.allow() + ")");
+        }
+        if (!count) return new Granted(rule, OPEN.release());
+        String key = caller.authenticated() ? caller.identity() : "address:" + (from == null ? "?" : from.getHostAddress());
+        UsageLimits.Outcome o = limits.acquire(rule, key);
+        if (o instanceof UsageLimits.Exceeded e) {
+            return new Limited((e.rate() ? "over the rate of " : "over the concurrency of ") + rule.name() + " for "
+                    + caller, e.retryAfterSeconds());
+        }
+        return new Granted(rule, ((UsageLimits.Granted) o).release());
+    }
+
+    /** In flight for {@code caller} under rule {@code index} (tests, admin). */
+    int inFlight(int index, String caller) {
+        return limits.inFlight(rules.get(index), caller);
+    }
+}
