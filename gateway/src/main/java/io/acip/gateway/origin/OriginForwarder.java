@@ -123,8 +123,9 @@ public final class OriginForwarder implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
         client.setConnectTimeout(settings.connectTimeoutCeiling().toMillis());
         client.setIdleTimeout(settings.poolIdleTimeout().toMillis());
-        // The edge's limits (HeaderLimits), plus room for the fields this hop adds: never less than what the edge took.
-        client.setRequestBufferSize(settings.headerLimits().request() + HeaderLimits.ADDED);
+        // The edge's limits (HeaderLimits), plus room for the fields the edge and this hop add: never less than what
+        // the edge took.
+        client.setRequestBufferSize(settings.headerLimits().request() + 2 * HeaderLimits.ADDED);
         // Jetty's parser bounds memory only (over it: http_protocol_error); the exchange applies the limit itself.
         client.setMaxResponseHeadersSize(4 * settings.headerLimits().response());
         if (egress != null) client.setSocketAddressResolver(new PolicyResolver(egress, threads));
@@ -170,10 +171,12 @@ public final class OriginForwarder implements AutoCloseable {
             }
             path = ((RequestPath.Normalized) confined).target();
         }
+        // What the edge accepted, plus the fields the edge added (Via, Forwarded): this hop adds its own after.
         int headSize = HeaderLimits.requestHeadSize(info.method(), path, info.headers().lines());
-        if (headSize > limits.request()) {
+        int max = limits.request() + HeaderLimits.ADDED;
+        if (headSize > max) {
             HttpFailure tooLarge = new HttpFailure(431, ProxyErrorType.HTTP_REQUEST_ERROR, "request header section of "
-                    + headSize + " bytes exceeds the limit of " + limits.request());
+                    + headSize + " bytes exceeds the limit of " + max);
             exchange.body().abort(new IllegalStateException("request head too large"));
             exchange.response().fail(tooLarge);
             return CompletableFuture.failedFuture(new OriginException(tooLarge));

@@ -98,11 +98,13 @@ class OriginFramingTest {
 
     @Test
     void requestHeadersUpToTheEdgesLimitReachTheOrigin() throws Exception {
+        // Just under 16 KiB with curl's own fields: the edge takes it, and so must the far gateway.
+        int size = 16 * 1024 - 400;
         for (String version : List.of("--http1.1", "--http2-prior-knowledge")) {
-            Path header = Files.writeString(dir.resolve("big.txt"), "x-big: " + "a".repeat(14 * 1024) + "\r\n");
+            Path header = Files.writeString(dir.resolve("big.txt"), "x-big: " + "a".repeat(size) + "\r\n");
             Curl.Result r = curl(version, "-H", "@" + header, "http://raw.test.acip/big");
             assertEquals(200, r.status(), version + " " + r.out() + r.err());
-            assertEquals(14 * 1024, field(origin.nextHead(), "x-big").length());
+            assertEquals(size, field(origin.nextHead(), "x-big").length());
         }
     }
 

@@ -122,11 +122,16 @@ class OriginForwarderTest {
         RecordingSink fits = forward(config(), TestExchange.of("GET", "/small", Fields.of("x-req", "a".repeat(15 * 1024)),
                 MemoryBody.empty(), new RecordingSink()));
         assertEquals(200, fits.head.get(10, TimeUnit.SECONDS).status());
+        // All the edge took (16 KiB) plus the fields the edge added on the way: still forwarded.
+        RecordingSink edgeFull = forward(config(), TestExchange.of("GET", "/small", Fields.of("x-req",
+                "a".repeat(16 * 1024 - 100), "forwarded", "for=" + "f".repeat(300)), MemoryBody.empty(),
+                new RecordingSink()));
+        assertEquals(200, edgeFull.head.get(10, TimeUnit.SECONDS).status());
         RecordingSink request = forward(config(), TestExchange.of("GET", "/large", Fields.of("x-req",
-                "a".repeat(17 * 1024)), MemoryBody.empty(), new RecordingSink()));
+                "a".repeat(21 * 1024)), MemoryBody.empty(), new RecordingSink()));
         HttpFailure r = request.failure.get(10, TimeUnit.SECONDS);
         assertEquals(431, r.status(), r.detail());
-        assertEquals(1, origin.getAllServeEvents().size(), "the request over the limit never left");
+        assertEquals(2, origin.getAllServeEvents().size(), "the request over the limit never left");
         for (int kib : new int[] {30, 40}) {
             try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
                 Thread t = new Thread(() -> {
