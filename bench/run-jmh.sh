@@ -6,6 +6,7 @@
 #   bench/run-jmh.sh                  both
 #   bench/run-jmh.sh jmh [JMH args]   JMH only; extra args go to JMH (a regex selects benchmarks, -prof gc, -wi 8)
 #   bench/run-jmh.sh fabric [args]    FabricThroughput only (--duration 5 --warmup 2 --payload 1200 --chunk 16384)
+#   bench/run-jmh.sh routes [args]    RouteConvergence only (--routes 5000 --runs 5)
 #
 # Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current.
 set -euo pipefail
@@ -31,6 +32,7 @@ run_fabric() {
 case "${1:-all}" in
   jmh) shift; run_jmh "$@" ;;
   fabric) shift; run_fabric "$@" ;;
+  routes) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteConvergence "$@" ;;
   all) run_jmh; run_fabric ;;
-  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args]]" >&2; exit 2 ;;
 esac

@@ -22,6 +22,8 @@ final class Link {
     private int nextLabel = 1;
     /** Largest QUIC DATAGRAM payload the peer accepts; 0 until the peer's transport parameters say. */
     int maxDatagram;
+    /** The link's control channel (docs/acip-v0.md §12.1), null while it has none. */
+    ControlStream control;
     /** Latest measured round trip in ms, -1 until a PING was answered. */
     volatile long rttMs = -1;
 

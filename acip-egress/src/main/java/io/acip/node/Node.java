@@ -1,5 +1,7 @@
 package io.acip.node;
 
+import io.acip.control.ControlConfig;
+import io.acip.control.ControlPlane;
 import io.acip.routing.NextHop;
 import io.acip.routing.RouteTable;
 import io.acip.seal.SessionAuthenticationException;
@@ -66,10 +68,11 @@ public final class Node implements AutoCloseable {
     private final Set<Leg> sessions = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
+    private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
 
-    private Node(NodeConfig config) {
+    private Node(NodeConfig config, ControlConfig controlConfig) {
         this.config = config;
         this.attestationSigner = new io.acip.seal.AttestationSigner(config.identity().privateKey(),
                 config.identity().certificate());
@@ -78,11 +81,17 @@ public final class Node implements AutoCloseable {
         this.loop = group.next();
         this.router = new SetupRouter(this);
         this.linkEndpoints = new LinkEndpoints(this);
+        this.control = new ControlPlane(config.nodeId(), routes, loop, controlConfig, stats::inc);
     }
 
     /** Starts a node: binds its link listener (if any), dials its neighbours, and returns once listening. */
     public static Node start(NodeConfig config) throws InterruptedException {
-        Node node = new Node(config);
+        return start(config, ControlConfig.DEFAULT);
+    }
+
+    /** Starts a node that exchanges routes with its neighbours as {@code controlConfig} says (§12). */
+    public static Node start(NodeConfig config, ControlConfig controlConfig) throws InterruptedException {
+        Node node = new Node(config, controlConfig);
         try {
             node.linkEndpoints.start();
         } catch (RuntimeException | InterruptedException e) {
@@ -109,6 +118,11 @@ public final class Node implements AutoCloseable {
 
     public RouteTable routes() {
         return routes;
+    }
+
+    /** Route exchange with the neighbours: originate and withdraw routes, see what was learned (§12). */
+    public ControlPlane control() {
+        return control;
     }
 
     /** Routes {@code prefix} (in {@code tenant}) to a neighbour. */
@@ -323,7 +337,7 @@ public final class Node implements AutoCloseable {
         Leg upstream = from.peer;
         boolean awaitingAck = upstream != null && upstream.pending != null;
         switch (type) {
-            case SETUP, DGRAM -> {
+            case SETUP, DGRAM, OPEN, UPDATE, NOTIFICATION -> {
                 packet.release();
                 protocolViolation(from, type + " inside an established stream");
             }
@@ -571,12 +585,14 @@ public final class Node implements AutoCloseable {
         stats.inc("acip.link.up");
         List<CompletableFuture<Void>> waiting = linkWaiters.remove(link.peerNodeId);
         if (waiting != null) waiting.forEach(w -> w.complete(null));
+        if (link.dialer) ControlStream.open(this, link);
         LOG.info(() -> "node " + nodeId() + ": link to " + link.peerNodeId + " up" + (old != null ? " (replaces one)" : ""));
     }
 
     void linkDown(Link link) {
         links.remove(link.peerNodeId, link);
         stats.inc("acip.link.down");
+        if (link.control != null) link.control.linkDown();
         for (StreamLeg leg : link.legs()) router.legFailed(leg, "link went down");
     }
 
@@ -603,6 +619,7 @@ public final class Node implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         try {
             loop.submit(() -> {
+                control.close();
                 for (Link l : new ArrayList<>(links.values())) l.quic.close();
             }).syncUninterruptibly();
             linkEndpoints.close();

@@ -1,6 +1,7 @@
 package io.acip.node;
 
 import io.acip.wire.Header;
+import io.acip.wire.PacketType;
 import io.acip.wire.Reset;
 import io.acip.wire.ResetCode;
 import io.netty.buffer.ByteBuf;
@@ -42,6 +43,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int label = Header.label(packet);
+        if (label == 0 && Header.typeCode(packet) == PacketType.OPEN.code) {
+            ControlStream.accept(node, link, stream, stream.pipeline().context(this), packet);
+            return;
+        }
         leg = new StreamLeg(link, label, node.stats);
         leg.attach(stream);
         if (label == 0 || link.allocatedHere(label) || link.inUse(label)) {

@@ -13,32 +13,61 @@ import java.util.concurrent.ConcurrentHashMap;
  * matched by longest whole-segment prefix: {@code bank-a/payments} serves {@code bank-a/payments/authorize}
  * unless a longer prefix is registered. Lookups cost one hash probe per segment. Safe for concurrent readers and
  * writers; a route is replaced whole.
+ *
+ * <p>A route's hops come from two sources kept apart: configured ones (static routes, attached instances), added
+ * and removed one by one, and learned ones (docs/acip-v0.md §12.4), replaced as a set by the route exchange. A
+ * learned hop toward a neighbour that a configured hop of the same prefix already names is left out: static wins.
  */
 public final class RouteTable {
     private final Map<Long, Map<String, Route>> byTenant = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, List<NextHop>>> configured = new HashMap<>();
+    private final Map<Long, Map<String, List<NextHop>>> learned = new HashMap<>();
 
     /** Adds {@code hop} to the route for {@code prefix}, creating it. */
     public synchronized void add(long tenant, SkillName prefix, NextHop hop) {
-        Map<String, Route> routes = byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
-        Route old = routes.get(prefix.value());
-        List<NextHop> hops = new ArrayList<>(old == null ? List.of() : old.hops());
+        List<NextHop> hops = new ArrayList<>(hops(configured, tenant, prefix));
         hops.removeIf(h -> h.id().equals(hop.id()));
         hops.add(hop);
-        routes.put(prefix.value(), new Route(prefix, hops));
+        put(configured, tenant, prefix, hops);
     }
 
     /** Removes the hop with {@code hopId} from the route for {@code prefix}; the route goes when empty. */
     public synchronized void remove(long tenant, SkillName prefix, String hopId) {
-        Map<String, Route> routes = byTenant.get(tenant);
-        if (routes == null) return;
-        Route old = routes.get(prefix.value());
-        if (old == null) return;
-        List<NextHop> hops = new ArrayList<>(old.hops());
-        hops.removeIf(h -> h.id().equals(hopId));
+        List<NextHop> hops = new ArrayList<>(hops(configured, tenant, prefix));
+        if (!hops.removeIf(h -> h.id().equals(hopId))) return;
+        put(configured, tenant, prefix, hops);
+    }
+
+    /** Replaces every learned hop of {@code prefix} (empty: none left). */
+    public synchronized void setLearned(long tenant, SkillName prefix, List<NextHop.Neighbour> hops) {
+        put(learned, tenant, prefix, List.copyOf(hops));
+    }
+
+    /** The configured hops of exactly {@code prefix}, for views that tell them from learned ones. */
+    public synchronized List<NextHop> configured(long tenant, SkillName prefix) {
+        return hops(configured, tenant, prefix);
+    }
+
+    private static List<NextHop> hops(Map<Long, Map<String, List<NextHop>>> source, long tenant, SkillName prefix) {
+        return source.getOrDefault(tenant, Map.of()).getOrDefault(prefix.value(), List.of());
+    }
+
+    private void put(Map<Long, Map<String, List<NextHop>>> source, long tenant, SkillName prefix, List<NextHop> hops) {
+        Map<String, List<NextHop>> t = source.computeIfAbsent(tenant, x -> new HashMap<>());
         if (hops.isEmpty()) {
+            t.remove(prefix.value());
+        } else {
+            t.put(prefix.value(), hops);
+        }
+        List<NextHop> merged = new ArrayList<>(hops(configured, tenant, prefix));
+        for (NextHop h : hops(learned, tenant, prefix)) {
+            if (merged.stream().noneMatch(c -> c.id().equals(h.id()))) merged.add(h);
+        }
+        Map<String, Route> routes = byTenant.computeIfAbsent(tenant, x -> new ConcurrentHashMap<>());
+        if (merged.isEmpty()) {
             routes.remove(prefix.value());
         } else {
-            routes.put(prefix.value(), new Route(prefix, hops));
+            routes.put(prefix.value(), new Route(prefix, merged));
         }
     }
 

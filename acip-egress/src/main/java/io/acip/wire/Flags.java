@@ -25,7 +25,7 @@ public final class Flags {
             case SETUP_ACK, RESET -> M;
             case DATA -> FIN;
             case PING -> PONG;
-            case DGRAM, CLOSE -> 0;
+            case DGRAM, CLOSE, OPEN, UPDATE, NOTIFICATION -> 0;
         };
     }
 }

@@ -71,13 +71,13 @@ public record Metadata(List<Tlv> tlvs) {
         return tlvs.isEmpty();
     }
 
-    int encodedLength() {
+    public int encodedLength() {
         int n = 0;
         for (Tlv t : tlvs) n += t.encodedLength();
         return n;
     }
 
-    void write(ByteBuf dst) {
+    public void write(ByteBuf dst) {
         for (Tlv t : tlvs) {
             WireVarInt.write(dst, t.type());
             WireVarInt.write(dst, t.value().length);
@@ -86,7 +86,7 @@ public record Metadata(List<Tlv> tlvs) {
     }
 
     /** Reads {@code length} bytes of TLVs from {@code src}. */
-    static Metadata read(ByteBuf src, int length) throws MalformedPacketException {
+    public static Metadata read(ByteBuf src, int length) throws MalformedPacketException {
         if (length > Limits.MAX_METADATA) throw new MalformedPacketException("metadata longer than " + Limits.MAX_METADATA);
         if (src.readableBytes() < length) throw new MalformedPacketException("truncated metadata");
         ByteBuf m = src.readSlice(length);

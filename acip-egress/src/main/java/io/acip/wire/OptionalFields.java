@@ -6,11 +6,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** The optional fields after the fixed header: varint-length-prefixed R, I and M (docs/acip-v0.md §3.3). */
-final class OptionalFields {
+public final class OptionalFields {
     private OptionalFields() {
     }
 
-    static void writeBytes(ByteBuf b, byte[] value) {
+    public static void writeBytes(ByteBuf b, byte[] value) {
         WireVarInt.write(b, value.length);
         b.writeBytes(value);
     }
@@ -21,7 +21,7 @@ final class OptionalFields {
         metadata.write(b);
     }
 
-    static String readString(ByteBuf p, String what) throws MalformedPacketException {
+    public static String readString(ByteBuf p, String what) throws MalformedPacketException {
         long len = WireVarInt.read(p, what + " length");
         if (len > Limits.MAX_NAME) throw new MalformedPacketException(what + " longer than " + Limits.MAX_NAME);
         if (len > p.readableBytes()) throw new MalformedPacketException("truncated " + what);
@@ -41,7 +41,7 @@ final class OptionalFields {
     }
 
     /** Strict UTF-8: a malformed sequence is the sender's error, not something to paper over with U+FFFD. */
-    static String utf8(ByteBuf bytes, String what) throws MalformedPacketException {
+    public static String utf8(ByteBuf bytes, String what) throws MalformedPacketException {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -37,7 +37,7 @@ public record Reset(int label, ResetCode code, String detail) {
     }
 
     /** Cuts the detail to {@link Limits#MAX_RESET_DETAIL} bytes on a character boundary. */
-    private static String truncate(String s) {
+    public static String truncate(String s) {
         if (s.length() * 3 <= Limits.MAX_RESET_DETAIL) return s;
         StringBuilder out = new StringBuilder();
         int bytes = 0;

@@ -29,8 +29,15 @@ final class Fabric implements AutoCloseable {
 
     /** A node listening on a given address, e.g. one that comes back where an earlier one was. */
     Node nodeAt(String id, InetSocketAddress listen) throws InterruptedException {
-        return start(id, listen, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
+        return nodeAt(id, listen, List.of());
     }
+
+    Node nodeAt(String id, InetSocketAddress listen, List<NodeConfig.Neighbour> neighbours) throws InterruptedException {
+        return start(id, listen, neighbours, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
+    }
+
+    /** Route exchange settings of the nodes started from now on. */
+    io.acip.control.ControlConfig control = io.acip.control.ControlConfig.DEFAULT;
 
     /** Concurrent streams each node lets a neighbour open on a link (QUIC initial_max_streams_bidi). */
     long maxStreams = 10_000;
@@ -54,7 +61,7 @@ final class Fabric implements AutoCloseable {
         NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
                 maxStreams, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
                 1 << 20));
-        Node n = Node.start(tweak.apply(config));
+        Node n = Node.start(tweak.apply(config), control);
         nodes.add(n);
         return n;
     }

@@ -24,7 +24,10 @@ class HeaderTest {
             PacketType.DGRAM, 0x00,
             PacketType.CLOSE, 0x00,
             PacketType.RESET, 0x20,
-            PacketType.PING, 0x02);
+            PacketType.PING, 0x02,
+            PacketType.OPEN, 0x00,
+            PacketType.UPDATE, 0x00,
+            PacketType.NOTIFICATION, 0x00);
 
     @Test
     void typeCodesAreTheSpecs() {
@@ -33,6 +36,9 @@ class HeaderTest {
         assertEquals(0x03, PacketType.DATA.code);
         assertEquals(0x04, PacketType.DGRAM.code);
         assertEquals(0x05, PacketType.CLOSE.code);
+        assertEquals(0x08, PacketType.OPEN.code); // §12
+        assertEquals(0x09, PacketType.UPDATE.code);
+        assertEquals(0x0a, PacketType.NOTIFICATION.code);
         assertEquals(0x06, PacketType.RESET.code);
         assertEquals(0x07, PacketType.PING.code);
         for (PacketType t : PacketType.values()) assertEquals(t == PacketType.DATA || t == PacketType.DGRAM, t.sealed());
@@ -83,7 +89,7 @@ class HeaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x08, 0x09, 0x10, 0x7f, 0x80, 0xff})
+    @ValueSource(ints = {0x00, 0x0b, 0x0c, 0x10, 0x7f, 0x80, 0xff})
     void unknownTypeIsMalformed(int type) {
         ByteBuf b = Unpooled.wrappedBuffer(WireHex.header(type, 0, 0, 1));
         try {

@@ -1,5 +1,6 @@
 package io.acip.gateway;
 
+import io.acip.control.RouteAttributes;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.attach.AttachRefusedException;
@@ -142,7 +143,8 @@ public final class AgentAttachment {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
             OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
             InetSocketAddress endpoint = endpoint(agent.origin());
-            node.attach(0, skill.name(), new LocalInstance(instanceId(agent, skill), 0, 1, skill.region().orElse(""),
+            String instance = instanceId(agent, skill);
+            node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
                         String protocol = incoming.metadata().string(TlvType.PAYLOAD_PROTOCOL).orElse("bhttp");
@@ -168,6 +170,9 @@ public final class AgentAttachment {
                         };
                     }));
             mapper.register(skill.name());
+            // Neighbours learn the skill is here (docs/acip-v0.md §12), and forget it on detach.
+            node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
+                    skill.region().orElse(""), skill.attributes(), -1, -1));
         }
     }
 
@@ -211,6 +216,7 @@ public final class AgentAttachment {
 
     private void detach(AgentRegistration agent) {
         for (AgentSkill skill : agent.skills()) {
+            node.control().withdraw(0, skill.name(), instanceId(agent, skill));
             node.detach(0, skill.name(), instanceId(agent, skill));
             mapper.unregister(skill.name());
         }

@@ -1,5 +1,6 @@
 package io.acip.gateway;
 
+import io.acip.control.RouteAttributes;
 import io.acip.gateway.admin.AdminServer;
 import io.acip.gateway.attach.AgentCardFetcher;
 import io.acip.gateway.attach.AgentRegistration;
@@ -110,11 +111,15 @@ public final class Gateway implements AutoCloseable {
                 n.requireAttestation());
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            Node node = Node.start(nodeConfig);
+            Node node = Node.start(nodeConfig, io.acip.gateway.config.RouteExchange.of(n));
             started.add(node);
             for (GatewayConfig.Route r : n.routes()) {
                 node.addRoute(r.tenant(), new SkillName(r.prefix()), new NextHop.Neighbour(r.via(), r.priority(),
                         r.weight(), r.region(), r.attributes()));
+                if (r.advertise()) { // docs/acip-v0.md §12: this node offers what it reaches through the route
+                    node.control().originate(r.tenant(), new SkillName(r.prefix()), "static:" + r.via(),
+                            new RouteAttributes(RouteAttributes.ORIGIN_STATIC, r.region(), r.attributes(), -1, -1));
+                }
             }
             GatewayMetrics metrics = new GatewayMetrics(node.stats());
             GatewayConfig.Http h = c.http();

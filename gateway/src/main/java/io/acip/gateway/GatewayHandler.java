@@ -133,7 +133,7 @@ public final class GatewayHandler implements IngressHandler {
             refuse(exchange, refusal(d, caller.principal(), addressing));
             return null;
         }
-        exchange.onEnd(granted.release());
+        if (!AccessPolicy.countsNothing(granted)) exchange.onEnd(granted.release());
         if (!caller.consumedAuthorization() || granted.passAuthorization()) return exchange;
         return new ForwardedExchange(exchange, r.withHeaders(withoutAuthorization(r.headers())));
     }

@@ -7,8 +7,12 @@ final class MasquePaths {
     private MasquePaths() {
     }
 
-    /** For an IPv4 target (a literal needs no percent-encoding). */
+    /**
+     * For an IPv4 target (a literal needs no percent-encoding), or an unresolved one named by a DNS name (a skill
+     * host such as {@code udp-echo.demo.acip}: letters, digits, dots and hyphens need none either).
+     */
     static String connectUdp(InetSocketAddress target) {
-        return "/.well-known/masque/udp/" + target.getAddress().getHostAddress() + "/" + target.getPort() + "/";
+        String host = target.isUnresolved() ? target.getHostString() : target.getAddress().getHostAddress();
+        return "/.well-known/masque/udp/" + host + "/" + target.getPort() + "/";
     }
 }

@@ -110,14 +110,14 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("GET") && path.equals("/healthz")) {
                 List<String> up = node.connectedNeighbours().get(5, TimeUnit.SECONDS);
+                int sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
+                int labels = node.linkLabels().get(5, TimeUnit.SECONDS).size();
                 return send(response, callback, 200, "application/json", "{\"node\":\"" + node.nodeId()
-                        + "\",\"neighbours\":" + jsonList(up) + "}");
+                        + "\",\"neighbours\":" + jsonList(up) + ",\"sessions\":" + sessions + ",\"labels\":" + labels
+                        + "}");
             }
             if (method.equals("GET") && path.equals("/routes")) {
-                StringBuilder b = new StringBuilder();
-                node.routes().snapshot().forEach((tenant, routes) -> routes.forEach(r -> b.append(tenant)
-                        .append(' ').append(r.prefix()).append(" -> ").append(r.hops()).append('\n')));
-                return send(response, callback, 200, "text/plain", b.toString());
+                return send(response, callback, 200, "application/json", RouteListing.json(node));
             }
             if (method.equals("POST") && path.equals("/agents")) {
                 // Resolving the registration's names blocks: off the thread that delivered the body.

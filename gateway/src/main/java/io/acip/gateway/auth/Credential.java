@@ -35,11 +35,19 @@ public sealed interface Credential {
         String rest = v.substring(space + 1).trim();
         if (rest.isEmpty()) return Optional.of(new Unreadable("no credentials after the scheme"));
         return Optional.of(switch (scheme) {
-            case "bearer" -> rest.matches("[A-Za-z0-9\\-._~+/]+=*") ? new Bearer(rest)
+            case "bearer" -> Token68.PATTERN.matcher(rest).matches() ? new Bearer(rest)
                     : new Unreadable("a bearer token has only token68 characters (RFC 6750 §2.1)");
             case "basic" -> basic(rest);
             default -> new Unreadable("scheme " + scheme + " is not accepted here (Bearer or Basic)");
         });
+    }
+
+    /** RFC 7235 §2.1 token68, compiled once: it is checked on every request. */
+    final class Token68 {
+        static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
+        private Token68() {
+        }
     }
 
     private static Credential basic(String encoded) {

@@ -93,6 +93,7 @@ public final class ConfigLoader {
         Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
         resumptionLifetime(n);
+        RouteExchange.of(n);
 
         GatewayConfig.Http h = c.http();
         if (h != null) {

@@ -45,40 +45,84 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
                        Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption,
-                       @JsonProperty("require_attestation") Boolean requireAttestation) {
+                       @JsonProperty("require_attestation") Boolean requireAttestation, Control control) {
         public Node {
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
             timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
             maxSessions = maxSessions == null ? 100_000 : maxSessions;
             requireAttestation = requireAttestation != null && requireAttestation;
+            control = control == null ? Control.DEFAULT : control;
         }
 
-        /** Without requiring attestation. */
+        /** Without requiring attestation, with the default route exchange. */
         public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
                     List<Route> routes, Timeouts timeouts, Integer maxSessions, String resumption) {
-            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption, null);
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption, null, null);
         }
 
         /** With the defaults for what came later. */
         public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
                     List<Route> routes, Timeouts timeouts, Integer maxSessions) {
-            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null, null);
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null, null, null);
         }
     }
 
-    public record Neighbour(String id, String address) {
+    /**
+     * A neighbour this node dials, and its border: which routes it takes from it ({@code import}) and gives it
+     * ({@code export}), how many prefixes and how long a path it accepts (docs/acip-v0.md §12.4).
+     */
+    public record Neighbour(String id, String address, @JsonProperty("import") RouteFilter importFilter,
+                            @JsonProperty("export") RouteFilter exportFilter,
+                            @JsonProperty("max_prefixes") Long maxPrefixes,
+                            @JsonProperty("max_path_length") Integer maxPathLength) {
+        public Neighbour {
+            importFilter = importFilter == null ? RouteFilter.ALL : importFilter;
+            exportFilter = exportFilter == null ? RouteFilter.ALL : exportFilter;
+        }
+
+        public Neighbour(String id, String address) {
+            this(id, address, null, null, null, null);
+        }
     }
 
-    /** A static route: skills under {@code prefix} go to neighbour {@code via}. */
+    /** Allow and deny lists of skill prefixes and tenants; empty allow lists allow everything not denied. */
+    public record RouteFilter(List<String> allow, List<String> deny, List<Long> tenants,
+                              @JsonProperty("deny_tenants") List<Long> denyTenants) {
+        public static final RouteFilter ALL = new RouteFilter(null, null, null, null);
+
+        public RouteFilter {
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            deny = deny == null ? List.of() : List.copyOf(deny);
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+            denyTenants = denyTenants == null ? List.of() : List.copyOf(denyTenants);
+        }
+    }
+
+    /** Route exchange timing (docs/acip-v0.md §12): batching interval and the hold time offered in OPEN. */
+    public record Control(@JsonProperty("update_interval") String updateInterval,
+                          @JsonProperty("hold_time") String holdTime) {
+        static final Control DEFAULT = new Control(null, null);
+    }
+
+    /**
+     * A static route: skills under {@code prefix} go to neighbour {@code via}; with {@code advertise}, this node
+     * also announces the prefix to its neighbours (docs/acip-v0.md §12).
+     */
     public record Route(String prefix, String via, Long tenant, Integer priority, Integer weight, String region,
-                        Map<String, String> attributes) {
+                        Map<String, String> attributes, Boolean advertise) {
         public Route {
             tenant = tenant == null ? 0L : tenant;
             priority = priority == null ? 0 : priority;
             weight = weight == null ? 1 : weight;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+            advertise = advertise != null && advertise;
+        }
+
+        public Route(String prefix, String via, Long tenant, Integer priority, Integer weight, String region,
+                     Map<String, String> attributes) {
+            this(prefix, via, tenant, priority, weight, region, attributes, null);
         }
     }
 

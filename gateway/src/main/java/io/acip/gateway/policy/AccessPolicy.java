@@ -33,7 +33,7 @@ public final class AccessPolicy {
     public record Limited(String detail, long retryAfterSeconds) implements Decision {
     }
 
-    private static final Granted OPEN = new Granted(null, () -> { });
+    private static final Granted OPEN = new Granted(null, UsageLimits.NOTHING);
 
     private final List<AccessRule> rules;
     private final boolean denyUnmatched;
@@ -55,7 +55,6 @@ public final class AccessPolicy {
      * each request inside it is).
      */
     public Decision decide(Principal caller, Optional<SkillName> skill, InetAddress from, boolean count) {
-        String what = skill.map(s -> "skill " + s.value()).orElse("direct egress");
         AccessRule rule = null;
         for (AccessRule r : rules) {
             if (r.covers(skill)) {
@@ -64,13 +63,13 @@ public final class AccessPolicy {
             }
         }
         if (rule == null) {
-            return denyUnmatched ? new Denied("no policy rule covers " + what + ", so it is denied") : OPEN;
+            return denyUnmatched ? new Denied("no policy rule covers " + what(skill) + ", so it is denied") : OPEN;
         }
         if (!rule.allow().allows(caller)) {
-            return new Denied(rule.name() + " does not allow " + caller + " to call " + what + " (allow: "
+            return new Denied(rule.name() + " does not allow " + caller + " to call " + what(skill) + " (allow: "
                     + rule.allow() + ")");
         }
-        if (!count) return new Granted(rule, OPEN.release());
+        if (!count) return new Granted(rule, UsageLimits.NOTHING);
         String key = caller.authenticated() ? caller.identity() : "address:" + (from == null ? "?" : from.getHostAddress());
         UsageLimits.Outcome o = limits.acquire(rule, key);
         if (o instanceof UsageLimits.Exceeded e) {
@@ -78,6 +77,15 @@ public final class AccessPolicy {
                     + caller, e.retryAfterSeconds());
         }
         return new Granted(rule, ((UsageLimits.Granted) o).release());
+    }
+
+    private static String what(Optional<SkillName> skill) {
+        return skill.map(s -> "skill " + s.value()).orElse("direct egress");
+    }
+
+    /** Whether {@code release} holds nothing, so an exchange need not wait for its end to run it. */
+    public static boolean countsNothing(Granted g) {
+        return g.release() == UsageLimits.NOTHING;
     }
 
     /** In flight for {@code caller} under rule {@code index} (tests, admin). */

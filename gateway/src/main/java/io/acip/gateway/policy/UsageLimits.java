@@ -29,7 +29,9 @@ final class UsageLimits {
     record Exceeded(boolean rate, long retryAfterSeconds) implements Outcome {
     }
 
-    private static final Granted UNCOUNTED = new Granted(() -> { });
+    /** The release of a grant that holds no in-flight slot. */
+    static final Runnable NOTHING = () -> { };
+    private static final Granted UNCOUNTED = new Granted(NOTHING);
 
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
             .maximumSize(MAX_BUCKETS)

@@ -13,13 +13,7 @@ final class Curl {
     record Result(int exit, String out, String err) {
         /** Status line and header fields (from {@code -i} or {@code -D -}), lowercase names. */
         String header(String name) {
-            for (String line : out.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return null;
+            return headerIn(out, name);
         }
 
         /** What follows the last header block (a CONNECT answer and a 1xx come before the final one). */
@@ -41,6 +35,17 @@ final class Curl {
     }
 
     private Curl() {
+    }
+
+    /** The first {@code name: value} line of {@code text} (header blocks, one field per line), or null. */
+    static String headerIn(String text, String name) {
+        for (String line : text.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     static Result run(String... args) throws IOException, InterruptedException {

@@ -74,13 +74,7 @@ class EdgeAuthTest {
     /** What the agent saw. */
     record Answer(int status, String headers, String body) {
         String header(String name) {
-            for (String line : headers.split("\r?\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return null;
+            return Curl.headerIn(headers, name);
         }
 
         JsonNode json() throws Exception {

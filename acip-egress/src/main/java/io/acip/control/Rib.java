@@ -1,0 +1,194 @@
+package io.acip.control;
+
+import io.acip.routing.NextHop;
+import io.acip.routing.RouteTable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Every candidate route per (tenant, prefix) (docs/acip-v0.md §12.4): what this node originates and the latest
+ * announcement of each neighbour. Orders the learned ones (shortest path, best metric, lowest neighbour ID), installs
+ * them all in the route table with priorities by rank, and says what to export. Confined to the node's event loop.
+ */
+final class Rib {
+    /** A neighbour's announcement as received, and its attributes read. */
+    record Learned(String neighbour, Announcement announcement, RouteAttributes attributes) {
+        int pathLength() {
+            return announcement.path().size();
+        }
+    }
+
+    static final Comparator<Learned> METRIC = Comparator.comparingInt(Learned::pathLength)
+            .thenComparingLong(l -> Math.max(0, l.attributes().latencyMs()))
+            .thenComparingLong(l -> Math.max(0, l.attributes().load()));
+    static final Comparator<Learned> ORDER = METRIC.thenComparing(Learned::neighbour);
+
+    private static final class Entry {
+        final Map<String, RouteAttributes> origins = new TreeMap<>();
+        final Map<String, Learned> learned = new HashMap<>();
+
+        boolean isEmpty() {
+            return origins.isEmpty() && learned.isEmpty();
+        }
+    }
+
+    private final String self;
+    private final RouteTable table;
+    private final int learnedPriority;
+    private final Map<RouteKey, Entry> entries = new HashMap<>();
+    private final Map<String, Set<RouteKey>> byNeighbour = new HashMap<>();
+
+    Rib(String self, RouteTable table, int learnedPriority) {
+        this.self = self;
+        this.table = table;
+        this.learnedPriority = learnedPriority;
+    }
+
+    /** This node offers {@code key} through {@code originId} (an instance, a static route). True when it changed. */
+    boolean originate(RouteKey key, String originId, RouteAttributes attributes) {
+        RouteAttributes old = entries.computeIfAbsent(key, k -> new Entry()).origins.put(originId, attributes);
+        return !attributes.equals(old);
+    }
+
+    /** The attributes {@code originId} offers {@code key} with, or null. */
+    RouteAttributes origin(RouteKey key, String originId) {
+        Entry e = entries.get(key);
+        return e == null ? null : e.origins.get(originId);
+    }
+
+    boolean withdrawOrigin(RouteKey key, String originId) {
+        Entry e = entries.get(key);
+        if (e == null || e.origins.remove(originId) == null) return false;
+        if (e.isEmpty()) entries.remove(key);
+        return true;
+    }
+
+    /** Keeps {@code a} as the neighbour's route for its key, replacing the one before. True when it changed. */
+    boolean learn(String neighbour, Announcement a, RouteAttributes attributes) {
+        Learned old = entries.computeIfAbsent(a.key(), k -> new Entry()).learned.put(neighbour,
+                new Learned(neighbour, a, attributes));
+        byNeighbour.computeIfAbsent(neighbour, n -> new HashSet<>()).add(a.key());
+        boolean changed = old == null || !old.announcement().path().equals(a.path())
+                || !sameAttributes(old.announcement(), a);
+        if (changed) install(a.key());
+        return changed;
+    }
+
+    boolean unlearn(String neighbour, RouteKey key) {
+        Entry e = entries.get(key);
+        if (e == null || e.learned.remove(neighbour) == null) return false;
+        Set<RouteKey> keys = byNeighbour.get(neighbour);
+        if (keys != null) keys.remove(key);
+        if (e.isEmpty()) entries.remove(key);
+        install(key);
+        return true;
+    }
+
+    /** Forgets everything learned from {@code neighbour}; returns the keys that changed. */
+    Set<RouteKey> dropNeighbour(String neighbour) {
+        Set<RouteKey> keys = byNeighbour.remove(neighbour);
+        if (keys == null) return Set.of();
+        for (RouteKey k : keys) {
+            Entry e = entries.get(k);
+            if (e == null) continue;
+            e.learned.remove(neighbour);
+            if (e.isEmpty()) entries.remove(k);
+            install(k);
+        }
+        return keys;
+    }
+
+    int prefixesFrom(String neighbour) {
+        Set<RouteKey> keys = byNeighbour.get(neighbour);
+        return keys == null ? 0 : keys.size();
+    }
+
+    Set<RouteKey> keys() {
+        return entries.keySet();
+    }
+
+    /**
+     * What this node announces for {@code key}, itself first on the path: its own origination (local preference),
+     * else the best learned route; empty when it has none.
+     */
+    Optional<Announcement> export(RouteKey key) {
+        Entry e = entries.get(key);
+        if (e == null) return Optional.empty();
+        if (!e.origins.isEmpty()) {
+            return Optional.of(new Announcement(key, List.of(self), aggregate(e.origins.values()).encode()));
+        }
+        return e.learned.values().stream().min(ORDER).map(l -> l.announcement().prepended(self));
+    }
+
+    /** The learned candidates of {@code key}, best first. */
+    List<Learned> learned(RouteKey key) {
+        Entry e = entries.get(key);
+        if (e == null) return List.of();
+        List<Learned> out = new ArrayList<>(e.learned.values());
+        out.sort(ORDER);
+        return out;
+    }
+
+    /** Whether this node originates {@code key}. */
+    Optional<RouteAttributes> origination(RouteKey key) {
+        Entry e = entries.get(key);
+        return e == null || e.origins.isEmpty() ? Optional.empty() : Optional.of(aggregate(e.origins.values()));
+    }
+
+    /**
+     * Puts every learned candidate of {@code key} into the route table, as a next hop toward its neighbour with the
+     * region and attributes it declares; candidates equal but for the neighbour share a priority, and so sessions.
+     */
+    private void install(RouteKey key) {
+        List<Learned> ordered = learned(key);
+        List<NextHop.Neighbour> hops = new ArrayList<>(ordered.size());
+        int priority = learnedPriority;
+        for (int i = 0; i < ordered.size(); i++) {
+            Learned l = ordered.get(i);
+            if (i > 0 && METRIC.compare(ordered.get(i - 1), l) != 0) priority++;
+            hops.add(new NextHop.Neighbour(l.neighbour(), priority, 1, l.attributes().region(),
+                    l.attributes().instanceAttributes()));
+        }
+        table.setLearned(key.tenant(), key.prefix(), hops);
+    }
+
+    /**
+     * One route for all this node's origins of a prefix: region and attributes only where every origin agrees (so
+     * no instance is hidden by the summary), the lowest load and latency, and "attached" when any instance is.
+     */
+    static RouteAttributes aggregate(java.util.Collection<RouteAttributes> origins) {
+        long origin = RouteAttributes.ORIGIN_STATIC;
+        String region = null;
+        Map<String, String> attrs = null;
+        long load = -1;
+        long latency = -1;
+        for (RouteAttributes a : origins) {
+            if (a.origin() == RouteAttributes.ORIGIN_ATTACHED) origin = RouteAttributes.ORIGIN_ATTACHED;
+            region = region == null ? a.region() : Objects.equals(region, a.region()) ? region : "";
+            attrs = attrs == null ? a.instanceAttributes() : attrs.equals(a.instanceAttributes()) ? attrs : Map.of();
+            load = a.load() < 0 ? load : load < 0 ? a.load() : Math.min(load, a.load());
+            latency = a.latencyMs() < 0 ? latency : latency < 0 ? a.latencyMs() : Math.min(latency, a.latencyMs());
+        }
+        return new RouteAttributes(origin, region == null ? "" : region, attrs == null ? Map.of() : attrs, load, latency);
+    }
+
+    static boolean sameAttributes(Announcement a, Announcement b) {
+        var x = a.attributes().tlvs();
+        var y = b.attributes().tlvs();
+        if (x.size() != y.size()) return false;
+        for (int i = 0; i < x.size(); i++) {
+            if (x.get(i).type() != y.get(i).type() || !java.util.Arrays.equals(x.get(i).value(), y.get(i).value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

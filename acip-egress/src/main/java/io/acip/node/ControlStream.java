@@ -1,0 +1,180 @@
+package io.acip.node;
+
+import io.acip.control.ControlChannel;
+import io.acip.control.NeighbourSession;
+import io.acip.link.PacketFrameDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The QUIC stream of a link's control channel (docs/acip-v0.md §12.1): the dialler opens it, the acceptor finds it
+ * by its first packet (an OPEN under label 0). Carries framed packets between the stream and the neighbour session.
+ */
+final class ControlStream extends ChannelInboundHandlerAdapter implements ControlChannel {
+    private static final long RETRY_MIN_MS = 1000;
+    private static final long RETRY_MAX_MS = 60_000;
+    private static final int LINGER_SECONDS = 5;
+
+    private final Node node;
+    private final Link link;
+    private final long retryMs;
+    private QuicStreamChannel stream;
+    private ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private NeighbourSession session;
+    private boolean finished;
+
+    private ControlStream(Node node, Link link, long retryMs) {
+        this.node = node;
+        this.link = link;
+        this.retryMs = retryMs;
+    }
+
+    /** The dialler opens the channel on a new link. */
+    static void open(Node node, Link link) {
+        open(node, link, RETRY_MIN_MS);
+    }
+
+    private static void open(Node node, Link link, long retryMs) {
+        if (!link.isActive()) return;
+        ControlStream c = new ControlStream(node, link, retryMs);
+        link.control = c;
+        c.session = node.control().open(c);
+        link.quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                ch.pipeline().addLast(new PacketFrameDecoder(), c);
+            }
+        }).addListener(f -> {
+            if (f.isSuccess()) {
+                c.attach((QuicStreamChannel) f.getNow());
+            } else {
+                c.session.onChannelClosed();
+            }
+        });
+    }
+
+    /** A stream the peer opened with an OPEN under label 0: it becomes the control channel. Takes the packet. */
+    static void accept(Node node, Link link, QuicStreamChannel stream, ChannelHandlerContext current, ByteBuf open) {
+        ControlStream c = new ControlStream(node, link, RETRY_MIN_MS);
+        if (link.control != null) link.control.replaced();
+        link.control = c;
+        c.session = node.control().open(c);
+        current.pipeline().replace(current.handler(), "control", c);
+        c.attach(stream);
+        c.session.onPacket(open);
+    }
+
+    private void attach(QuicStreamChannel s) {
+        stream = s;
+        ArrayDeque<ByteBuf> q = waiting;
+        waiting = null;
+        for (ByteBuf p : q) write(p);
+        s.flush();
+        if (finished) finishStream();
+    }
+
+    @Override
+    public String peerNodeId() {
+        return link.peerNodeId;
+    }
+
+    @Override
+    public boolean dialler() {
+        return link.dialer;
+    }
+
+    @Override
+    public void send(ByteBuf packet) {
+        if (finished) {
+            packet.release();
+        } else if (stream == null) {
+            waiting.add(packet);
+        } else {
+            write(packet);
+            stream.flush();
+        }
+    }
+
+    private void write(ByteBuf packet) {
+        stream.write(stream.alloc().compositeBuffer(2).addComponents(true,
+                PacketFrameDecoder.prefix(stream.alloc(), packet.readableBytes()), packet), stream.voidPromise());
+    }
+
+    /** Ends the channel: FIN after what was sent; the dialler opens a new one later while the link lives. */
+    @Override
+    public void finish() {
+        if (finished) return;
+        finished = true;
+        if (stream != null) {
+            finishStream();
+        } else { // the stream never opened: nothing queued will be sent
+            waiting.forEach(ByteBuf::release);
+            waiting.clear();
+        }
+        if (link.control == this) link.control = null;
+        if (link.dialer && link.isActive()) {
+            long next = Math.min(RETRY_MAX_MS, retryMs * 2);
+            node.loop().schedule(() -> {
+                if (link.control == null && link.isActive() && node.link(link.peerNodeId) == link
+                        && !node.control().hasChannel(link.peerNodeId)) {
+                    open(node, link, next);
+                }
+            }, retryMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void finishStream() {
+        QuicStreamChannel s = stream;
+        if (!s.isActive()) return;
+        s.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> s.shutdownOutput());
+        s.eventLoop().schedule(() -> s.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A newer channel on the same link took over. */
+    private void replaced() {
+        session.onChannelClosed();
+    }
+
+    /** The link went down: its routes go at once. */
+    void linkDown() {
+        session.onChannelClosed();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            session.onPacket(b);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            session.onChannelClosed(); // after a NOTIFICATION this changes nothing
+            if (finished && stream.isOutputShutdown()) stream.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.onChannelClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        session.fail(String.valueOf(cause.getMessage()));
+    }
+}
