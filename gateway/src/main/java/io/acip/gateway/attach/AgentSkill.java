@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
  * @param allow who may call the skill, checked against the attested initiator at this gateway; empty: everyone
+ * @param tcpTunnel whether CONNECT tunnels to the skill become byte streams to the agent's host and port
+ *     ({@code tunnel: tcp}); without it a byte-stream session is refused {@code policy_denied}
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel) {
     public AgentSkill {
         udp = udp == null ? Optional.empty() : udp;
         allow = allow == null ? Optional.empty() : allow;
@@ -31,6 +33,12 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
         String problem = pathPrefixProblem(pathPrefix);
         if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
         if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    /** Without byte tunnels: a CONNECT to the skill is intercepted where the edge may, else refused. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
+        this(name, description, region, attributes, pathPrefix, udp, allow, false);
     }
 
     /** Open to every initiator. */

@@ -120,6 +120,9 @@ public final class ConfigLoader {
             for (int i = 0; i < h.skills().size(); i++) skill("http.skills[" + i + "]", h.skills().get(i));
             for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
             Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
+            if (!List.of("reject", "keep").contains(h.escapedSlashes())) {
+                throw new ConfigException("http.escaped_slashes: '" + h.escapedSlashes() + "' must be reject or keep");
+            }
         }
         for (int i = 0; i < c.egress().allow().size(); i++) {
             String cidr = c.egress().allow().get(i);
@@ -171,6 +174,10 @@ public final class ConfigLoader {
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
                 allowList(p + ".skills[" + j + "].allow", s.allow());
+                if (s.tunnel() != null && !s.tunnel().equals("tcp")) {
+                    throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
+                            + "' must be tcp (or absent: no byte tunnels)");
+                }
             }
         }
         if (c.admin() != null) admin(c.admin());

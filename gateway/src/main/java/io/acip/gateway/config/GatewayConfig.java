@@ -146,8 +146,10 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
-                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate,
+                       @JsonProperty("escaped_slashes") String escapedSlashes) {
         public Http {
+            escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
@@ -162,7 +164,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null);
+                    firstByteTimeout, null, null, null);
         }
     }
 
@@ -224,15 +226,22 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /**
      * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
      * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
+     * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
      */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             List<String> allow) {
+                             List<String> allow, String tunnel) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
             // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
             allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** Without byte tunnels. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow) {
+            this(name, path, region, attributes, udp, allow, null);
         }
 
         /** Open to every initiator. */
@@ -244,6 +253,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         public AgentSkill(String name, String path, String region, Map<String, String> attributes) {
             this(name, path, region, attributes, null);
         }
+
+
     }
 
     /**

@@ -48,6 +48,14 @@ class RegistrationDocumentTest {
     }
 
     @Test
+    void byteTunnelsAreTakenOnlyWhenDeclared() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"a/ssh\",\"tunnel\":\"tcp\"}]}"));
+        assertEquals(false, r.skills().get(0).tcpTunnel());
+        assertEquals(true, r.skills().get(1).tcpTunnel());
+    }
+
+    @Test
     void aSkillMayNameWhoMayCallIt() throws Exception {
         AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
                 + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"group:ci\",\"identity:apikey:x\"]},{\"name\":\"a/c\"}]}"));
@@ -62,7 +70,9 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow, tunnel)",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"tunnel\":\"udp\"}]}"
+            + "| skills[0].tunnel: must be tcp or absent",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
             + "| skills[0].udp: port out of 1..65535: 0",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"admins\"]}]}"
