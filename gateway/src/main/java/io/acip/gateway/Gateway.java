@@ -147,6 +147,8 @@ public final class Gateway implements AutoCloseable {
             if (h != null) {
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
                 AgentAuthenticator authenticator = AuthConfig.authenticator(c.auth(), name);
+                started.add(authenticator);
+                authenticator.start();
                 if (!authenticator.enabled()) {
                     LOG.warning("no auth section: every agent that reaches " + name + " is served anonymously; see "
                             + "docs/security.md to require credentials");
@@ -362,6 +364,7 @@ public final class Gateway implements AutoCloseable {
         forwarder.close();
         if (directForwarder != forwarder) directForwarder.close();
         udp.close();
+        if (handler != null) handler.close();
         node.close();
     }
 

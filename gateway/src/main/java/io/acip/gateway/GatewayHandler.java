@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * (map), whether the sender may call it and is within its limits (authorize), and who carries it (bridge). It never
  * asks which HTTP version a request came in on.
  */
-public final class GatewayHandler implements IngressHandler {
+public final class GatewayHandler implements IngressHandler, AutoCloseable {
     private final Node node;
     private final SkillMapper mapper;
     private final BridgeConfig bridge;
@@ -78,6 +78,12 @@ public final class GatewayHandler implements IngressHandler {
         this.udp = udp;
         this.authenticator = authenticator;
         this.policy = policy;
+    }
+
+    /** Stops what the stages run in the background (a JWKS fetched from its URL). */
+    @Override
+    public void close() {
+        authenticator.close();
     }
 
     @Override

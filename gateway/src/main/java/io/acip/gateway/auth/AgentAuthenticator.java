@@ -15,7 +15,7 @@ import java.util.Optional;
  * and not good is refused here: {@code 401} with {@code WWW-Authenticate} where the agent addressed the gateway as an
  * origin, {@code 407} with {@code Proxy-Authenticate} where it used it as a proxy, both {@code http_request_denied}.
  */
-public final class AgentAuthenticator {
+public final class AgentAuthenticator implements AutoCloseable {
     /** How the request addressed the gateway, which says where its credential is and how to challenge. */
     public enum Addressing {
         /** origin-form (reverse proxy): {@code Authorization}, 401. */
@@ -62,6 +62,16 @@ public final class AgentAuthenticator {
     /** Without an {@code auth} section: everyone is anonymous and every credential field passes on untouched. */
     public static AgentAuthenticator none() {
         return new AgentAuthenticator(false, true, null, new ApiKeys(List.of()), null, "acip");
+    }
+
+    /** Begins what runs in the background (fetching a JWKS from its URL); a checked-only configuration never does. */
+    public void start() {
+        if (jwt != null) jwt.start();
+    }
+
+    @Override
+    public void close() {
+        if (jwt != null) jwt.close();
     }
 
     /** Whether an {@code auth} section is configured. */
