@@ -46,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ({@link #reserve}), and they may detach only themselves.
  */
 public final class AgentAttachment {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentAttachment.class.getName());
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
 
     private final Node node;
@@ -188,8 +189,9 @@ public final class AgentAttachment {
         if (allow.allows(caller)) return;
         String who = incoming.attested().map(a -> a.identity() + " (groups " + a.groups() + ", attested by "
                 + a.nodeId() + ")").orElse("an unattested initiator");
-        throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " allows " + allow + ": " + who
-                + " matches none");
+        // The allow list stays in this node's log: the detail travels back to the caller.
+        LOG.fine(() -> "skill " + skill + " refused " + who + ": allow " + allow);
+        throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " does not allow " + who);
     }
 
     private static SessionHandler tunnel(InetSocketAddress endpoint) {

@@ -153,9 +153,10 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         }
         metrics.inc("gateway.policy.denied");
         String detail = ((AccessPolicy.Denied) d).detail();
-        // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8).
+        // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8); the rule is not
+        // named to a caller who has not even said who it is.
         return !caller.authenticated() && authenticator.enabled()
-                ? authenticator.challenge(addressing, null, "credentials required: " + detail)
+                ? authenticator.challenge(addressing, null, "credentials required")
                 : new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
     }
 
@@ -260,10 +261,16 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
             return;
         }
         UdpFlow admitted = new CountedUdpFlow(flow, granted.release());
-        if (skill.isPresent()) {
-            SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
-        } else {
-            udp.direct(admitted);
+        try {
+            if (skill.isPresent()) {
+                SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics,
+                        caller);
+            } else {
+                udp.direct(admitted);
+            }
+        } catch (RuntimeException e) {
+            granted.release().run(); // the listener refuses the raw flow, which knows nothing of the slot
+            throw e;
         }
     }
 

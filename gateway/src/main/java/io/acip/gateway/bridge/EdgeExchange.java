@@ -78,15 +78,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
-        RequestInfo r = exchange.request();
-        String unattested = "http://" + (r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress());
         SessionRequest request;
         try {
-            request = Initiator.request(skill, principal, unattested, false, tlvs);
-        } catch (IllegalArgumentException refused) {
+            request = Initiator.request(skill, principal, "http", exchange.request().remote(), false, tlvs);
+        } catch (Initiator.Uncarried refused) {
             exchange.body().abort(refused);
-            exchange.response().fail(new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
-                    + " cannot be carried to skill " + skill + ": " + refused.getMessage()));
+            exchange.response().fail(refused.failure());
             return;
         }
         node.open(request, e);

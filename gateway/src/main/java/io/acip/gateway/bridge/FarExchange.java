@@ -117,7 +117,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
 
     @Override
     public void onTrailers(Fields t) {
-        trailers = t;
+        trailers = InitiatorFields.strip(t); // a trailer must not pass for the verified field either
     }
 
     @Override

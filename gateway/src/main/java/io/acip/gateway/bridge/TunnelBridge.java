@@ -1,10 +1,8 @@
 package io.acip.gateway.bridge;
 
-import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.ConnectRequest;
-import io.acip.ingress.HttpFailure;
 import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.node.Node;
@@ -62,15 +60,11 @@ public final class TunnelBridge implements SessionHandler {
                                                        BiFunction<ResetCode, String, TunnelDecision> refused) {
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bytes"));
-        String unattested = "tcp://" + (request.remote() == null ? "unknown"
-                : request.remote().getAddress().getHostAddress());
         SessionRequest session;
         try {
-            session = Initiator.request(skill, principal, unattested, false, tlvs);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new TunnelDecision.Refuse(new HttpFailure(403,
-                    ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal + " cannot be carried to skill "
-                    + skill + ": " + e.getMessage())));
+            session = Initiator.request(skill, principal, "tcp", request.remote(), false, tlvs);
+        } catch (Initiator.Uncarried e) {
+            return CompletableFuture.completedFuture(new TunnelDecision.Refuse(e.failure()));
         }
         TunnelBridge bridge = new TunnelBridge(refused);
         node.open(session, bridge);
