@@ -215,7 +215,9 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             Optional<UdpEndpoint> udp = a.udp() == null ? Optional.empty() : Optional.of(UdpEndpoint.parse(a.udp()));
-            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), a.h2c());
+            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), new AgentAttachment.Delivery(a.h2c(),
+                    a.cardPath(), a.hostHeader().equals("preserve") ? OriginConfig.HostHeader.PRESERVE
+                    : OriginConfig.HostHeader.ORIGIN, a.xForwarded()));
         }
     }
 

@@ -8,6 +8,8 @@ import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.discovery.AgentCardPaths;
+import io.acip.gateway.discovery.CardRewritingSink;
 import io.acip.gateway.http.HeaderHygiene;
 import io.acip.gateway.http.InitiatorFields;
 import io.acip.gateway.policy.Principal;
@@ -70,6 +72,9 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
      */
     public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
                              List<Tlv> metadata, Principal principal) {
+        if (AgentCardPaths.isCardRequest(exchange.request().method(), path)) {
+            exchange = CardRewritingSink.wrap(exchange, path); // its URLs must name this gateway as the agent used it
+        }
         EdgeExchange e = new EdgeExchange(exchange, config, path);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));

@@ -162,6 +162,13 @@ public final class ConfigLoader {
             origin(p + ".origin", a.origin());
             udpEndpoint(p + ".udp", a.udp());
             if (a.skills().isEmpty() && !a.card()) throw new ConfigException(p + ".skills: list skills or set card: true");
+            if (a.cardPath() != null && (!a.cardPath().startsWith("/") || a.cardPath().contains("?")
+                    || a.cardPath().contains("#"))) {
+                throw new ConfigException(p + ".card_path: '" + a.cardPath() + "' must be an absolute path on the origin");
+            }
+            if (!a.hostHeader().equals("origin") && !a.hostHeader().equals("preserve")) {
+                throw new ConfigException(p + ".host_header: '" + a.hostHeader() + "' is neither origin nor preserve");
+            }
             for (int j = 0; j < a.skills().size(); j++) {
                 GatewayConfig.AgentSkill s = a.skills().get(j);
                 skill(p + ".skills[" + j + "].name", s.name());

@@ -154,12 +154,25 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         static final Udp DEFAULT = new Udp(null);
     }
 
-    /** An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers. */
-    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+    /**
+     * An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers; where
+     * its A2A card is ({@code card_path}, else under each skill's base), which {@code Host} its origin sees
+     * ({@code host_header}: {@code origin}, the default, or {@code preserve}) and whether it gets
+     * {@code X-Forwarded-Host} / {@code -Proto} ({@code x_forwarded}).
+     */
+    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp,
+                        @JsonProperty("card_path") String cardPath, @JsonProperty("host_header") String hostHeader,
+                        @JsonProperty("x_forwarded") Boolean xForwarded) {
         public Agent {
             h2c = h2c != null && h2c;
             card = card != null && card;
             skills = skills == null ? List.of() : List.copyOf(skills);
+            hostHeader = hostHeader == null ? "origin" : hostHeader;
+            xForwarded = xForwarded != null && xForwarded;
+        }
+
+        public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+            this(name, origin, h2c, card, skills, udp, null, null, null);
         }
 
         public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {

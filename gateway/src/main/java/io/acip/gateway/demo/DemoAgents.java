@@ -25,7 +25,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *   /sse                          {@link SseAgent}
  *   /a2a                          {@link A2aAgent} (A2A 0.3 JSON-RPC)
  *   /mcp                          {@link McpAgent} (MCP Streamable HTTP)
- *   /.well-known/agent-card.json  an A2A 0.3 Agent Card for /a2a, with skills echo and stream
+ *   /a2a/.well-known/agent-card.json  the A2A 0.3 Agent Card of /a2a, at its own base (A2A §5.3), with skills
+ *                                     echo and stream
+ *   /.well-known/agent-card.json  the same card, at the origin's root (for {@code card: true} registrations)
  *   anything else                 {@link EchoAgent}
  * </pre>
  *
@@ -57,7 +59,9 @@ public final class DemoAgents implements AutoCloseable {
         routes.addMapping(PathSpec.from("/sse"), new SseAgent());
         routes.addMapping(PathSpec.from("/a2a"), new A2aAgent());
         routes.addMapping(PathSpec.from("/mcp"), new McpAgent());
-        routes.addMapping(PathSpec.from("/.well-known/agent-card.json"), new CardHandler(agents));
+        CardHandler card = new CardHandler(agents);
+        routes.addMapping(PathSpec.from("/a2a/.well-known/agent-card.json"), card);
+        routes.addMapping(PathSpec.from("/.well-known/agent-card.json"), card);
         routes.addMapping(PathSpec.from("/"), new EchoAgent());
         server.setHandler(routes);
         server.start();
@@ -101,6 +105,9 @@ public final class DemoAgents implements AutoCloseable {
                     .put("url", agents.uri() + "/a2a")
                     .put("preferredTransport", "JSONRPC")
                     .put("version", "0.1.0");
+            // The same endpoint again as 0.3's list of interfaces: clients that choose a transport read this.
+            card.putArray("additionalInterfaces").addObject().put("url", agents.uri() + "/a2a")
+                    .put("transport", "JSONRPC");
             card.putObject("capabilities").put("streaming", true).put("pushNotifications", false);
             card.putArray("defaultInputModes").add("text/plain");
             card.putArray("defaultOutputModes").add("text/plain");
