@@ -64,6 +64,9 @@ class AgentDiscoveryTest {
         card("http://a2a.demo.acip", "-i", "-x", fabric.proxy(), "http://a2a.demo.acip/.well-known/agent-card.json");
         card("https://a2a.demo.acip", "-i", "--suppress-connect-headers", "-x", fabric.proxy(), "--cacert", fabric.caPem.toString(),
                 "https://a2a.demo.acip/.well-known/agent.json");
+        // curl -p, like Node's undici, tunnels http:// URLs through CONNECT: plaintext inside is served too.
+        card("http://a2a.demo.acip", "-i", "--suppress-connect-headers", "-p", "-x", fabric.proxy(),
+                "http://a2a.demo.acip/.well-known/agent-card.json");
     }
 
     @Test
