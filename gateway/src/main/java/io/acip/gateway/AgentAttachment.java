@@ -164,7 +164,9 @@ public final class AgentAttachment {
         if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
-            OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(delivery.h2c() || h2c)
+            OriginConfig base = OriginConfig.of(agent.originFor(skill));
+            OriginConfig origin = base.withTimeouts(base.connectTimeout(), base.firstByteTimeout(),
+                            bridge.streamIdleTimeout()).withH2c(delivery.h2c() || h2c)
                     .withHostHeader(delivery.hostHeader(), delivery.xForwarded());
             URI card = cardUri(agent, skill, delivery.cardPath());
             InetSocketAddress endpoint = endpoint(agent.origin());

@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
             BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
-                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
+                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT, streamIdle(h));
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
@@ -168,6 +168,12 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Silence that ends a stream, at the edge (agent side) and the far side (origin side) alike. */
+    private static Duration streamIdle(GatewayConfig.Http h) throws ConfigException {
+        return Durations.parse("http.stream_idle_timeout", h == null ? null : h.streamIdleTimeout(),
+                BridgeConfig.DEFAULT_STREAM_IDLE);
     }
 
     private static SkillMapper mapper(GatewayConfig.Http h) {
@@ -241,6 +247,7 @@ public final class Gateway implements AutoCloseable {
         if (intercept) b.interception(new LeafCertificateMinter(ca));
         b.clientTrust(AuthConfig.clientTrust(c.auth()));
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
+        b.idleTimeout(streamIdle(h)); // silence only: Jetty's idle timer restarts with every byte either way
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
         return b.http3(h.http3()).build();
     }

@@ -57,6 +57,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private boolean demandPending;
     private Fields trailers = Fields.EMPTY;
     private ScheduledFuture<?> firstByteTimer;
+    private ScheduledFuture<?> idleTimer;
+    private long lastActivity;
 
     private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
         this.exchange = exchange;
@@ -146,6 +148,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 c.release();
             }
             session.write(chunk, c.last());
+            lastActivity = System.nanoTime();
             if (c.last()) {
                 requestSent = true;
                 if (!headSeen) {
@@ -192,14 +195,33 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     public void onResponseHead(ResponseHead head) {
         headSeen = true;
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        lastActivity = System.nanoTime();
+        long idle = config.streamIdleTimeout().toNanos();
+        idleTimer = loop.schedule(this::checkIdle, idle, TimeUnit.NANOSECONDS);
         List<Field> extra = List.of(HeaderHygiene.via(exchange.request().protocol(), config.proxyName()),
                 new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
         ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(head.fields(), extra));
         out.submit(cb -> exchange.response().head(forwarded, cb));
     }
 
+    /** http.stream_idle_timeout: silence cuts a stream, content moving either way never does. */
+    private void checkIdle() {
+        if (done) return;
+        long idle = config.streamIdleTimeout().toNanos();
+        long silent = System.nanoTime() - lastActivity;
+        if (silent < idle) {
+            idleTimer = loop.schedule(this::checkIdle, idle - silent, TimeUnit.NANOSECONDS);
+            return;
+        }
+        long ms = config.streamIdleTimeout().toMillis();
+        fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
+                + " sent nothing for " + ms + " ms (http.stream_idle_timeout)"));
+        session.reset(ResetCode.TIMEOUT, "stream idle for " + ms + " ms");
+    }
+
     @Override
     public void onContent(ByteBuffer content) {
+        lastActivity = System.nanoTime();
         ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
         out.submit(cb -> exchange.response().content(copy, false, cb));
     }
@@ -256,6 +278,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private void finish(Throwable cause) {
         done = true;
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        if (idleTimer != null) idleTimer.cancel(false);
         if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
     }
 }

@@ -118,6 +118,7 @@ public final class ConfigLoader {
             for (int i = 0; i < h.skills().size(); i++) skill("http.skills[" + i + "]", h.skills().get(i));
             for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
             Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
+            Durations.parse("http.stream_idle_timeout", h.streamIdleTimeout(), null);
         }
         for (int i = 0; i < c.egress().allow().size(); i++) {
             String cidr = c.egress().allow().get(i);

@@ -92,7 +92,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
-                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate,
+                       @JsonProperty("stream_idle_timeout") String streamIdleTimeout) {
         public Http {
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
@@ -101,6 +102,14 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             pathPrefix = pathPrefix == null ? "/skills/" : pathPrefix;
             rules = rules == null ? List.of() : List.copyOf(rules);
             intercept = intercept == null ? List.of() : List.copyOf(intercept);
+        }
+
+        /** Without a stream idle timeout of its own (5 minutes). */
+        public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
+                    String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
+                    String firstByteTimeout, Boolean http3, String connectUdpTemplate) {
+            this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
+                    firstByteTimeout, http3, connectUdpTemplate, null);
         }
 
         /** With the defaults for what came later: HTTP/3 beside a TLS listener, RFC 9298's default template. */
