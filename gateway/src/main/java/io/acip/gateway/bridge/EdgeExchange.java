@@ -46,6 +46,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private final Exchange exchange;
     private final BridgeConfig config;
     private final String path;
+    private final McpSessionAffinity.Affinity affinity;
     private final Bhttp request = Bhttp.request();
     private final BinaryHttpDecoder decoder;
     private Session session;
@@ -60,10 +61,11 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private ScheduledFuture<?> idleTimer;
     private long lastActivity;
 
-    private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
+    private EdgeExchange(Exchange exchange, BridgeConfig config, String path, McpSessionAffinity.Affinity affinity) {
         this.exchange = exchange;
         this.config = config;
         this.path = path;
+        this.affinity = affinity;
         this.decoder = BinaryHttpDecoder.forResponse(config.limits(), this);
     }
 
@@ -77,9 +79,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         if (AgentCardPaths.isCardRequest(exchange.request().method(), path)) {
             exchange = CardRewritingSink.wrap(exchange, path); // its URLs must name this gateway as the agent used it
         }
-        EdgeExchange e = new EdgeExchange(exchange, config, path);
+        McpSessionAffinity.Affinity affinity = McpSessionAffinity.of(exchange.request().method(),
+                exchange.request().headers());
+        EdgeExchange e = new EdgeExchange(exchange, config, path, affinity);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
+        affinity.tlv().ifPresent(tlvs::add);
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
         RequestInfo r = exchange.request();
@@ -106,7 +111,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
         extra.add(new Field("forwarded", forwarded(r)));
         // Only a far gateway, from a verified attestation, may say who calls: never the agent.
-        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(r.headers())), extra);
+        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(affinity.headers())), extra);
         s.write(request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers), false);
         pumpRequest();
     }
@@ -200,7 +205,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         idleTimer = loop.schedule(this::checkIdle, idle, TimeUnit.NANOSECONDS);
         List<Field> extra = List.of(HeaderHygiene.via(exchange.request().protocol(), config.proxyName()),
                 new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
-        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(head.fields(), extra));
+        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(affinity.response(head.fields()),
+                extra));
         out.submit(cb -> exchange.response().head(forwarded, cb));
     }
 

@@ -38,10 +38,16 @@ import org.eclipse.jetty.util.component.LifeCycle;
 public final class DemoAgents implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final McpAgent mcp = new McpAgent();
 
     private DemoAgents(Server server, ServerConnector connector) {
         this.server = server;
         this.connector = connector;
+    }
+
+    /** MCP sessions the /mcp agent holds open now (tests tell instances apart by it). */
+    public int mcpSessions() {
+        return mcp.openSessions();
     }
 
     /** Starts the agents on {@code address} (port 0 picks a free one). */
@@ -58,7 +64,7 @@ public final class DemoAgents implements AutoCloseable {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(PathSpec.from("/sse"), new SseAgent());
         routes.addMapping(PathSpec.from("/a2a"), new A2aAgent());
-        routes.addMapping(PathSpec.from("/mcp"), new McpAgent());
+        routes.addMapping(PathSpec.from("/mcp"), agents.mcp);
         CardHandler card = new CardHandler(agents);
         routes.addMapping(PathSpec.from("/a2a/.well-known/agent-card.json"), card);
         routes.addMapping(PathSpec.from("/.well-known/agent-card.json"), card);

@@ -40,6 +40,11 @@ public final class McpAgent extends Handler.Abstract.NonBlocking {
 
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
 
+    /** Sessions open now. */
+    int openSessions() {
+        return sessions.size();
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
