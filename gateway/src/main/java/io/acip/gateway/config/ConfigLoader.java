@@ -170,6 +170,10 @@ public final class ConfigLoader {
             if (!a.hostHeader().equals("origin") && !a.hostHeader().equals("preserve")) {
                 throw new ConfigException(p + ".host_header: '" + a.hostHeader() + "' is neither origin nor preserve");
             }
+            if (a.hostHeader().equals("preserve") && a.h2c()) {
+                throw new ConfigException(p + ".host_header: preserve needs HTTP/1.1 to the origin (with h2c the "
+                        + ":authority is the origin's own); use x_forwarded instead");
+            }
             for (int j = 0; j < a.skills().size(); j++) {
                 GatewayConfig.AgentSkill s = a.skills().get(j);
                 skill(p + ".skills[" + j + "].name", s.name());

@@ -48,6 +48,10 @@ public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Durat
         requirePositive(firstByteTimeout, "firstByteTimeout");
         requirePositive(idleTimeout, "idleTimeout");
         Objects.requireNonNull(hostHeader, "hostHeader");
+        if (h2c && hostHeader == HostHeader.PRESERVE) {
+            // The HTTP/2 client takes :authority from the target it connects to; a Host beside it would disagree.
+            throw new IllegalArgumentException("host_header preserve needs HTTP/1.1 to the origin, not h2c");
+        }
     }
 
     /** HTTP/1.1 to {@code base} with 5 s to connect, 30 s to the first byte and 60 s idle. */
