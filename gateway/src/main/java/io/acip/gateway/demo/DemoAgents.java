@@ -50,6 +50,11 @@ public final class DemoAgents implements AutoCloseable {
         return mcp.openSessions();
     }
 
+    /** MCP sessions the /mcp agent opened since it started. */
+    public int mcpSessionsOpened() {
+        return mcp.openedSessions();
+    }
+
     /** Starts the agents on {@code address} (port 0 picks a free one). */
     public static DemoAgents start(InetSocketAddress address) throws Exception {
         Server server = new Server();

@@ -40,9 +40,16 @@ public final class McpAgent extends Handler.Abstract.NonBlocking {
 
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
 
+    private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Sessions open now. */
     int openSessions() {
         return sessions.size();
+    }
+
+    /** Sessions opened since start. */
+    int openedSessions() {
+        return opened.get();
     }
 
     @Override
@@ -98,6 +105,7 @@ public final class McpAgent extends Handler.Abstract.NonBlocking {
             }
             session = UUID.randomUUID().toString();
             sessions.add(session);
+            opened.incrementAndGet();
             response.getHeaders().put(SESSION_HEADER, session);
         }
 
