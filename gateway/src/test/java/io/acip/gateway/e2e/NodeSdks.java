@@ -64,14 +64,22 @@ final class NodeSdks {
     }
 
     private static Run exec(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return exec(command, java.util.Map.of(), timeoutSeconds);
+    }
+
+    /** Runs {@code command} in the install directory with {@code env} added to the environment. */
+    static Run exec(List<String> command, java.util.Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("node-out", ".txt");
         Path err = Files.createTempFile("node-err", ".txt");
         try {
             List<String> cmd = new ArrayList<>(command);
             Process p;
             try {
-                p = new ProcessBuilder(cmd).directory(HOME.toFile()).redirectOutput(out.toFile())
-                        .redirectError(err.toFile()).start();
+                ProcessBuilder b = new ProcessBuilder(cmd).directory(HOME.toFile()).redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
+                b.environment().putAll(env);
+                p = b.start();
             } catch (IOException e) {
                 return new Run(-1, "", command.get(0) + " could not be started: " + e.getMessage());
             }

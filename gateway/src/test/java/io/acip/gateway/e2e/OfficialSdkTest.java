@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The official SDKs, pinned and installed from the npm registry, through edge, transit and far: the A2A JavaScript
  * SDK discovers the demo agent by every form (path, host, forward proxy tunnelled and absolute, intercepted TLS)
  * through undici, then sends, streams, gets and cancels; the MCP TypeScript SDK opens sessions over a skill served by
- * two instances (initialize, tools/list, tools/call, termination), each staying on its own instance.
+ * two instances (initialize, tools/list, tools/call, termination), each staying on its own instance. The README's agent
+ * runtime examples (Python httpx, Node undici) run unchanged but for their GATEWAY and CA.
  */
 class OfficialSdkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +67,21 @@ class OfficialSdkTest {
         assertEquals("http://127.0.0.1:" + fabric.http() + "/skills/demo/a2a",
                 seen.get("path .well-known/agent-card.json").asText());
         assertEquals("https://a2a.demo.acip", seen.get("intercepted .well-known/agent.json").asText());
+    }
+
+    @Test
+    void agentRuntimeExamplesReachHttpAndHttpsSkills() throws Exception {
+        Map<String, String> env = Map.of("GATEWAY", fabric.proxy(), "CA", fabric.caPem.toAbsolutePath().toString());
+        NodeSdks.Run py = NodeSdks.exec(List.of("/usr/bin/python3",
+                Path.of("../examples/agents/python_httpx.py").toAbsolutePath().toString()), env, 30);
+        assertEquals(0, py.exit(), py.explain());
+        assertTrue(py.out().contains("/from-httpx'") && py.out().contains("/from-httpx-plain'"), py.explain());
+        assertEquals(3, py.out().lines().filter(l -> l.startsWith("data: ")).count(), py.explain());
+        java.nio.file.Files.copy(Path.of("../examples/agents/node_undici.mjs"), NodeSdks.install()
+                .resolve("node_undici.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        NodeSdks.Run node = NodeSdks.exec(List.of("node", "node_undici.mjs"), env, 30);
+        assertEquals(0, node.exit(), node.explain());
+        assertEquals(2, node.out().lines().filter(l -> l.startsWith("edge,transit,far ")).count(), node.explain());
     }
 
     @Test
