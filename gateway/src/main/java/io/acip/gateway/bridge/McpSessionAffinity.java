@@ -21,8 +21,9 @@ import java.util.Optional;
  * {@code text/event-stream}, as MCP clients send) and hands the agent the minted ID in an envelope that carries the
  * key, {@code acip.<key>.<id>} (as Envoy's envelope stateful sessions do). Later requests present the envelope: its
  * key becomes the AFFINITY_KEY, and the origin sees its own ID again. The edge keeps no state, so any edge replica
- * can take the session's next request. An ID in no envelope is itself the key. Requests without a session spread
- * as before (a fresh key each).
+ * can take the session's next request. An ID in no envelope gives its SHA-256 as the key. Requests without a session
+ * spread as before (a fresh key each). The key travels in the SETUP in clear, so it is never the session ID itself,
+ * which would let anyone on the path take over the session.
  */
 final class McpSessionAffinity {
     static final String SESSION_FIELD = "mcp-session-id";
@@ -55,7 +56,7 @@ final class McpSessionAffinity {
         if (session.isPresent()) {
             String id = session.get();
             Optional<String[]> opened = open(id);
-            if (opened.isEmpty()) return new Affinity(Optional.of(id), headers);
+            if (opened.isEmpty()) return new Affinity(Optional.of(digest(id)), headers);
             List<Field> out = new ArrayList<>(headers.lines().size());
             for (Field f : headers.lines()) {
                 out.add(f.name().equals(SESSION_FIELD) ? new Field(SESSION_FIELD, opened.get()[1]) : f);
@@ -83,6 +84,16 @@ final class McpSessionAffinity {
             if (!b64) return Optional.empty();
         }
         return Optional.of(new String[] {key, value.substring(dot + 1)});
+    }
+
+    private static String digest(String id) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String newKey() {

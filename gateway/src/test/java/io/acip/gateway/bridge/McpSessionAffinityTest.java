@@ -31,9 +31,11 @@ class McpSessionAffinityTest {
     }
 
     @Test
-    void anIdInNoEnvelopeIsItsOwnKey() {
+    void anIdInNoEnvelopeGivesAStableKeyThatIsNotTheId() {
         McpSessionAffinity.Affinity a = McpSessionAffinity.of("GET", Fields.of("mcp-session-id", "plain-id"));
-        assertEquals("plain-id", a.key().orElseThrow());
+        String key = a.key().orElseThrow();
+        assertTrue(!key.contains("plain-id"), "the session ID never travels in clear: " + key);
+        assertEquals(key, McpSessionAffinity.of("DELETE", Fields.of("mcp-session-id", "plain-id")).key().orElseThrow());
         assertEquals("plain-id", a.headers().first("mcp-session-id").orElseThrow());
         assertTrue(McpSessionAffinity.open("acip.short.x").isEmpty());
         assertTrue(McpSessionAffinity.open("acip.AAAAAAAAAAAAAAAAAAAAA!.x").isEmpty());
