@@ -8,6 +8,8 @@ import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.FarExchange;
 import io.acip.gateway.bridge.FarTunnel;
 import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.discovery.AgentCardCache;
+import io.acip.gateway.discovery.AgentCardPaths;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
@@ -56,6 +58,7 @@ public final class AgentAttachment {
     private final SkillMapper mapper;
     private final boolean h2c;
     private final UdpRelay udp;
+    private final AgentCardCache cards;
     private final Map<String, Holding> attached = new ConcurrentHashMap<>();
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
 
@@ -82,6 +85,22 @@ public final class AgentAttachment {
         this.mapper = mapper;
         this.h2c = h2c;
         this.udp = udp;
+        this.cards = new AgentCardCache(forwarder.httpClient());
+    }
+
+    /**
+     * How this node delivers to one agent.
+     *
+     * @param h2c HTTP/2 with prior knowledge to the origin
+     * @param cardPath where the agent's A2A card is on its origin (an absolute path), or null for each skill's base
+     *     followed by {@code /.well-known/agent-card.json}
+     * @param hostHeader the authority the origin sees
+     * @param xForwarded whether the origin gets {@code X-Forwarded-Host} and {@code X-Forwarded-Proto}
+     */
+    public record Delivery(boolean h2c, String cardPath, OriginConfig.HostHeader hostHeader, boolean xForwarded) {
+        public static Delivery of(boolean h2c) {
+            return new Delivery(h2c, null, OriginConfig.HostHeader.ORIGIN, false);
+        }
     }
 
     /**
@@ -108,7 +127,12 @@ public final class AgentAttachment {
 
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
-        attach(agent, agentH2c, true);
+        attach(agent, Delivery.of(agentH2c), true);
+    }
+
+    /** Attaches (or re-attaches) an agent from the configuration file, delivered as {@code delivery} says. */
+    public synchronized void attach(AgentRegistration agent, Delivery delivery) {
+        attach(agent, delivery, true);
     }
 
     /**
@@ -124,7 +148,7 @@ public final class AgentAttachment {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
-        attach(agent, false, false);
+        attach(agent, Delivery.of(false), false);
     }
 
     /** Who other than {@code agentName} holds {@code skill}, if anyone. */
@@ -137,12 +161,16 @@ public final class AgentAttachment {
         return reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
     }
 
-    private void attach(AgentRegistration agent, boolean agentH2c, boolean configured) {
+    private void attach(AgentRegistration agent, Delivery delivery, boolean configured) {
         Holding old = attached.put(agent.agent(), new Holding(agent, configured));
         if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
-            OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
+            OriginConfig base = OriginConfig.of(agent.originFor(skill));
+            OriginConfig origin = base.withTimeouts(base.connectTimeout(), base.firstByteTimeout(),
+                            bridge.streamIdleTimeout()).withH2c(delivery.h2c() || h2c)
+                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded());
+            URI card = cardUri(agent, skill, delivery.cardPath());
             InetSocketAddress endpoint = endpoint(agent.origin());
             String instance = instanceId(agent, skill);
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
@@ -155,8 +183,13 @@ public final class AgentAttachment {
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
                         return switch (protocol) {
-                            case "bhttp" -> new FarExchange(incoming, bridge,
-                                    ex -> forwarder.forward(ex, origin, ex.request().path(), false));
+                            case "bhttp" -> new FarExchange(incoming, bridge, ex -> {
+                                if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
+                                    cards.serve(ex, card, origin.base());
+                                } else {
+                                    forwarder.forward(ex, origin, ex.request().path(), false);
+                                }
+                            });
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
                                 if (!skill.tcpTunnel()) {
@@ -192,6 +225,17 @@ public final class AgentAttachment {
         // The allow list stays in this node's log: the detail travels back to the caller.
         LOG.fine(() -> "skill " + skill + " refused " + who + ": allow " + allow);
         throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " does not allow " + who);
+    }
+
+    /** Where the card of {@code skill}'s agent is: the configured path on its origin, else under the skill's base. */
+    private static URI cardUri(AgentRegistration agent, AgentSkill skill, String cardPath) {
+        if (cardPath != null) {
+            URI o = agent.origin();
+            return URI.create(o.getScheme() + "://" + o.getRawAuthority() + cardPath);
+        }
+        String base = agent.originFor(skill).toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + AgentCardPaths.AGENT_CARD);
     }
 
     private static SessionHandler tunnel(InetSocketAddress endpoint) {

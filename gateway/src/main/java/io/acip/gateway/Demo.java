@@ -124,6 +124,8 @@ public final class Demo implements AutoCloseable {
                 "  curl -s -x http://127.0.0.1:" + http + " http://echo.demo.acip/forward-proxy",
                 "  curl -s -x http://127.0.0.1:" + http + " --cacert " + ca + " https://echo.demo.acip/intercepted",
                 "  curl -sN -x http://127.0.0.1:" + http + " 'http://sse.demo.acip/?n=5&interval_ms=200'",
+                "  curl -s -x http://127.0.0.1:" + http + " http://a2a.demo.acip/.well-known/agent-card.json"
+                        + "   # A2A card, its URLs through the gateway",
                 "  curl -s --http2-prior-knowledge http://127.0.0.1:" + http + "/skills/demo/echo/h2c",
                 "  curl -s --cacert " + ca + " https://localhost:" + tls + "/skills/demo/echo/tls",
                 "  HTTPS_PROXY=http://127.0.0.1:" + http + " curl -s --cacert " + ca + " https://echo.demo.acip/env",

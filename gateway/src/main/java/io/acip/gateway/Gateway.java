@@ -128,7 +128,8 @@ public final class Gateway implements AutoCloseable {
             started.add(forwarder);
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
-            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp());
+            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp(),
+                    streamIdle(h));
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
             // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
@@ -187,6 +188,12 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Silence that ends a stream, at the edge (agent side) and the far side (origin side) alike. */
+    private static Duration streamIdle(GatewayConfig.Http h) throws ConfigException {
+        return Durations.parse("http.stream_idle_timeout", h == null ? null : h.streamIdleTimeout(),
+                BridgeConfig.DEFAULT_STREAM_IDLE);
+    }
+
     private static SkillMapper mapper(GatewayConfig.Http h) {
         if (h == null) return new SkillMapper("acip", "/skills/", List.of());
         List<SkillMapper.Rule> rules = h.rules().stream().map(r -> new SkillMapper.Rule(r.host().toLowerCase(),
@@ -233,7 +240,9 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             Optional<UdpEndpoint> udp = a.udp() == null ? Optional.empty() : Optional.of(UdpEndpoint.parse(a.udp()));
-            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), a.h2c());
+            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), new AgentAttachment.Delivery(a.h2c(),
+                    a.cardPath(), a.hostHeader().equals("preserve") ? OriginConfig.HostHeader.PRESERVE
+                    : OriginConfig.HostHeader.ORIGIN, a.xForwarded()));
         }
     }
 
@@ -259,6 +268,7 @@ public final class Gateway implements AutoCloseable {
         if (intercept) b.interception(new LeafCertificateMinter(ca));
         b.clientTrust(AuthConfig.clientTrust(c.auth()));
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
+        b.idleTimeout(streamIdle(h)); // silence only: Jetty's idle timer restarts with every byte either way
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
         return b.http3(h.http3()).build();
     }

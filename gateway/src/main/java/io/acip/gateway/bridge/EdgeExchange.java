@@ -8,6 +8,8 @@ import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.discovery.AgentCardPaths;
+import io.acip.gateway.discovery.CardRewritingSink;
 import io.acip.gateway.http.HeaderHygiene;
 import io.acip.gateway.http.InitiatorFields;
 import io.acip.gateway.policy.Principal;
@@ -45,6 +47,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private final Exchange exchange;
     private final BridgeConfig config;
     private final String path;
+    private final McpSessionAffinity.Affinity affinity;
     private final Bhttp request = Bhttp.request();
     private final BinaryHttpDecoder decoder;
     private Session session;
@@ -58,11 +61,14 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private ScheduledFuture<?> firstByteTimer;
     /** The request head, held until the first content or the end can go with it (or none is ready). */
     private ByteBuf unsentHead;
+    private ScheduledFuture<?> idleTimer;
+    private long lastActivity;
 
-    private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
+    private EdgeExchange(Exchange exchange, BridgeConfig config, String path, McpSessionAffinity.Affinity affinity) {
         this.exchange = exchange;
         this.config = config;
         this.path = path;
+        this.affinity = affinity;
         this.decoder = BinaryHttpDecoder.forResponse(config.limits(), this);
     }
 
@@ -73,9 +79,15 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
      */
     public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
                              List<Tlv> metadata, Principal principal) {
-        EdgeExchange e = new EdgeExchange(exchange, config, path);
+        if (AgentCardPaths.isCardRequest(exchange.request().method(), path)) {
+            exchange = CardRewritingSink.wrap(exchange, path); // its URLs must name this gateway as the agent used it
+        }
+        McpSessionAffinity.Affinity affinity = McpSessionAffinity.of(exchange.request().method(),
+                exchange.request().headers());
+        EdgeExchange e = new EdgeExchange(exchange, config, path, affinity);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
+        affinity.tlv().ifPresent(tlvs::add);
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
         SessionRequest request;
@@ -99,7 +111,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
         extra.add(new Field("forwarded", forwarded(r)));
         // Only a far gateway, from a verified attestation, may say who calls: never the agent.
-        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(r.headers())), extra);
+        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(affinity.headers())), extra);
         unsentHead = request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers);
         pumpRequest();
     }
@@ -151,6 +163,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 unsentHead = null;
             }
             session.write(chunk, c.last());
+            lastActivity = System.nanoTime();
             if (c.last()) {
                 requestSent = true;
                 if (!headSeen) {
@@ -210,14 +223,34 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     public void onResponseHead(ResponseHead head) {
         headSeen = true;
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        lastActivity = System.nanoTime();
+        long idle = config.streamIdleTimeout().toNanos();
+        idleTimer = loop.schedule(this::checkIdle, idle, TimeUnit.NANOSECONDS);
         List<Field> extra = List.of(HeaderHygiene.via(exchange.request().protocol(), config.proxyName()),
                 new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
-        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(head.fields(), extra));
+        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(affinity.response(head.fields()),
+                extra));
         out.submit(cb -> exchange.response().head(forwarded, cb));
+    }
+
+    /** http.stream_idle_timeout: silence cuts a stream, content moving either way never does. */
+    private void checkIdle() {
+        if (done) return;
+        long idle = config.streamIdleTimeout().toNanos();
+        long silent = System.nanoTime() - lastActivity;
+        if (silent < idle) {
+            idleTimer = loop.schedule(this::checkIdle, idle - silent, TimeUnit.NANOSECONDS);
+            return;
+        }
+        long ms = config.streamIdleTimeout().toMillis();
+        fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
+                + " sent nothing for " + ms + " ms (http.stream_idle_timeout)"));
+        session.reset(ResetCode.TIMEOUT, "stream idle for " + ms + " ms");
     }
 
     @Override
     public void onContent(ByteBuffer content) {
+        lastActivity = System.nanoTime();
         ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
         out.submit(cb -> exchange.response().content(copy, false, cb));
     }
@@ -278,6 +311,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             unsentHead = null;
         }
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        if (idleTimer != null) idleTimer.cancel(false);
         if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
     }
 }

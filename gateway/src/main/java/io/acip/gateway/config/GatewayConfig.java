@@ -147,7 +147,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
                        @JsonProperty("connect_udp_template") String connectUdpTemplate,
-                       @JsonProperty("escaped_slashes") String escapedSlashes) {
+                       @JsonProperty("escaped_slashes") String escapedSlashes,
+                       @JsonProperty("stream_idle_timeout") String streamIdleTimeout) {
         public Http {
             escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
@@ -159,12 +160,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             intercept = intercept == null ? List.of() : List.copyOf(intercept);
         }
 
+        /** Escaped slashes refused, and no stream idle timeout of its own (5 minutes). */
+        public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
+                    String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
+                    String firstByteTimeout, Boolean http3, String connectUdpTemplate) {
+            this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
+                    firstByteTimeout, http3, connectUdpTemplate, null, null);
+        }
+
         /** With the defaults for what came later: HTTP/3 beside a TLS listener, RFC 9298's default template. */
         public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null, null);
+                    firstByteTimeout, null, null, null, null);
         }
     }
 
@@ -210,12 +219,25 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         static final Udp DEFAULT = new Udp(null);
     }
 
-    /** An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers. */
-    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+    /**
+     * An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers; where
+     * its A2A card is ({@code card_path}, else under each skill's base), which {@code Host} its origin sees
+     * ({@code host_header}: {@code origin}, the default, or {@code preserve}) and whether it gets
+     * {@code X-Forwarded-Host} / {@code -Proto} ({@code x_forwarded}).
+     */
+    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp,
+                        @JsonProperty("card_path") String cardPath, @JsonProperty("host_header") String hostHeader,
+                        @JsonProperty("x_forwarded") Boolean xForwarded) {
         public Agent {
             h2c = h2c != null && h2c;
             card = card != null && card;
             skills = skills == null ? List.of() : List.copyOf(skills);
+            hostHeader = hostHeader == null ? "origin" : hostHeader;
+            xForwarded = xForwarded != null && xForwarded;
+        }
+
+        public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+            this(name, origin, h2c, card, skills, udp, null, null, null);
         }
 
         public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {

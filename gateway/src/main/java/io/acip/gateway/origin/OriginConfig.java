@@ -16,9 +16,20 @@ import java.util.Objects;
  * @param firstByteTimeout longest wait for the response head once the request was sent in full
  * @param idleTimeout longest silence while request or response content flows (the wait for the head excepted,
  *     which {@code firstByteTimeout} bounds)
+ * @param hostHeader which authority the origin sees in {@code Host} / {@code :authority}
+ * @param xForwarded whether to send {@code X-Forwarded-Host} and {@code X-Forwarded-Proto} (the authority and scheme
+ *     the agent used) beside RFC 7239 {@code Forwarded}, for origins that read only those
  */
 public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Duration firstByteTimeout,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, HostHeader hostHeader, boolean xForwarded) {
+
+    /** The authority an origin is addressed with. */
+    public enum HostHeader {
+        /** The origin's own ({@code base}'s authority): what an origin behind a proxy usually expects. */
+        ORIGIN,
+        /** The one the agent used (e.g. {@code a2a.demo.acip}), for origins that build URLs or route by it. */
+        PRESERVE
+    }
 
     public OriginConfig {
         Objects.requireNonNull(base, "base");
@@ -36,19 +47,29 @@ public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Durat
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(firstByteTimeout, "firstByteTimeout");
         requirePositive(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(hostHeader, "hostHeader");
+        if (h2c && hostHeader == HostHeader.PRESERVE) {
+            // The HTTP/2 client takes :authority from the target it connects to; a Host beside it would disagree.
+            throw new IllegalArgumentException("host_header preserve needs HTTP/1.1 to the origin, not h2c");
+        }
     }
 
     /** HTTP/1.1 to {@code base} with 5 s to connect, 30 s to the first byte and 60 s idle. */
     public static OriginConfig of(URI base) {
-        return new OriginConfig(base, false, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        return new OriginConfig(base, false, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                HostHeader.ORIGIN, false);
     }
 
     public OriginConfig withH2c(boolean h2c) {
-        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout);
+        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout, hostHeader, xForwarded);
     }
 
     public OriginConfig withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-        return new OriginConfig(base, h2c, connect, firstByte, idle);
+        return new OriginConfig(base, h2c, connect, firstByte, idle, hostHeader, xForwarded);
+    }
+
+    public OriginConfig withHostHeader(HostHeader host, boolean xForwarded) {
+        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout, host, xForwarded);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -190,7 +190,8 @@ public final class OriginForwarder implements AutoCloseable {
                 .followRedirects(false)
                 // The exchange's own timers fire first; this only catches what they cannot see.
                 .idleTimeout(backstop, TimeUnit.MILLISECONDS)
-                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h));
+                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h))
+                .headers(h -> OriginHeaders.authority(info, origin, h));
         if (content != null) {
             request.body(content);
             // HTTP/1.1 carries trailers only in chunked content (RFC 9112 §7.1.2), HTTP/2 always (RFC 9113 §8.1).

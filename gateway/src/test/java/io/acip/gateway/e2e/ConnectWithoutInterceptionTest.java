@@ -20,7 +20,7 @@ class ConnectWithoutInterceptionTest {
     @BeforeAll
     static void start() throws Exception {
         fabric = new Fabric3(dir, List.of(new GatewayConfig.Agent("plain-http", "http://127.0.0.1:9", false, false,
-                List.of(new GatewayConfig.AgentSkill("test/notunnel", "", "", Map.of())))), false, List.of());
+                List.of(new GatewayConfig.AgentSkill("test/notunnel", "", "", Map.of())))), false, List.of(), null);
     }
 
     @AfterAll

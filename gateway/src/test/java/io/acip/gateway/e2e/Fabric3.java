@@ -24,11 +24,21 @@ final class Fabric3 implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
 
     Fabric3(Path dir, List<GatewayConfig.Agent> extraAgents, boolean directEgress) throws Exception {
-        this(dir, extraAgents, directEgress, List.of("demo"));
+        this(dir, extraAgents, directEgress, List.of("demo"), null);
     }
 
-    /** @param intercept skill prefixes the edge intercepts CONNECTs to (none: the edge cannot intercept at all) */
-    Fabric3(Path dir, List<GatewayConfig.Agent> extraAgents, boolean directEgress, List<String> intercept)
+    /** @param streamIdle the edge's {@code http.stream_idle_timeout}, or null for its default */
+    Fabric3(Path dir, List<GatewayConfig.Agent> extraAgents, boolean directEgress, String streamIdle)
+            throws Exception {
+        this(dir, extraAgents, directEgress, List.of("demo"), streamIdle);
+    }
+
+    /**
+     * @param intercept skill prefixes the edge intercepts CONNECTs to (none: the edge cannot intercept at all)
+     * @param streamIdle the edge's {@code http.stream_idle_timeout}, or null for its default
+     */
+    Fabric3(Path dir, List<GatewayConfig.Agent> extraAgents, boolean directEgress, List<String> intercept,
+            String streamIdle)
             throws Exception {
         try {
             agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
@@ -48,7 +58,7 @@ final class Fabric3 implements AutoCloseable {
                     List.of(route("demo", "transit"), route("plain", "transit"), route("test", "transit"))),
                     new GatewayConfig.Http("acip-edge", "127.0.0.1:0", "127.0.0.1:0", null, null, null, null,
                             List.of(), List.of("demo/echo", "demo/sse", "demo/a2a", "demo/mcp", "plain/echo"),
-                            intercept, "5s"),
+                            intercept, "5s", null, null, null, streamIdle),
                     new GatewayConfig.Egress(directEgress, List.of()), List.of(), new GatewayConfig.Admin("127.0.0.1:0")));
             edge.node().linkReady("transit").get(20, TimeUnit.SECONDS);
             far.node().linkReady("transit").get(20, TimeUnit.SECONDS);
