@@ -1,6 +1,5 @@
 package io.acip.gateway;
 
-import io.acip.control.RouteAttributes;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.attach.AttachRefusedException;
@@ -144,6 +143,7 @@ public final class AgentAttachment {
             OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
             InetSocketAddress endpoint = endpoint(agent.origin());
             String instance = instanceId(agent, skill);
+            InstanceLoad load = new InstanceLoad(skill.capacity());
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
@@ -153,19 +153,20 @@ public final class AgentAttachment {
                             throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
-                        return switch (protocol) {
-                            case "bhttp" -> new FarExchange(incoming, bridge,
-                                    ex -> forwarder.forward(ex, origin, ex.request().path(), false));
+                        return load.track(switch (protocol) {
+                            case "bhttp" -> new FarExchange(incoming, bridge, ex -> forwarder.forward(
+                                    new HeadTimedExchange(ex, load), origin, ex.request().path(), false));
                             case "bytes" -> tunnel(endpoint);
                             case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
-                        };
+                        });
                     }));
             mapper.register(skill.name());
-            // Neighbours learn the skill is here (docs/acip-v0.md §12), and forget it on detach.
-            node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
-                    skill.region().orElse(""), skill.attributes(), -1, -1));
+            // Neighbours learn the skill is here (docs/acip-v0.md §12), with its load and latency as measured, and
+            // forget it on detach.
+            node.control().originate(0, skill.name(), instance,
+                    () -> load.attributes(skill.region().orElse(""), skill.attributes()));
         }
     }
 

@@ -210,7 +210,8 @@ public final class Gateway implements AutoCloseable {
                 skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
                         : Optional.of(s.region()), s.attributes(), s.path(),
                         Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
-                        Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse)));
+                        Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
+                        s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

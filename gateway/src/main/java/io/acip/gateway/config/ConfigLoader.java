@@ -170,6 +170,9 @@ public final class ConfigLoader {
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
                 allowList(p + ".skills[" + j + "].allow", s.allow());
+                if (s.capacity() != null && s.capacity() < 1) {
+                    throw new ConfigException(p + ".skills[" + j + "].capacity: must be at least 1");
+                }
             }
         }
         if (c.admin() != null) admin(c.admin());
