@@ -19,6 +19,7 @@ import io.acip.node.Node;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.node.SkillIdentity;
+import io.acip.routing.NextHop;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.ResetCode;
@@ -42,7 +43,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Agents from the configuration file are trusted; agents registered at run time (the admin listener) may take
  * only skills nobody else holds: not another agent's, not one the configuration maps or routes
- * ({@link #reserve}), and they may detach only themselves.
+ * ({@link #reserve}), not one this node reaches through a learned route, and they may detach only themselves.
+ *
+ * <p>Each instance's sessions in flight and origin latency are measured ({@link InstanceLoad}) and announced with
+ * its route as LOAD and LATENCY_MS, the CATS metrics edges choose instances by.
  */
 public final class AgentAttachment {
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
@@ -132,7 +136,12 @@ public final class AgentAttachment {
                 return Optional.of(h.holder());
             }
         }
-        return reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        if (configured.isPresent()) return configured;
+        // A local instance would outrank the learned route here and divert its traffic (docs/acip-v0.md §12.4).
+        return node.routes().lookup(0, skill).flatMap(r -> r.hops().stream()
+                .filter(h -> h instanceof NextHop.Neighbour).findFirst()
+                .map(h -> "the fabric (route " + r.prefix() + " learned from " + ((NextHop.Neighbour) h).nodeId() + ")"));
     }
 
     private void attach(AgentRegistration agent, boolean agentH2c, boolean configured) {
