@@ -165,7 +165,14 @@ public final class AgentAttachment {
                         return load.track(switch (protocol) {
                             case "bhttp" -> new FarExchange(incoming, bridge, ex -> forwarder.forward(
                                     new HeadTimedExchange(ex, load), origin, ex.request().path(), false));
-                            case "bytes" -> tunnel(endpoint);
+                            case "bytes" -> {
+                                // A byte tunnel reaches any path at the origin: only for skills that declare it.
+                                if (!skill.tcpTunnel()) {
+                                    throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill "
+                                            + skill.name() + " takes no byte tunnels (tunnel: tcp)");
+                                }
+                                yield tunnel(endpoint);
+                            }
                             case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");

@@ -12,6 +12,9 @@ import io.acip.gateway.config.Durations;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.egress.Cidr;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.http.HeaderLimits;
+import io.acip.gateway.http.RequestPath;
+import io.acip.gateway.mapping.PathNormalization;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
@@ -58,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Node node;
     private final OriginForwarder forwarder;
+    private final OriginForwarder directForwarder;
     private final AgentAttachment agents;
     private final GatewayMetrics metrics;
     private final IngressServer ingress;
@@ -68,13 +72,14 @@ public final class Gateway implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private boolean draining;
 
-    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
-                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp,
-                    Duration drainTimeout) {
+    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
+                    AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
+                    AdminServer admin, UdpRelay udp, Duration drainTimeout) {
         this.config = config;
         this.drainTimeout = drainTimeout;
         this.node = node;
         this.forwarder = forwarder;
+        this.directForwarder = directForwarder;
         this.agents = agents;
         this.metrics = metrics;
         this.ingress = ingress;
@@ -98,7 +103,7 @@ public final class Gateway implements AutoCloseable {
                     nb.address())));
         }
         NodeConfig nodeConfig = new NodeConfig(n.id(), n.listen() == null ? null : Addresses.parse("node.listen",
-                n.listen()), nodeIdentity, ca.certificate(), neighbours, LinkConfig.DEFAULT,
+                n.listen()), nodeIdentity, ca.certificate(), neighbours, io.acip.gateway.config.ConfigLoader.linkConfig(n),
                 Durations.parse("node.timeouts.setup", n.timeouts().setup(), Duration.ofSeconds(10)),
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
@@ -123,10 +128,14 @@ public final class Gateway implements AutoCloseable {
             started.add(forwarder);
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
-            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
-                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
+            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp());
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
+            // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
+            // the shared one reaches attached agents, which may well be private.
+            OriginForwarder direct = c.egress().direct()
+                    ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress) : forwarder;
+            if (direct != forwarder) started.add(direct);
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
@@ -143,10 +152,11 @@ public final class Gateway implements AutoCloseable {
                             + "docs/security.md to require credentials");
                 }
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
-                        ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
+                        ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp,
                         authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
-                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
+                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
+                        mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
                 metrics.include(ingress.counters()::snapshot);
                 started.add(ingress);
                 ingress.start();
@@ -157,7 +167,7 @@ public final class Gateway implements AutoCloseable {
                 admin = AdminServer.start(c.admin(), ca, node, agents, metrics, () -> self.join().drain());
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp,
+            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
                     io.acip.gateway.config.ConfigLoader.drainTimeout(c));
             self.complete(g);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
@@ -211,7 +221,7 @@ public final class Gateway implements AutoCloseable {
                         : Optional.of(s.region()), s.attributes(), s.path(),
                         Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
                         Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
-                        s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
+                        "tcp".equals(s.tunnel()), s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))
@@ -228,7 +238,9 @@ public final class Gateway implements AutoCloseable {
     private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept) throws Exception {
         GatewayConfig.Http h = c.http();
         // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
-        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false);
+        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false)
+                .requestHeaderSize(HeaderLimits.DEFAULT.request())
+                .responseHeaderSize(HeaderLimits.DEFAULT.response() + HeaderLimits.ADDED);
         if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
         if (h.tlsListen() != null) {
             InetSocketAddress tls = Addresses.parse("http.tls_listen", h.tlsListen());
@@ -348,6 +360,7 @@ public final class Gateway implements AutoCloseable {
         if (admin != null) admin.close();
         if (ingress != null) ingress.close();
         forwarder.close();
+        if (directForwarder != forwarder) directForwarder.close();
         udp.close();
         node.close();
     }

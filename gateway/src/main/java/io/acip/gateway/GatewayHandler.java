@@ -27,10 +27,10 @@ import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
+import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -195,9 +195,19 @@ public final class GatewayHandler implements IngressHandler {
             }
             granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
-            return intercept ? new TunnelDecision.Intercept(caller) : new TunnelDecision.Carry(new CarriedSkill(s, caller));
+            if (intercept) return new TunnelDecision.Intercept(caller);
+            // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not; a skill
+            // that takes no byte tunnels is intercepted where this edge may, so each request inside is checked.
+            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), caller, (code, detail) -> {
+                boolean mayIntercept = code == ResetCode.POLICY_DENIED && !intercepted.isEmpty();
+                metrics.inc(mayIntercept ? "gateway.connect.intercepted" : "gateway.connect.refused");
+                return mayIntercept ? new TunnelDecision.Intercept(caller) : TunnelBridge.refusal(code, detail);
+            }));
         }
-        Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
+        // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
+        EgressPolicy.Destination destination = egress.resolve(request.host(), request.port());
+        Optional<HttpFailure> refused = destination instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
         if (refused.isEmpty()) {
             AccessPolicy.Decision d = policy.decide(caller, Optional.empty(), address(request.remote()), true);
             if (d instanceof AccessPolicy.Granted granted) {
@@ -211,17 +221,12 @@ public final class GatewayHandler implements IngressHandler {
             return new TunnelDecision.Refuse(refused.get());
         }
         metrics.inc("gateway.connect.direct");
-        return new TunnelDecision.Direct(resolvedAddress(request.host(), request.port()));
-    }
-
-    /** What a carried CONNECT hands its tunnel: the skill, and who the session is opened as. */
-    private record CarriedSkill(SkillName skill, Principal caller) {
+        return new TunnelDecision.Direct(((EgressPolicy.Allowed) destination).addresses().get(0));
     }
 
     @Override
     public void onTunnel(Tunnel tunnel) {
-        CarriedSkill carried = (CarriedSkill) tunnel.attachment();
-        TunnelBridge.start(node, tunnel, carried.skill(), List.of(), carried.caller());
+        TunnelBridge.attach(tunnel); // its session was opened as the CONNECT's caller before the 200
     }
 
     /**
@@ -258,32 +263,7 @@ public final class GatewayHandler implements IngressHandler {
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */
     private Optional<HttpFailure> checkDirect(String host, int port) {
-        if (!egress.directAllowed()) {
-            return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
-                    + " is not a skill and direct egress is disabled on this gateway"));
-        }
-        if (port < 1) return Optional.of(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "invalid port"));
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return Optional.of(new HttpFailure(502, ProxyErrorType.DNS_ERROR, host + " does not resolve"));
-        }
-        for (InetAddress a : addresses) {
-            Optional<String> why = egress.refusal(a);
-            if (why.isPresent()) {
-                return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
-                        + why.get()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static InetSocketAddress resolvedAddress(String host, int port) {
-        try {
-            return new InetSocketAddress(InetAddress.getAllByName(host)[0], port);
-        } catch (UnknownHostException e) {
-            return InetSocketAddress.createUnresolved(host, port);
-        }
+        return egress.resolve(host, port) instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
     }
 }

@@ -14,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One gateway node in a JVM of its own ({@code java -jar acip-gateway.jar --config}), and what the soak samples of it:
+ * One gateway node in a JVM of its own ({@code java -jar acip-gateway.jar --config}; its heap touched at start, so
+ * resident memory shows what grows outside it), and what the soak samples of it:
  * heap after a full GC (jcmd), resident memory, threads and file descriptors (/proc), sessions and link labels (its
  * admin {@code /healthz}).
  */
@@ -54,7 +55,7 @@ final class NodeProcess implements AutoCloseable {
     static NodeProcess start(String name, Path jar, Path config, Path log, int adminPort, String heap)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms" + heap, "-Xmx" + heap, "-Dio.netty.leakDetection.level=disabled", "-jar", jar.toString(),
+                "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled", "-jar", jar.toString(),
                 "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NodeProcess node = new NodeProcess(name, adminPort, p);

@@ -54,19 +54,22 @@ public final class Soak {
     private static final long[] SLACK = {4 * 1024, 8 * 1024, 4, 8, 4, 4};
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new TreeMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         int minutes = Integer.parseInt(a.getOrDefault("minutes", "30"));
         int sampleSeconds = Integer.parseInt(a.getOrDefault("sample", "60"));
+        int warmupSeconds = Integer.parseInt(a.getOrDefault("warmup", "120"));
         Path jar = Path.of(a.getOrDefault("jar", "gateway/target/acip-gateway.jar"));
         Path work = Path.of(a.getOrDefault("work", Files.createTempDirectory("acip-soak").toString()));
-        boolean ok = new Soak().run(jar, work, Duration.ofMinutes(minutes), Duration.ofSeconds(sampleSeconds));
+        boolean ok = new Soak().run(jar, work, Duration.ofSeconds(warmupSeconds), Duration.ofMinutes(minutes),
+                Duration.ofSeconds(sampleSeconds));
         System.exit(ok ? 0 : 1);
     }
 
-    private boolean run(Path jar, Path work, Duration length, Duration every) throws Exception {
+    private boolean run(Path jar, Path work, Duration warmup, Duration length, Duration every) throws Exception {
         Files.createDirectories(work);
         List<NodeProcess> nodes = new ArrayList<>();
         try (DemoAgents agents = DemoAgents.start(new InetSocketAddress("127.0.0.1", 0));
@@ -103,30 +106,31 @@ public final class Soak {
             X509Certificate caCert = certificate(work.resolve("ca").resolve("ca.pem"));
             Load load = new Load(http, tls, caCert);
             load.awaitReady();
-            log("fabric up: edge http " + http + ", tls/h3 " + tls + "; load for " + length.toMinutes()
-                    + " min, a sample every " + every.toSeconds() + " s; logs and samples in " + work);
+            log("fabric up: edge http " + http + ", tls/h3 " + tls + "; " + warmup.toSeconds() + " s of load to warm up"
+                    + " (JIT, pools, caches), then " + length.toMinutes() + " min sampled every " + every.toSeconds()
+                    + " s; logs and samples in " + work);
             ScheduledExecutorService drivers = Executors.newScheduledThreadPool(6);
             load.schedule(drivers);
+            Thread.sleep(warmup.toMillis());
             List<List<NodeProcess.Sample>> samples = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) samples.add(new ArrayList<>());
             Path tsv = work.resolve("samples.tsv");
-            Files.writeString(tsv, "minute\tnode\t" + String.join("\t", NodeProcess.Sample.NAMES) + "\n");
+            Files.writeString(tsv, "seconds\tnode\t" + String.join("\t", NodeProcess.Sample.NAMES) + "\n");
             long start = System.nanoTime();
-            int minute = 0;
             while (System.nanoTime() - start < length.toNanos()) {
                 Thread.sleep(every.toMillis()); // the soak's own clock: one sample per period
-                minute++;
+                long at = (System.nanoTime() - start) / 1_000_000_000L;
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < nodes.size(); i++) {
                     NodeProcess.Sample s = nodes.get(i).sample();
                     samples.get(i).add(s);
-                    Files.writeString(tsv, minute + "\t" + nodes.get(i).name + "\t" + join(s) + "\n",
+                    Files.writeString(tsv, at + "\t" + nodes.get(i).name + "\t" + join(s) + "\n",
                             java.nio.file.StandardOpenOption.APPEND);
                     line.append(String.format(" | %s heap %d MiB rss %d MiB thr %d fd %d sess %d lbl %d",
                             nodes.get(i).name, s.heapAfterGcKib() / 1024, s.rssKib() / 1024, s.threads(), s.fds(),
                             s.sessions(), s.labels()));
                 }
-                log("min " + minute + line + " | " + load.summary());
+                log("t=" + at + "s" + line + " | " + load.summary());
             }
             drivers.shutdownNow();
             drivers.awaitTermination(30, TimeUnit.SECONDS);
@@ -156,6 +160,7 @@ public final class Soak {
             }
         }
         long failures = load.failures();
+        lastFailure.forEach((kind, why) -> System.out.println("last " + kind + " failure: " + why));
         System.out.println(ok && failures == 0 ? "PASS" : "FAIL" + (failures > 0 ? " (" + failures
                 + " failed requests or flows)" : ""));
         return ok && failures == 0;
@@ -275,6 +280,7 @@ public final class Soak {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (Exception e) {
+                    lastFailure.put(kind, e.toString());
                     good = false;
                 }
                 counts.computeIfAbsent(kind + (good ? ".ok" : ".failed"), k -> new LongAdder()).increment();

@@ -17,11 +17,14 @@ import java.util.Optional;
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
  * @param allow who may call the skill, checked against the attested initiator at this gateway; empty: everyone
+ * @param tcpTunnel whether CONNECT tunnels to the skill become byte streams to the agent's host and port
+ *     ({@code tunnel: tcp}); without it a byte-stream session is refused {@code policy_denied}
  * @param capacity sessions the instance serves at once, the denominator of the LOAD this gateway announces for it
  *     (docs/acip-v0.md §12.3); {@link #DEFAULT_CAPACITY} unless configured
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, int capacity) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel,
+                         int capacity) {
     /** As many sessions as the origin forwarder keeps connections to one origin by default. */
     public static final int DEFAULT_CAPACITY = 64;
 
@@ -41,8 +44,14 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
 
     /** With the default capacity. */
     public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel) {
+        this(name, description, region, attributes, pathPrefix, udp, allow, tcpTunnel, DEFAULT_CAPACITY);
+    }
+
+    /** Without byte tunnels: a CONNECT to the skill is intercepted where the edge may, else refused. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
                       String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
-        this(name, description, region, attributes, pathPrefix, udp, allow, DEFAULT_CAPACITY);
+        this(name, description, region, attributes, pathPrefix, udp, allow, false);
     }
 
     /** Open to every initiator. */

@@ -25,7 +25,8 @@ import java.util.Optional;
  *       "attributes": { "gpu": "false", "tier": "gold" },
  *       "pathPrefix": "/flights" },
  *     { "name": "travel/search", "capacity": 16 },
- *     { "name": "travel/voice", "udp": "10.0.0.5:5004" }
+ *     { "name": "travel/voice", "udp": "10.0.0.5:5004" },
+ *     { "name": "travel/ssh", "tunnel": "tcp" }
  *   ]
  * }
  * }</pre>
@@ -41,7 +42,9 @@ import java.util.Optional;
  *       an optional object whose values are strings, numbers or booleans (kept as text); {@code udp} (optional)
  *       is where that skill's UDP flows go instead of the agent's {@code udp}; {@code allow} (optional) lists
  *       who may call the skill ({@code group:<name>}, {@code identity:<uri>}, {@code authenticated},
- *       {@code anonymous}), checked against the initiator a node attested (docs/security.md).</li>
+ *       {@code anonymous}), checked against the initiator a node attested (docs/security.md);
+ *       {@code "tunnel": "tcp"} (optional) lets CONNECT tunnels to the skill reach the origin's host and port as
+ *       bytes (without it they are intercepted where the edge may, else refused).</li>
  * </ul>
  *
  * Unknown fields are refused, so a misspelt field is an error rather than a silently missing setting. Every error
@@ -107,7 +110,7 @@ public final class RegistrationDocument {
     }
 
     private static AgentSkill skill(JsonAt s) throws RegistrationException {
-        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "capacity");
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "tunnel", "capacity");
         JsonAt nameAt = s.field("name");
         String name = nameAt.text();
         if (!SkillName.isValid(name)) {
@@ -123,8 +126,11 @@ public final class RegistrationDocument {
         String prefix = prefixAt.optionalText().orElse("");
         String problem = AgentSkill.pathPrefixProblem(prefix);
         if (problem != null) throw prefixAt.error(problem);
+        JsonAt tunnelAt = s.field("tunnel");
+        Optional<String> tunnel = tunnelAt.optionalText();
+        if (tunnel.isPresent() && !tunnel.get().equals("tcp")) throw tunnelAt.error("must be tcp or absent");
         return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix,
-                udp(s.field("udp")), allow(s.field("allow")), capacity(s.field("capacity")));
+                udp(s.field("udp")), allow(s.field("allow")), tunnel.isPresent(), capacity(s.field("capacity")));
     }
 
     /** Sessions at once, the denominator of the LOAD announced for the skill (docs/acip-v0.md §12.3). */

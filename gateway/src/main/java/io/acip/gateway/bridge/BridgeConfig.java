@@ -1,6 +1,7 @@
 package io.acip.gateway.bridge;
 
 import io.acip.capsule.bhttp.BinaryHttpLimits;
+import io.acip.gateway.http.HeaderLimits;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,6 @@ import java.time.Duration;
  */
 public record BridgeConfig(String proxyName, Duration firstByteTimeout, int maxBufferedBytes, BinaryHttpLimits limits) {
     public static BridgeConfig defaults(String proxyName) {
-        return new BridgeConfig(proxyName, Duration.ofSeconds(60), 256 * 1024, BinaryHttpLimits.DEFAULT);
+        return new BridgeConfig(proxyName, Duration.ofSeconds(60), 256 * 1024, HeaderLimits.DEFAULT.binaryHttp());
     }
 }

@@ -24,6 +24,7 @@ import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -55,6 +56,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private boolean demandPending;
     private Fields trailers = Fields.EMPTY;
     private ScheduledFuture<?> firstByteTimer;
+    /** The request head, held until the first content or the end can go with it (or none is ready). */
+    private ByteBuf unsentHead;
 
     private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
         this.exchange = exchange;
@@ -100,7 +103,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         extra.add(new Field("forwarded", forwarded(r)));
         // Only a far gateway, from a verified attestation, may say who calls: never the agent.
         Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(r.headers())), extra);
-        s.write(request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers), false);
+        unsentHead = request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers);
         pumpRequest();
     }
 
@@ -124,14 +127,18 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         while (!requestSent && !done && session.isWritableByApplication()) {
             BodyChunk c = exchange.body().read();
             if (c == null) {
+                writeHead(); // content may be a while, or come only after the response began: the head goes now
                 demandPending = true;
                 exchange.body().demand(() -> loop.execute(this::pumpRequest));
                 return;
             }
             if (c.failure() != null) {
                 c.release();
+                // The agent's framing was bad (a chunk size overflow) or its content stopped: its fault, so a 4xx for
+                // it (if it still listens), answered before the reset, whose own answer would blame the fabric.
+                fail(new HttpFailure(timedOut(c.failure()) ? 408 : 400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                        "request content is malformed or ended early: " + c.failure().getMessage()));
                 session.reset(ResetCode.CANCELLED, "agent's request failed: " + c.failure().getMessage());
-                finish(null);
                 return;
             }
             ByteBuf chunk;
@@ -139,6 +146,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 chunk = request.content(c.data(), c.last() ? c.trailers() : null);
             } finally {
                 c.release();
+            }
+            if (unsentHead != null) {
+                // Head and first content (or the end) in one write: the far side then knows at the head whether
+                // content follows, and forwards a request without content without body framing.
+                chunk = Unpooled.wrappedBuffer(unsentHead, chunk);
+                unsentHead = null;
             }
             session.write(chunk, c.last());
             if (c.last()) {
@@ -149,6 +162,19 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 }
             }
         }
+    }
+
+    private static boolean timedOut(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException) return true;
+        }
+        return false;
+    }
+
+    private void writeHead() {
+        if (unsentHead == null) return;
+        session.write(unsentHead, false);
+        unsentHead = null;
     }
 
     private void timedOut(long ms) {
@@ -250,6 +276,10 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void finish(Throwable cause) {
         done = true;
+        if (unsentHead != null) {
+            unsentHead.release();
+            unsentHead = null;
+        }
         if (firstByteTimer != null) firstByteTimer.cancel(false);
         if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
     }

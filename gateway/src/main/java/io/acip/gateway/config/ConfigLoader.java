@@ -91,6 +91,7 @@ public final class ConfigLoader {
         Durations.parse("node.timeouts.setup", n.timeouts().setup(), null);
         Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), null);
         Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
+        linkConfig(n);
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
         resumptionLifetime(n);
         RouteExchange.of(n);
@@ -119,6 +120,9 @@ public final class ConfigLoader {
             for (int i = 0; i < h.skills().size(); i++) skill("http.skills[" + i + "]", h.skills().get(i));
             for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
             Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
+            if (!List.of("reject", "keep").contains(h.escapedSlashes())) {
+                throw new ConfigException("http.escaped_slashes: '" + h.escapedSlashes() + "' must be reject or keep");
+            }
         }
         for (int i = 0; i < c.egress().allow().size(); i++) {
             String cidr = c.egress().allow().get(i);
@@ -170,6 +174,10 @@ public final class ConfigLoader {
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
                 allowList(p + ".skills[" + j + "].allow", s.allow());
+                if (s.tunnel() != null && !s.tunnel().equals("tcp")) {
+                    throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
+                            + "' must be tcp (or absent: no byte tunnels)");
+                }
                 if (s.capacity() != null && s.capacity() < 1) {
                     throw new ConfigException(p + ".skills[" + j + "].capacity: must be at least 1");
                 }
@@ -263,6 +271,19 @@ public final class ConfigLoader {
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
         }
+    }
+
+    /** The links' QUIC settings, with {@code node.timeouts.link_keepalive} and {@code link_idle} applied. */
+    public static io.acip.link.LinkConfig linkConfig(GatewayConfig.Node n) throws ConfigException {
+        io.acip.link.LinkConfig d = io.acip.link.LinkConfig.DEFAULT;
+        Duration keepAlive = Durations.parse("node.timeouts.link_keepalive", n.timeouts().linkKeepalive(), d.keepAlive());
+        Duration idle = Durations.parse("node.timeouts.link_idle", n.timeouts().linkIdle(), d.idleTimeout());
+        if (idle.compareTo(keepAlive.multipliedBy(2)) < 0) {
+            throw new ConfigException("node.timeouts.link_idle: at least twice link_keepalive (" + keepAlive
+                    + "), or a single late PING would drop a healthy link");
+        }
+        return new io.acip.link.LinkConfig(d.maxUdpPayload(), d.streamWindow(), d.connectionWindow(), d.maxStreams(),
+                keepAlive, idle, d.reconnectMin(), d.reconnectMax(), d.socketBuffer());
     }
 
     /** {@code shutdown.drain_timeout}: how long a drain lets what is in flight finish (default 30 s, at most 1 h). */

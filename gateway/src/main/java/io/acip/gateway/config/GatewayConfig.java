@@ -126,8 +126,18 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    public record Timeouts(String setup, String attempt, String idle) {
+    /**
+     * Session timeouts, and how links notice a silent neighbour: a PING every {@code link_keepalive}, the link closed
+     * and redialled after {@code link_idle} without a packet.
+     */
+    public record Timeouts(String setup, String attempt, String idle,
+                           @JsonProperty("link_keepalive") String linkKeepalive,
+                           @JsonProperty("link_idle") String linkIdle) {
         static final Timeouts DEFAULT = new Timeouts(null, null, null);
+
+        public Timeouts(String setup, String attempt, String idle) {
+            this(setup, attempt, idle, null, null);
+        }
     }
 
     /** The HTTP front door. */
@@ -136,8 +146,10 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
-                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate,
+                       @JsonProperty("escaped_slashes") String escapedSlashes) {
         public Http {
+            escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
@@ -152,7 +164,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null);
+                    firstByteTimeout, null, null, null);
         }
     }
 
@@ -214,11 +226,12 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /**
      * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
      * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
+     * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
      * {@code capacity}: sessions the agent serves at once, against which its announced LOAD is measured; null for
      * the default.
      */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             List<String> allow, Integer capacity) {
+                             List<String> allow, String tunnel, Integer capacity) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
@@ -227,6 +240,13 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
         }
 
+        /** With the default capacity. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow, String tunnel) {
+            this(name, path, region, attributes, udp, allow, tunnel, null);
+        }
+
+        /** Without byte tunnels. */
         public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
                           List<String> allow) {
             this(name, path, region, attributes, udp, allow, null);
@@ -241,6 +261,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         public AgentSkill(String name, String path, String region, Map<String, String> attributes) {
             this(name, path, region, attributes, null);
         }
+
+
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.acip.gateway.origin;
 
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.egress.DestinationProhibitedException;
 import io.acip.ingress.HttpFailure;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -44,6 +45,7 @@ final class OriginFailures {
 
     private static HttpFailure known(Throwable t, boolean requestSent) {
         if (t instanceof OriginException e) return e.failure();
+        if (t instanceof DestinationProhibitedException e) return e.failure();
         if (t instanceof UnknownHostException) {
             return answer(ProxyErrorType.DNS_ERROR, "origin host name does not resolve");
         }

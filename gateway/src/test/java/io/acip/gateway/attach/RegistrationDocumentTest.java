@@ -48,6 +48,14 @@ class RegistrationDocumentTest {
     }
 
     @Test
+    void byteTunnelsAreTakenOnlyWhenDeclared() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"a/ssh\",\"tunnel\":\"tcp\"}]}"));
+        assertEquals(false, r.skills().get(0).tcpTunnel());
+        assertEquals(true, r.skills().get(1).tcpTunnel());
+    }
+
+    @Test
     void aSkillMayNameWhoMayCallIt() throws Exception {
         AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
                 + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"group:ci\",\"identity:apikey:x\"]},{\"name\":\"a/c\"}]}"));
@@ -70,7 +78,9 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow, capacity)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow, tunnel, capacity)",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"tunnel\":\"udp\"}]}"
+            + "| skills[0].tunnel: must be tcp or absent",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"capacity\":0}]}"
             + "| skills[0].capacity: must be a whole number from 1 to 1000000",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"capacity\":\"8\"}]}"

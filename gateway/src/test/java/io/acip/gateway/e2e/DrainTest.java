@@ -140,7 +140,7 @@ class DrainTest {
     }
 
     @Test
-    void sigtermDrainsAndTheProcessExitsWithinTheTimeoutAndTwoSeconds() throws Exception {
+    void sigtermLetsAStreamFinishInsideTheWindowCutsOneThatDoesNotAndExitsInTime() throws Exception {
         Path yaml = dir.resolve("edge.yaml");
         Files.writeString(yaml, String.join("\n",
                 "node: {id: edge, data_dir: " + dir.resolve("d") + "}",
@@ -173,6 +173,7 @@ class DrainTest {
                 }
             });
             Stream s = sse(port, 1000);
+            Stream shortOne = sse(port, 10); // ends a second later, inside the 2 s window
             long t0 = System.nanoTime();
             node.destroy(); // SIGTERM
             assertTrue(node.waitFor(10, TimeUnit.SECONDS), "the node exited");
@@ -180,6 +181,8 @@ class DrainTest {
             assertTrue(ms >= 1_900 && ms <= 4_000, "exited within drain_timeout + 2 s, after the window: " + ms + " ms");
             assertEquals(0, node.exitValue() == 143 ? 0 : node.exitValue(), "exit status " + node.exitValue());
             assertNotEquals(0, s.exit(), "the stream that outlived the window was cut");
+            assertEquals(0, shortOne.exit(), "the stream that ended inside the window ended cleanly");
+            assertEquals(10, shortOne.events);
         } finally {
             node.destroyForcibly();
         }

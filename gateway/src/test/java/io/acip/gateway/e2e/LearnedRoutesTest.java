@@ -50,7 +50,7 @@ class LearnedRoutesTest {
                 List.of(new GatewayConfig.Neighbour("transit", at)), List.of()), null, null,
                 List.of(new GatewayConfig.Agent("demo", agents.uri().toString(), false, false,
                         List.of(new GatewayConfig.AgentSkill("demo/echo", "", "eu-west", Map.of("gpu", "false"), null,
-                                null, 4)))),
+                                null, null, 4)))),
                 new GatewayConfig.Admin("127.0.0.1:0")));
         edge = Gateway.start(new GatewayConfig(Fabric3.node("edge", null, ca,
                 List.of(new GatewayConfig.Neighbour("transit", at)), List.of()),
