@@ -12,11 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Every candidate route per (tenant, prefix) (docs/acip-v0.md §12.4): what this node originates and the latest
  * announcement of each neighbour. Orders the learned ones (shortest path, best metric, lowest neighbour ID), installs
- * them all in the route table with priorities by rank, and says what to export. Confined to the node's event loop.
+ * them all in the route table with priorities by path length and tiers by metric, and says what to export. Confined to the node's event loop.
  */
 final class Rib {
     /** A neighbour's announcement as received, and its attributes read. */
@@ -26,10 +27,9 @@ final class Rib {
         }
     }
 
-    static final Comparator<Learned> METRIC = Comparator.comparingInt(Learned::pathLength)
-            .thenComparingLong(l -> Math.max(0, l.attributes().latencyMs()))
-            .thenComparingLong(l -> Math.max(0, l.attributes().load()));
-    static final Comparator<Learned> ORDER = METRIC.thenComparing(Learned::neighbour);
+    static final Comparator<Learned> ORDER = Comparator.comparingInt(Learned::pathLength)
+            .thenComparingDouble(l -> MetricPreference.cost(l.attributes()))
+            .thenComparing(Learned::neighbour);
 
     private static final class Entry {
         final Map<String, RouteAttributes> origins = new TreeMap<>();
@@ -45,11 +45,15 @@ final class Rib {
     private final int learnedPriority;
     private final Map<RouteKey, Entry> entries = new HashMap<>();
     private final Map<String, Set<RouteKey>> byNeighbour = new HashMap<>();
+    /** The tier each learned candidate was installed with, for the hysteresis of {@link MetricPreference}. */
+    private final Map<RouteKey, Map<String, Integer>> tiers = new HashMap<>();
+    private final Consumer<String> counter;
 
-    Rib(String self, RouteTable table, int learnedPriority) {
+    Rib(String self, RouteTable table, int learnedPriority, Consumer<String> counter) {
         this.self = self;
         this.table = table;
         this.learnedPriority = learnedPriority;
+        this.counter = counter;
     }
 
     /** This node offers {@code key} through {@code originId} (an instance, a static route). True when it changed. */
@@ -145,17 +149,39 @@ final class Rib {
 
     /**
      * Puts every learned candidate of {@code key} into the route table, as a next hop toward its neighbour with the
-     * region and attributes it declares; candidates equal but for the neighbour share a priority, and so sessions.
+     * region and attributes it declares: a priority per path length (shortest first), and within one, tier 0 for the
+     * candidates {@link MetricPreference} prefers, whose new sessions share by weight, and tier 1 for the rest. A
+     * candidate that changes tier while it stays a candidate is counted: metrics moved new sessions.
      */
     private void install(RouteKey key) {
         List<Learned> ordered = learned(key);
+        Map<String, Integer> before = tiers.getOrDefault(key, Map.of());
+        Map<String, Integer> now = new HashMap<>();
         List<NextHop.Neighbour> hops = new ArrayList<>(ordered.size());
         int priority = learnedPriority;
-        for (int i = 0; i < ordered.size(); i++) {
-            Learned l = ordered.get(i);
-            if (i > 0 && METRIC.compare(ordered.get(i - 1), l) != 0) priority++;
-            hops.add(new NextHop.Neighbour(l.neighbour(), priority, 1, l.attributes().region(),
-                    l.attributes().instanceAttributes()));
+        for (int from = 0; from < ordered.size(); ) {
+            int length = ordered.get(from).pathLength();
+            int to = from;
+            while (to < ordered.size() && ordered.get(to).pathLength() == length) to++;
+            List<Learned> group = ordered.subList(from, to);
+            Set<String> held = new HashSet<>();
+            for (Learned l : group) if (Integer.valueOf(0).equals(before.get(l.neighbour()))) held.add(l.neighbour());
+            Set<String> preferred = MetricPreference.preferred(group, held);
+            for (Learned l : group) {
+                int tier = preferred.contains(l.neighbour()) ? 0 : 1;
+                now.put(l.neighbour(), tier);
+                Integer was = before.get(l.neighbour());
+                if (was != null && was != tier) counter.accept("acip.control.tier.changed");
+                hops.add(new NextHop.Neighbour(l.neighbour(), priority, 1, l.attributes().region(),
+                        l.attributes().instanceAttributes(), tier));
+            }
+            priority++;
+            from = to;
+        }
+        if (now.isEmpty()) {
+            tiers.remove(key);
+        } else {
+            tiers.put(key, now);
         }
         table.setLearned(key.tenant(), key.prefix(), hops);
     }

@@ -215,21 +215,52 @@ class ControlPlaneTest {
     }
 
     @Test
-    void shorterPathThenMetricThenNeighbourIdAndEqualOnesShareAPriority() throws Exception {
+    void shorterPathThenMetricTierThenNeighbourIdAndEqualOnesShare() throws Exception {
         start(ControlConfig.DEFAULT);
         Peer a = new Peer("a", false).established();
         Peer b = new Peer("b", false).established();
         Peer c = new Peer("c", false).established();
         Peer d = new Peer("d", false).established();
         a.announce(List.of("a", "x", "far"), attrs(1));
-        b.announce(List.of("b", "far"), attrs(20));
         c.announce(List.of("c", "far"), attrs(10));
         d.announce(List.of("d", "far"), attrs(10));
+        b.announce(List.of("b", "far"), attrs(20)); // last: had it been preferred first, it would have stayed
         Route r = route();
-        assertEquals(Map.of("c", 100, "d", 100, "b", 101, "a", 102), priorities(r));
+        assertEquals(Map.of("c", 100, "d", 100, "b", 100, "a", 101), priorities(r));
+        assertEquals(Map.of("c", 0, "d", 0, "b", 1, "a", 0), tiers(r)); // b: 25 ms expected against 15
         // What this node exports: the best (c: lower ID than d) with itself first, to those not on the path.
         Announcement best = on(() -> plane.rib.export(KEY).orElseThrow());
         assertEquals(List.of("self", "c", "far"), best.path());
+    }
+
+    /** §12.4: a route joins the preferred tier within 25 % of the best cost, and leaves it only beyond twice it. */
+    @Test
+    void metricTiersHaveHysteresis() throws Exception {
+        start(ControlConfig.DEFAULT);
+        Peer a = new Peer("a", false).established();
+        Peer b = new Peer("b", false).established();
+        a.announce(List.of("a", "far"), load(0));
+        b.announce(List.of("b", "far"), load(0));
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(450)); // 1.8 times the delay: within the leave margin, stays
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(600)); // 2.5 times: leaves
+        assertEquals(Map.of("a", 1, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(300)); // 1.43 times: not yet back
+        assertEquals(Map.of("a", 1, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(150)); // 1.18 times: back
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        assertEquals(2, count("acip.control.tier.changed"));
+    }
+
+    private static Metadata load(long perMille) {
+        return new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED, "", Map.of(), perMille, 0).encode();
+    }
+
+    private static Map<String, Integer> tiers(Route r) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (NextHop h : r.hops()) out.put(((NextHop.Neighbour) h).nodeId(), h.tier());
+        return out;
     }
 
     private static Map<String, Integer> priorities(Route r) {

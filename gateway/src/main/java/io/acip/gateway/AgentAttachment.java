@@ -1,6 +1,5 @@
 package io.acip.gateway;
 
-import io.acip.control.RouteAttributes;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.attach.AttachRefusedException;
@@ -22,6 +21,7 @@ import io.acip.node.Node;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.node.SkillIdentity;
+import io.acip.routing.NextHop;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.ResetCode;
@@ -45,7 +45,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Agents from the configuration file are trusted; agents registered at run time (the admin listener) may take
  * only skills nobody else holds: not another agent's, not one the configuration maps or routes
- * ({@link #reserve}), and they may detach only themselves.
+ * ({@link #reserve}), not one this node reaches through a learned route, and they may detach only themselves.
+ *
+ * <p>Each instance's sessions in flight and origin latency are measured ({@link InstanceLoad}) and announced with
+ * its route as LOAD and LATENCY_MS, the CATS metrics edges choose instances by.
  */
 public final class AgentAttachment {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentAttachment.class.getName());
@@ -158,7 +161,12 @@ public final class AgentAttachment {
                 return Optional.of(h.holder());
             }
         }
-        return reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        if (configured.isPresent()) return configured;
+        // A local instance would outrank the learned route here and divert its traffic (docs/acip-v0.md §12.4).
+        return node.routes().lookup(0, skill).flatMap(r -> r.hops().stream()
+                .filter(h -> h instanceof NextHop.Neighbour).findFirst()
+                .map(h -> "the fabric (route " + r.prefix() + " learned from " + ((NextHop.Neighbour) h).nodeId() + ")"));
     }
 
     private void attach(AgentRegistration agent, Delivery delivery, boolean configured) {
@@ -173,6 +181,7 @@ public final class AgentAttachment {
             URI card = cardUri(agent, skill, delivery.cardPath());
             InetSocketAddress endpoint = endpoint(agent.origin());
             String instance = instanceId(agent, skill);
+            InstanceLoad load = new InstanceLoad(skill.capacity());
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
@@ -182,12 +191,13 @@ public final class AgentAttachment {
                             throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
-                        return switch (protocol) {
+                        return load.track(switch (protocol) {
                             case "bhttp" -> new FarExchange(incoming, bridge, ex -> {
                                 if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
                                     cards.serve(ex, card, origin.base());
                                 } else {
-                                    forwarder.forward(ex, origin, ex.request().path(), false);
+                                    forwarder.forward(new HeadTimedExchange(ex, load), origin, ex.request().path(),
+                                            false);
                                 }
                             });
                             case "bytes" -> {
@@ -201,12 +211,13 @@ public final class AgentAttachment {
                             case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
-                        };
+                        });
                     }));
             mapper.register(skill.name());
-            // Neighbours learn the skill is here (docs/acip-v0.md §12), and forget it on detach.
-            node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
-                    skill.region().orElse(""), skill.attributes(), -1, -1));
+            // Neighbours learn the skill is here (docs/acip-v0.md §12), with its load and latency as measured, and
+            // forget it on detach.
+            node.control().originate(0, skill.name(), instance,
+                    () -> load.attributes(skill.region().orElse(""), skill.attributes()));
         }
     }
 

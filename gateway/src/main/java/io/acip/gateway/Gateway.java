@@ -230,7 +230,7 @@ public final class Gateway implements AutoCloseable {
                         : Optional.of(s.region()), s.attributes(), s.path(),
                         Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
                         Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
-                        "tcp".equals(s.tunnel())));
+                        "tcp".equals(s.tunnel()), s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

@@ -249,15 +249,23 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
      * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
      * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
      * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
+     * {@code capacity}: sessions the agent serves at once, against which its announced LOAD is measured; null for
+     * the default.
      */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             List<String> allow, String tunnel) {
+                             List<String> allow, String tunnel, Integer capacity) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
             // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
             allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** With the default capacity. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow, String tunnel) {
+            this(name, path, region, attributes, udp, allow, tunnel, null);
         }
 
         /** Without byte tunnels. */

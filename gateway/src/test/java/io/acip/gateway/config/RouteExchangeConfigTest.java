@@ -52,6 +52,14 @@ class RouteExchangeConfigTest {
         assertEquals(BorderPolicy.OPEN, control.border("someone-else"));
     }
 
+    @Test
+    void holdTimeZeroOrOffMeansNoHoldTimer() throws ConfigException {
+        for (String off : new String[] {"0", "off", "\"off\""}) {
+            GatewayConfig c = ConfigLoader.parse(DOC.replace("hold_time: 9s", "hold_time: " + off));
+            assertEquals(Duration.ZERO, RouteExchange.of(c.node()).holdTime(), off);
+        }
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "hold_time: 9s|node.control.hold_time: must be at least 1s|hold_time: 500ms",

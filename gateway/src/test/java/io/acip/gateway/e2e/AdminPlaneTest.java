@@ -381,7 +381,7 @@ class AdminPlaneTest {
         assertEquals(201, attach.status(), attach.out() + attach.err());
     }
 
-    /** The embedded demo: local tools need no credentials, and its routed skills cannot be taken. */
+    /** The embedded demo: local tools need no credentials, and the skills it learned routes to cannot be taken. */
     @Test
     void theDemoAdminServesLoopbackWithoutCredentials() throws Exception {
         try (io.acip.gateway.Demo d = io.acip.gateway.Demo.start(dir.resolve("demo"), 0, 0, 0)) {
@@ -391,11 +391,11 @@ class AdminPlaneTest {
             Curl.Result routes = Curl.run("-i", at + "/routes");
             assertEquals(200, routes.status());
             assertTrue(routes.body().contains("demo"), routes.body());
-            // demo/udp-echo is not in the edge's http.skills, but its route is configuration's.
+            // demo/udp-echo is not in the edge's http.skills, but the edge learned its route from far.
             Curl.Result r = Curl.run("-i", "-H", "Content-Type: application/json", "--data-binary",
                     agent("intruder", origin(second), "demo/udp-echo"), at + "/agents");
             assertEquals(409, r.status(), r.out());
-            assertEquals("configuration (node.routes[0], via transit)", problem(r).get("holder").asText());
+            assertEquals("the fabric (route demo/udp-echo learned from transit)", problem(r).get("holder").asText());
         }
     }
 }
