@@ -350,6 +350,35 @@ class ControlPlaneTest {
         assertEquals(3, count("acip.control.update.sent"));
     }
 
+    /** §12.4: a step is small only when under 5 units and under a tenth; either alone is enough to announce it. */
+    @Test
+    void aStepOfFiveUnitsOrOfATenthIsAnnounced() {
+        assertTrue(MetricDamping.significant(100, 106), "6 units, 6%");
+        assertTrue(MetricDamping.significant(20, 23), "3 units, 15%");
+        assertFalse(MetricDamping.significant(100, 102), "2 units, 2%");
+        assertTrue(MetricDamping.significant(-1, 3), "appears");
+    }
+
+    /** A deferred change is replaced by the latest one, also when the latest is small: it is not announced late. */
+    @Test
+    void aSmallChangeAfterADeferredOneCancelsIt() throws Exception {
+        start(new ControlConfig(Duration.ofMillis(10), Duration.ofSeconds(15), 100, Map.of()));
+        Peer p = new Peer("n1", false).established();
+        SkillName s = new SkillName("demo/busy");
+        RouteKey key = new RouteKey(0, s);
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 100, -1));
+        assertEquals(100, load((Update) p.next()));
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 106, -1)); // 6 units: at once
+        assertEquals(106, load((Update) p.next()));
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 300, -1)); // deferred to the hold-down's end
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 108, -1)); // latest: about what is announced
+        // Once the hold-down has ended on the loop, what is announced is still 106, not the stale 300.
+        long announced = loop.schedule(() -> plane.rib.origin(key, "i").load(),
+                MetricDamping.HOLD_DOWN.toMillis() + 100, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+        assertEquals(106, announced);
+        assertEquals(null, p.sent.poll());
+    }
+
     private static long load(Update u) throws io.acip.wire.MalformedPacketException {
         return RouteAttributes.of(u.announcements().get(0).attributes()).load();
     }
