@@ -1,7 +1,9 @@
 package io.acip.gateway.origin;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -16,9 +18,11 @@ import java.util.Objects;
  * @param firstByteTimeout longest wait for the response head once the request was sent in full
  * @param idleTimeout longest silence while request or response content flows (the wait for the head excepted,
  *     which {@code firstByteTimeout} bounds)
+ * @param addresses where the base's host is reached, when they were checked once and must not be looked up again
+ *     (run-time agents, {@code admin.attach_allowed}); empty: the host is resolved per connection
  */
 public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Duration firstByteTimeout,
-                           Duration idleTimeout) {
+                           Duration idleTimeout, List<InetAddress> addresses) {
 
     public OriginConfig {
         Objects.requireNonNull(base, "base");
@@ -36,6 +40,12 @@ public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Durat
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(firstByteTimeout, "firstByteTimeout");
         requirePositive(idleTimeout, "idleTimeout");
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+
+    /** Resolved per connection. */
+    public OriginConfig(URI base, boolean h2c, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
+        this(base, h2c, connectTimeout, firstByteTimeout, idleTimeout, List.of());
     }
 
     /** HTTP/1.1 to {@code base} with 5 s to connect, 30 s to the first byte and 60 s idle. */
@@ -44,11 +54,16 @@ public record OriginConfig(URI base, boolean h2c, Duration connectTimeout, Durat
     }
 
     public OriginConfig withH2c(boolean h2c) {
-        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout);
+        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout, addresses);
+    }
+
+    /** Connections go to {@code checked} (empty: resolved per connection). */
+    public OriginConfig withAddresses(List<InetAddress> checked) {
+        return new OriginConfig(base, h2c, connectTimeout, firstByteTimeout, idleTimeout, checked);
     }
 
     public OriginConfig withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-        return new OriginConfig(base, h2c, connect, firstByte, idle);
+        return new OriginConfig(base, h2c, connect, firstByte, idle, addresses);
     }
 
     private static void requirePositive(Duration d, String name) {
