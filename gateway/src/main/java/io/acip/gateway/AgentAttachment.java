@@ -215,7 +215,7 @@ public final class AgentAttachment {
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
                                 if (!skill.tcpTunnel()) {
-                                    throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill "
+                                    throw new SessionRefusedException(ResetCode.PAYLOAD_PROTOCOL_REFUSED, "skill "
                                             + skill.name() + " takes no byte tunnels (tunnel: tcp)");
                                 }
                                 yield tunnel(endpoint);
