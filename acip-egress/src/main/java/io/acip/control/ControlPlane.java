@@ -216,6 +216,16 @@ public final class ControlPlane {
     void onUpdate(NeighbourSession s, Update u) {
         count("acip.control.update.received");
         Set<RouteKey> changed = new HashSet<>();
+        try {
+            apply(s, u, changed);
+        } finally {
+            // Also when the UPDATE ended the channel: what it withdrew is not among the routes the end drops.
+            for (RouteKey k : changed) changed(k, rib.export(k).isEmpty());
+        }
+    }
+
+    /** Applies {@code u} to the RIB, adding the keys it changed to {@code changed}; may end the channel. */
+    private void apply(NeighbourSession s, Update u, Set<RouteKey> changed) {
         for (RouteKey k : u.withdrawals()) {
             count("acip.control.withdrawal.received");
             if (rib.unlearn(s.peer, k)) changed.add(k);
@@ -243,12 +253,14 @@ public final class ControlPlane {
             }
         }
         int held = rib.prefixesFrom(s.peer);
+        long bytes = rib.bytesFrom(s.peer);
         if (held > s.border.maxPrefixes()) {
             s.close(NotificationCode.MAX_PREFIXES_EXCEEDED, s.peer + " announced " + held + " prefixes, more than "
                     + s.border.maxPrefixes());
-            return;
+        } else if (bytes > s.border.maxRouteBytes()) {
+            s.close(NotificationCode.MAX_PREFIXES_EXCEEDED, s.peer + " announced routes of " + bytes + " bytes, more than "
+                    + s.border.maxRouteBytes());
         }
-        for (RouteKey k : changed) changed(k, rib.export(k).isEmpty());
     }
 
     /** Why an announcement is not used, as the counter to bump, or null (§12.3, §12.4). */

@@ -48,6 +48,8 @@ final class Rib {
     /** The tier each learned candidate was installed with, for the hysteresis of {@link MetricPreference}. */
     private final Map<RouteKey, Map<String, Integer>> tiers = new HashMap<>();
     private final Consumer<String> counter;
+    /** Encoded bytes of what each neighbour's routes hold here (key, path, attributes), for its byte budget. */
+    private final Map<String, Long> bytesByNeighbour = new HashMap<>();
 
     Rib(String self, RouteTable table, int learnedPriority, Consumer<String> counter) {
         this.self = self;
@@ -80,6 +82,7 @@ final class Rib {
         Learned old = entries.computeIfAbsent(a.key(), k -> new Entry()).learned.put(neighbour,
                 new Learned(neighbour, a, attributes));
         byNeighbour.computeIfAbsent(neighbour, n -> new HashSet<>()).add(a.key());
+        bytesByNeighbour.merge(neighbour, Update.size(a) - (old == null ? 0L : Update.size(old.announcement())), Long::sum);
         boolean changed = old == null || !old.announcement().path().equals(a.path())
                 || !sameAttributes(old.announcement(), a);
         if (changed) install(a.key());
@@ -88,7 +91,9 @@ final class Rib {
 
     boolean unlearn(String neighbour, RouteKey key) {
         Entry e = entries.get(key);
-        if (e == null || e.learned.remove(neighbour) == null) return false;
+        Learned old = e == null ? null : e.learned.remove(neighbour);
+        if (old == null) return false;
+        bytesByNeighbour.merge(neighbour, -(long) Update.size(old.announcement()), Long::sum);
         Set<RouteKey> keys = byNeighbour.get(neighbour);
         if (keys != null) keys.remove(key);
         if (e.isEmpty()) entries.remove(key);
@@ -99,6 +104,7 @@ final class Rib {
     /** Forgets everything learned from {@code neighbour}; returns the keys that changed. */
     Set<RouteKey> dropNeighbour(String neighbour) {
         Set<RouteKey> keys = byNeighbour.remove(neighbour);
+        bytesByNeighbour.remove(neighbour);
         if (keys == null) return Set.of();
         for (RouteKey k : keys) {
             Entry e = entries.get(k);
@@ -115,6 +121,11 @@ final class Rib {
         return keys == null ? 0 : keys.size();
     }
 
+    /** Encoded bytes of the routes {@code neighbour}'s announcements hold here. */
+    long bytesFrom(String neighbour) {
+        return bytesByNeighbour.getOrDefault(neighbour, 0L);
+    }
+
     Set<RouteKey> keys() {
         return entries.keySet();
     }
@@ -129,7 +140,9 @@ final class Rib {
         if (!e.origins.isEmpty()) {
             return Optional.of(new Announcement(key, List.of(self), aggregate(e.origins.values()).encode()));
         }
-        return e.learned.values().stream().min(ORDER).map(l -> l.announcement().prepended(self));
+        // A path of MAX_PATH nodes cannot take this node too: its receiver would refuse the UPDATE (§12.3).
+        return e.learned.values().stream().filter(l -> l.pathLength() < Update.MAX_PATH).min(ORDER)
+                .map(l -> l.announcement().prepended(self));
     }
 
     /** The learned candidates of {@code key}, best first. */

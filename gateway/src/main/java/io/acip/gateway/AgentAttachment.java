@@ -2,6 +2,7 @@ package io.acip.gateway;
 
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
+import io.acip.gateway.attach.CheckedAddresses;
 import io.acip.gateway.attach.AttachRefusedException;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.FarExchange;
@@ -22,6 +23,7 @@ import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.node.SkillIdentity;
 import io.acip.routing.NextHop;
+import io.acip.routing.Route;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.ResetCode;
@@ -33,8 +35,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * Makes an HTTP agent's skills routes at this node (DESIGN §5): each skill becomes a local instance whose sessions
@@ -44,8 +48,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and HTTP never reaches the UDP endpoint. The node proves each skill with a certificate its CA issues.
  *
  * <p>Agents from the configuration file are trusted; agents registered at run time (the admin listener) may take
- * only skills nobody else holds: not another agent's, not one the configuration maps or routes
- * ({@link #reserve}), not one this node reaches through a learned route, and they may detach only themselves.
+ * only skills nobody else holds, nor a name under or over one (longest prefix would hand part of it over): not
+ * another agent's, not one the configuration maps or routes ({@link #reserve}), not one the route table reaches
+ * through a neighbour (a local instance would outrank the route and be announced fabric-wide). Each belongs to the
+ * admin caller who registered it: only that caller replaces or detaches it. Its hosts are reached at the addresses
+ * {@code admin.attach_allowed} checked ({@link CheckedAddresses}).
  *
  * <p>Each instance's sessions in flight and origin latency are measured ({@link InstanceLoad}) and announced with
  * its route as LOAD and LATENCY_MS, the CATS metrics edges choose instances by.
@@ -53,6 +60,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AgentAttachment {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentAttachment.class.getName());
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
+
+    /** Equal, or one under the other: two such names share requests by longest prefix. */
+    private static boolean overlap(SkillName a, SkillName b) {
+        return a.isUnder(b) || b.isUnder(a);
+    }
 
     private final Node node;
     private final FabricCa ca;
@@ -65,17 +77,26 @@ public final class AgentAttachment {
     private final Map<String, Holding> attached = new ConcurrentHashMap<>();
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
 
-    /** An attached agent, and whether it came from the configuration file. */
-    private record Holding(AgentRegistration registration, boolean configured) {
+    /** An attached agent, and who attached it: the configuration file (owner null) or an admin caller. */
+    private record Holding(AgentRegistration registration, String owner) {
+        boolean configured() {
+            return owner == null;
+        }
+
         String holder() {
-            return "agent " + registration.agent() + (configured ? " (configuration: agents)" : "");
+            return "agent " + registration.agent() + (configured() ? " (configuration: agents)" : "");
+        }
+
+        /** Whether {@code caller} may replace or detach it. */
+        boolean ownedBy(String caller) {
+            return !configured() && owner.equals(caller);
         }
     }
 
     /** A skill (or, with {@code subtree}, every skill under a prefix) the configuration holds. */
     private record Reservation(SkillName skill, boolean subtree, String holder) {
         boolean covers(SkillName s) {
-            return subtree ? s.isUnder(skill) : s.equals(skill);
+            return subtree ? s.isUnder(skill) : overlap(s, skill);
         }
     }
 
@@ -130,56 +151,85 @@ public final class AgentAttachment {
 
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
-        attach(agent, Delivery.of(agentH2c), true);
+        attach(agent, Delivery.of(agentH2c), null, CheckedAddresses.NONE);
     }
 
     /** Attaches (or re-attaches) an agent from the configuration file, delivered as {@code delivery} says. */
     public synchronized void attach(AgentRegistration agent, Delivery delivery) {
-        attach(agent, delivery, true);
+        attach(agent, delivery, null, CheckedAddresses.NONE);
     }
 
     /**
-     * Attaches an agent registered at run time, or replaces the skills it registered before; refused (409) when a
-     * skill or its name is held by configuration or by another agent.
+     * Attaches an agent registered at run time by {@code caller} (the admin caller), or replaces the skills that
+     * caller registered for it before; refused (409, naming the holder) when its name is another caller's or the
+     * configuration's, or a skill overlaps one held by configuration, another agent or the route table.
+     *
+     * @param checked the addresses its hosts were checked as: the only ones it is reached at
      */
-    public synchronized void attachRegistered(AgentRegistration agent) throws AttachRefusedException {
+    public synchronized void attachRegistered(AgentRegistration agent, CheckedAddresses checked, String caller)
+            throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
-        if (same != null && same.configured()) {
-            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
+        if (same != null && !same.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder()
+                    + (same.configured() ? "" : " (registered by " + same.owner() + ")"));
         }
         for (AgentSkill skill : agent.skills()) {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
-        attach(agent, Delivery.of(false), false);
+        attach(agent, Delivery.of(false), caller, checked);
     }
 
-    /** Who other than {@code agentName} holds {@code skill}, if anyone. */
+    /** Who other than {@code agentName} holds {@code skill}, a name under it or one over it, if anyone. */
     private Optional<String> holder(SkillName skill, String agentName) {
         for (Holding h : attached.values()) {
-            if (!h.registration().agent().equals(agentName) && h.registration().skill(skill).isPresent()) {
-                return Optional.of(h.holder());
+            if (h.registration().agent().equals(agentName)) continue;
+            for (AgentSkill held : h.registration().skills()) {
+                if (overlap(skill, held.name())) return Optional.of(h.holder() + heldAs(skill, held.name()));
             }
         }
-        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
-        if (configured.isPresent()) return configured;
-        // A local instance would outrank the learned route here and divert its traffic (docs/acip-v0.md §12.4).
-        return node.routes().lookup(0, skill).flatMap(r -> r.hops().stream()
-                .filter(h -> h instanceof NextHop.Neighbour).findFirst()
-                .map(h -> "the fabric (route " + r.prefix() + " learned from " + ((NextHop.Neighbour) h).nodeId() + ")"));
+        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder)
+                .findFirst();
+        return configured.isPresent() ? configured : routedBy(skill);
     }
 
-    private void attach(AgentRegistration agent, Delivery delivery, boolean configured) {
-        Holding old = attached.put(agent.agent(), new Holding(agent, configured));
+    private static String heldAs(SkillName asked, SkillName held) {
+        return asked.equals(held) ? "" : " (as " + held + ")";
+    }
+
+    /**
+     * A route of the route table over or under {@code skill} with a hop to a neighbour (static or learned), as its
+     * holder: a local instance would outrank it here and then be announced to the whole fabric (docs/acip-v0.md
+     * §12.4) with a skill certificate of the fabric CA.
+     */
+    private Optional<String> routedBy(SkillName skill) {
+        for (Route r : node.routes().snapshot().getOrDefault(0L, List.of())) {
+            if (!overlap(skill, r.prefix())) continue;
+            Set<String> configured = node.routes().configured(0, r.prefix()).stream().map(NextHop::id)
+                    .collect(Collectors.toSet());
+            for (NextHop h : r.hops()) {
+                if (h instanceof NextHop.Neighbour n) {
+                    return Optional.of(configured.contains(n.id())
+                            ? "a static route (" + r.prefix() + " via " + n.nodeId() + ")"
+                            : "the fabric (route " + r.prefix() + " learned from " + n.nodeId() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void attach(AgentRegistration agent, Delivery delivery, String owner, CheckedAddresses checked) {
+        Holding old = attached.put(agent.agent(), new Holding(agent, owner));
         if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
             OriginConfig base = OriginConfig.of(agent.originFor(skill));
             OriginConfig origin = base.withTimeouts(base.connectTimeout(), base.firstByteTimeout(),
                             bridge.streamIdleTimeout()).withH2c(delivery.h2c() || h2c)
-                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded());
+                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded())
+                    .withAddresses(checked.of(agent.origin().getHost()));
             URI card = cardUri(agent, skill, delivery.cardPath());
-            InetSocketAddress endpoint = endpoint(agent.origin());
+            InetSocketAddress endpoint = endpoint(agent.origin(), checked);
             String instance = instanceId(agent, skill);
             InstanceLoad load = new InstanceLoad(skill.capacity());
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
@@ -203,12 +253,13 @@ public final class AgentAttachment {
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
                                 if (!skill.tcpTunnel()) {
-                                    throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill "
+                                    throw new SessionRefusedException(ResetCode.PAYLOAD_PROTOCOL_REFUSED, "skill "
                                             + skill.name() + " takes no byte tunnels (tunnel: tcp)");
                                 }
                                 yield tunnel(endpoint);
                             }
-                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
+                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp).map(checked::pin),
+                                    skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
                         });
@@ -254,10 +305,12 @@ public final class AgentAttachment {
     }
 
     /**
-     * Detaches an agent registered at run time, with all it registered; configured skills stay mapped. Agents from
-     * the configuration file are refused (409: change the file), unknown ones are 404.
+     * Detaches an agent {@code caller} registered at run time, with all it registered; configured skills stay mapped.
+     * Agents from the configuration file (change the file) and another caller's are refused (409), unknown ones are
+     * 404.
      */
-    public synchronized AgentRegistration detachRegistered(String agentName) throws AttachRefusedException {
+    public synchronized AgentRegistration detachRegistered(String agentName, String caller)
+            throws AttachRefusedException {
         Holding h = attached.get(agentName);
         if (h == null) {
             throw new AttachRefusedException(404, "not-attached", "no agent " + agentName + " is attached here",
@@ -265,6 +318,9 @@ public final class AgentAttachment {
         }
         if (h.configured()) {
             throw AttachRefusedException.held("agent " + agentName, "configuration (agents); remove it from the file");
+        }
+        if (!h.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent " + agentName, h.holder() + " (registered by " + h.owner() + ")");
         }
         attached.remove(agentName);
         detach(h.registration());
@@ -287,8 +343,10 @@ public final class AgentAttachment {
         return agent.agent() + ":" + skill.name();
     }
 
-    private static InetSocketAddress endpoint(URI origin) {
+    /** The origin's host and port for byte tunnels: its first checked address, or the host resolved now. */
+    private static InetSocketAddress endpoint(URI origin, CheckedAddresses checked) {
         int port = origin.getPort() > 0 ? origin.getPort() : "https".equals(origin.getScheme()) ? 443 : 80;
-        return new InetSocketAddress(origin.getHost(), port);
+        List<java.net.InetAddress> pinned = checked.of(origin.getHost());
+        return pinned.isEmpty() ? new InetSocketAddress(origin.getHost(), port) : new InetSocketAddress(pinned.get(0), port);
     }
 }

@@ -70,19 +70,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /**
      * A neighbour this node dials, and its border: which routes it takes from it ({@code import}) and gives it
-     * ({@code export}), how many prefixes and how long a path it accepts (docs/acip-v0.md §12.4).
+     * ({@code export}), how many prefixes, route bytes and how long a path it accepts (docs/acip-v0.md §12.4).
      */
     public record Neighbour(String id, String address, @JsonProperty("import") RouteFilter importFilter,
                             @JsonProperty("export") RouteFilter exportFilter,
                             @JsonProperty("max_prefixes") Long maxPrefixes,
-                            @JsonProperty("max_path_length") Integer maxPathLength) {
+                            @JsonProperty("max_path_length") Integer maxPathLength,
+                            @JsonProperty("max_route_bytes") Long maxRouteBytes) {
         public Neighbour {
             importFilter = importFilter == null ? RouteFilter.ALL : importFilter;
             exportFilter = exportFilter == null ? RouteFilter.ALL : exportFilter;
         }
 
         public Neighbour(String id, String address) {
-            this(id, address, null, null, null, null);
+            this(id, address, null, null, null, null, null);
         }
     }
 

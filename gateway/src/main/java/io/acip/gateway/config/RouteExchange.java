@@ -37,8 +37,10 @@ public final class RouteExchange {
             if (maxPath < 1 || maxPath > Update.MAX_PATH) {
                 throw new ConfigException(p + ".max_path_length: must be 1.." + Update.MAX_PATH);
             }
+            long maxBytes = nb.maxRouteBytes() == null ? BorderPolicy.DEFAULT_MAX_ROUTE_BYTES : nb.maxRouteBytes();
+            if (maxBytes < 1) throw new ConfigException(p + ".max_route_bytes: must be at least 1");
             borders.put(nb.id(), new BorderPolicy(filter(p + ".import", nb.importFilter()),
-                    filter(p + ".export", nb.exportFilter()), maxPrefixes, maxPath));
+                    filter(p + ".export", nb.exportFilter()), maxPrefixes, maxPath, maxBytes));
         }
         return new ControlConfig(interval, hold, ControlConfig.DEFAULT_LEARNED_PRIORITY, borders);
     }
