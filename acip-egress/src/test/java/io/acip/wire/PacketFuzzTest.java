@@ -47,7 +47,7 @@ class PacketFuzzTest {
     @FuzzTest
     void tlvs(byte[] input) throws Exception {
         Metadata[] read = new Metadata[1];
-        AllocationBudget.check(input, AllocationBudget.of(input, 64, 0), () -> {
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 0), () -> {
             ByteBuf b = Unpooled.wrappedBuffer(input);
             try {
                 read[0] = Metadata.read(b, input.length);
@@ -85,7 +85,7 @@ class PacketFuzzTest {
         ByteBuf b = Unpooled.wrappedBuffer(in);
         Decoded[] decoded = new Decoded[1];
         try {
-            AllocationBudget.check(in, AllocationBudget.of(in, 64, 0), () -> {
+            AllocationBudget.check(in, AllocationBudget.of(in, 256, 0), () -> {
                 decoded[0] = new Decoded((PacketType) refusedAsNull(() -> Header.validate(b)),
                         (Setup) refusedAsNull(() -> Setup.decode(b)), (SetupAck) refusedAsNull(() -> SetupAck.decode(b)),
                         (Reset) refusedAsNull(() -> Reset.decode(b)));

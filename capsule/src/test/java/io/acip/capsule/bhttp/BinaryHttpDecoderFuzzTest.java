@@ -43,7 +43,7 @@ class BinaryHttpDecoderFuzzTest {
         byte[] wire = Arrays.copyOfRange(input, 1, input.length);
 
         Outcome[] outcomes = new Outcome[2];
-        AllocationBudget.check(input, AllocationBudget.of(input, 32, 8L * limits.maxFieldSectionSize()), () -> {
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 8L * limits.maxFieldSectionSize()), () -> {
             outcomes[0] = decode(wire, kind, limits, 0);
             outcomes[1] = decode(wire, kind, limits, piece);
         });

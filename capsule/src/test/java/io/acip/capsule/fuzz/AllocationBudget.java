@@ -21,7 +21,12 @@ public final class AllocationBudget {
     private AllocationBudget() {
     }
 
-    /** {@link #BASE} plus {@code perByte} bytes for each input byte plus what the parser's limits allow it to hold. */
+    /**
+     * {@link #BASE} plus {@code perByte} bytes for each input byte plus what the parser's limits allow it to hold. A
+     * few hundred bytes per input byte is linear cost (feeding a parser one byte at a time already takes a buffer
+     * view per byte); what this catches is memory reserved for what was declared but never sent, or grown faster
+     * than the input.
+     */
     public static long of(byte[] input, int perByte, long limits) {
         return BASE + (long) perByte * input.length + limits;
     }

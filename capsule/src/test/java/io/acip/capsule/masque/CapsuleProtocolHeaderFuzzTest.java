@@ -24,7 +24,7 @@ class CapsuleProtocolHeaderFuzzTest {
         String value = new String(input, 1, input.length - 1,
                 (input[0] & 1) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         boolean[] said = new boolean[3];
-        AllocationBudget.check(input, AllocationBudget.of(input, 64, 0), () -> {
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 0), () -> {
             said[0] = CapsuleProtocolHeader.isTrue(value);
             said[1] = CapsuleProtocolHeader.isTrue(List.of(value));
             said[2] = CapsuleProtocolHeader.isTrue(List.of(value, value));

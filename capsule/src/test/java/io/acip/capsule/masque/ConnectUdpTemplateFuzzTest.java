@@ -43,7 +43,7 @@ class ConnectUdpTemplateFuzzTest {
         String text = text(input);
         if (text == null) return;
         ConnectUdpTemplate[] parsed = new ConnectUdpTemplate[1];
-        AllocationBudget.check(input, AllocationBudget.of(input, 64, 0), () -> {
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 0), () -> {
             try {
                 parsed[0] = ConnectUdpTemplate.parse(text);
             } catch (IllegalArgumentException refused) {
@@ -72,7 +72,7 @@ class ConnectUdpTemplateFuzzTest {
         if (path == null) return;
         ConnectUdpTemplate template = TEMPLATES.get(((input[0] & 0xFF) >> 1) % TEMPLATES.size());
         ConnectUdpMatch[] matched = new ConnectUdpMatch[1];
-        AllocationBudget.check(input, AllocationBudget.of(input, 64, 0), () -> matched[0] = template.match(path));
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 0), () -> matched[0] = template.match(path));
         ConnectUdpMatch m = matched[0];
         assertNotNull(m, path);
         if (m instanceof ConnectUdpTarget t) {

@@ -27,7 +27,7 @@ class ProxyStatusFuzzTest {
         String value = new String(input, 1, input.length - 1,
                 (input[0] & 1) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         Object[] parsed = new Object[3];
-        AllocationBudget.check(input, AllocationBudget.of(input, 64, 0), () -> {
+        AllocationBudget.check(input, AllocationBudget.of(input, 256, 0), () -> {
             parsed[0] = parseOrNull(() -> ProxyStatus.parse(value));
             parsed[1] = parseOrNull(() -> StructuredFields.parseList(value));
             parsed[2] = parseOrNull(() -> StructuredFields.parseItem(value));
