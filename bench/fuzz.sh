@@ -79,9 +79,10 @@ for t in "${PLAN[@]}"; do
   start=$(date +%s)
   # libFuzzer reads its flags from jazzer.internal.arg.N, the last of a flag winning over the harness's defaults
   # (-max_total_time=300 from @FuzzTest, -timeout from @Timeout); JUnit's own timeout would count the whole run.
+  # The suite replays seeds without Jazzer's hooks (pom.xml); fuzzing needs them for coverage.
   set +e
   JAZZER_FUZZ=1 ./mvnw -B "${EXTRA[@]}" test -pl "$module" -am -Dtest="$harness" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.argLine=-Dio.netty.leakDetection.level="$LEAKS" \
+      -Djazzer.hooks=true -Djunit.jupiter.execution.timeout.mode=disabled -Dsurefire.argLine=-Dio.netty.leakDetection.level="$LEAKS" \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs="$RUNS" -Djazzer.internal.arg.2=-max_total_time=0 \
       -Djazzer.internal.arg.3=-timeout="$TIMEOUT" -Djazzer.internal.arg.4=-print_final_stats=1 >"$log" 2>&1
   status=$?

@@ -87,7 +87,8 @@ class PacketFuzzTest {
         try {
             AllocationBudget.check(in, AllocationBudget.of(in, 256, 0), () -> {
                 decoded[0] = new Decoded((PacketType) refusedAsNull(() -> Header.validate(b)),
-                        (Setup) refusedAsNull(() -> Setup.decode(b)), (SetupAck) refusedAsNull(() -> SetupAck.decode(b)),
+                        (Setup) refusedAsNull(() -> Setup.decode(b)),
+                        (SetupAck) refusedAsNull(() -> SetupAck.decode(b)),
                         (Reset) refusedAsNull(() -> Reset.decode(b)));
                 refusedAsNull(() -> Packets.pingOpaque(b));
                 refusedAsNull(() -> {

@@ -53,7 +53,14 @@ record JsonAt(JsonNode node, String path) {
     }
 
     JsonAt field(String name) {
-        return new JsonAt(present() ? node.get(name) : null, path.equals("$") ? name : path + "." + name);
+        return new JsonAt(present() ? node.get(name) : null, path.equals("$") ? step(name) : path + "." + step(name));
+    }
+
+    /** A member's name as a path step: one that is empty or holds path syntax is quoted, so the path says where. */
+    private static String step(String name) {
+        boolean plain = !name.isEmpty() && name.chars().noneMatch(c -> c == '.' || c == '[' || c == ']' || c == '"'
+                || c == '\\' || Character.isISOControl(c) || Character.isWhitespace(c));
+        return plain ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     RegistrationException error(String problem) {

@@ -42,7 +42,7 @@ class RegistrationDocumentFuzzTest {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("agent", r.agent());
         doc.put("origin", r.origin().toString());
-        r.udp().ifPresent(u -> doc.put("udp", text(u)));
+        r.udp().ifPresent(u -> doc.put("udp", u.toString()));
         var skills = doc.putArray("skills");
         for (AgentSkill s : r.skills()) {
             ObjectNode skill = skills.addObject();
@@ -55,12 +55,8 @@ class RegistrationDocumentFuzzTest {
                 for (Map.Entry<String, String> a : s.attributes().entrySet()) attributes.put(a.getKey(), a.getValue());
             }
             if (!s.pathPrefix().isEmpty()) skill.put("pathPrefix", s.pathPrefix());
-            s.udp().ifPresent(u -> skill.put("udp", text(u)));
+            s.udp().ifPresent(u -> skill.put("udp", u.toString()));
         }
         return doc;
-    }
-
-    private static String text(UdpEndpoint u) {
-        return (u.host().indexOf(':') >= 0 ? "[" + u.host() + "]" : u.host()) + ":" + u.port();
     }
 }
