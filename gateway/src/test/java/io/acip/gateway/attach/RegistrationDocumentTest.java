@@ -135,4 +135,24 @@ class RegistrationDocumentTest {
         RegistrationException e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(big));
         assertEquals("$", e.path());
     }
+
+    @Test
+    void aFieldWithAnEmptyOrPathLikeNameIsQuotedInThePath() {
+        // Found by RegistrationDocumentFuzzTest: an unknown member named "" was refused with an empty path (the input
+        // as found ended in "]}" too, which is now refused as content after the document).
+        byte[] found = ("{\"agent\":\"a\",\"origin\":\"https://[::1]:8443\",\"udp\":\"[2001:db8::1]:4433\","
+                + "\"\":\"@/\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RegistrationException e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(found));
+        assertEquals("\"\"", e.path());
+        e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(Fixtures.json(
+                OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"x.y\":1}]}")));
+        assertEquals("skills[0].\"x.y\"", e.path());
+    }
+
+    @org.junit.jupiter.api.Test
+    void contentAfterTheDocumentIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(
+                "{\"agent\":\"a\",\"origin\":\"http://127.0.0.1:9\",\"skills\":[{\"name\":\"x/y\"}]} ]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
 }
