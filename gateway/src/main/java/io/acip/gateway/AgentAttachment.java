@@ -16,6 +16,8 @@ import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.policy.AllowList;
 import io.acip.gateway.policy.Principal;
+import io.acip.gateway.registry.Registration;
+import io.acip.gateway.registry.RegistrationWriter;
 import io.acip.node.IncomingSession;
 import io.acip.node.LocalInstance;
 import io.acip.node.Node;
@@ -61,6 +63,7 @@ public final class AgentAttachment {
     private final AgentCardCache cards;
     private final Map<String, Holding> attached = new ConcurrentHashMap<>();
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
+    private volatile RegistrationWriter registry = RegistrationWriter.NONE;
 
     /** An attached agent, and whether it came from the configuration file. */
     private record Holding(AgentRegistration registration, boolean configured) {
@@ -125,6 +128,11 @@ public final class AgentAttachment {
         reserved.add(new Reservation(skill, subtree, holder));
     }
 
+    /** Where run-time registrations are written before they take effect here: the node's registry. */
+    void registry(RegistrationWriter writer) {
+        this.registry = writer;
+    }
+
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
         attach(agent, Delivery.of(agentH2c), true);
@@ -137,9 +145,11 @@ public final class AgentAttachment {
 
     /**
      * Attaches an agent registered at run time, or replaces the skills it registered before; refused (409) when a
-     * skill or its name is held by configuration or by another agent.
+     * skill or its name is held by configuration or by another agent, here or in the registry; 503 when the
+     * registry cannot take the write. {@code record} is what the registry keeps.
      */
-    public synchronized void attachRegistered(AgentRegistration agent) throws AttachRefusedException {
+    public synchronized void attachRegistered(AgentRegistration agent, Registration record)
+            throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
         if (same != null && same.configured()) {
             throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
@@ -148,7 +158,33 @@ public final class AgentAttachment {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
+        registry.put(record);
         attach(agent, Delivery.of(false), false);
+    }
+
+    /**
+     * Attaches what the registry holds (registered at another replica, or before this node restarted) without
+     * writing it back; one whose name or skills configuration or another agent holds here stays out, logged.
+     */
+    public synchronized void applyRegistered(AgentRegistration agent) {
+        Holding same = attached.get(agent.agent());
+        Optional<String> held = same != null && same.configured() ? Optional.of(same.holder()) : Optional.empty();
+        for (AgentSkill skill : agent.skills()) {
+            if (held.isEmpty()) held = holder(skill.name(), agent.agent()).map(h -> "skill " + skill.name() + ": " + h);
+        }
+        if (held.isPresent()) {
+            LOG.warning("registry: agent " + agent.agent() + " is not attached here: held by " + held.get());
+            return;
+        }
+        attach(agent, Delivery.of(false), false);
+    }
+
+    /** Detaches a run-time agent the registry no longer holds (detached elsewhere, or its lease lapsed). */
+    public synchronized void applyRemoved(String agentName) {
+        Holding h = attached.get(agentName);
+        if (h == null || h.configured()) return;
+        attached.remove(agentName);
+        detach(h.registration());
     }
 
     /** Who other than {@code agentName} holds {@code skill}, if anyone. */
@@ -255,6 +291,7 @@ public final class AgentAttachment {
         if (h.configured()) {
             throw AttachRefusedException.held("agent " + agentName, "configuration (agents); remove it from the file");
         }
+        registry.remove(agentName);
         attached.remove(agentName);
         detach(h.registration());
         return h.registration();
