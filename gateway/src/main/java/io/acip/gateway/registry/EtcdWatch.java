@@ -29,14 +29,14 @@ import java.util.logging.Logger;
 /**
  * Follows {@code agents/} under the prefix: reads it whole once (in pages, at one revision), then watches from the
  * next revision. When the watch fails (etcd stopped, the network gone) the node is stale: it keeps serving what it
- * has, and watches again from the revision it had, after a backoff that doubles from 250 ms to 8 s (with jitter, so
+ * has, and watches again from the revision it had, after a backoff that doubles from 250 ms to 4 s (with jitter, so
  * replicas do not return in step), getting only what changed meanwhile. Only when etcd has compacted that revision
  * away does it read the prefix whole again and tell the listener the difference.
  */
 final class EtcdWatch implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EtcdWatch.class.getName());
     private static final long FIRST_BACKOFF_MS = 250;
-    private static final long MAX_BACKOFF_MS = 8000;
+    private static final long MAX_BACKOFF_MS = 4000;
     private static final int PAGE = 1000;
 
     private final Client client;
