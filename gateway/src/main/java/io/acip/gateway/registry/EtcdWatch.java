@@ -43,6 +43,7 @@ final class EtcdWatch implements AutoCloseable {
     private final ByteSequence agents;
     private final Duration timeout;
     private final String registry;
+    private final Runnable reconnectNow;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "registry-watch");
@@ -57,8 +58,10 @@ final class EtcdWatch implements AutoCloseable {
     private volatile boolean closed;
     private long backoff = FIRST_BACKOFF_MS;
 
-    EtcdWatch(Client client, ByteSequence agents, Duration timeout, String registry) {
+    /** @param reconnectNow makes the client's connection try again at once, rather than after its own backoff */
+    EtcdWatch(Client client, ByteSequence agents, Duration timeout, String registry, Runnable reconnectNow) {
         this.client = client;
+        this.reconnectNow = reconnectNow;
         this.agents = agents;
         this.timeout = timeout;
         this.registry = registry;
@@ -121,6 +124,7 @@ final class EtcdWatch implements AutoCloseable {
     /** After a compaction, or a start etcd did not answer: read whole, tell the listener the difference, watch. */
     private void reload() {
         if (closed) return;
+        reconnectNow.run();
         try {
             Set<String> before = new HashSet<>(known);
             List<Registration> now = readAll();
@@ -139,6 +143,7 @@ final class EtcdWatch implements AutoCloseable {
 
     private void watch() {
         if (closed) return;
+        if (staleSince != null) reconnectNow.run();
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(next).withCreateNotify(true).build();
         watcher = client.getWatchClient().watch(agents, option, Watch.listener(this::onNext, this::onError));
     }
