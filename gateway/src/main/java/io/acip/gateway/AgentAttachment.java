@@ -1,8 +1,8 @@
 package io.acip.gateway;
 
-import io.acip.control.RouteAttributes;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
+import io.acip.gateway.attach.CheckedAddresses;
 import io.acip.gateway.attach.AttachRefusedException;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.FarExchange;
@@ -24,6 +24,8 @@ import io.acip.node.Node;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.node.SkillIdentity;
+import io.acip.routing.NextHop;
+import io.acip.routing.Route;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.ResetCode;
@@ -35,8 +37,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * Makes an HTTP agent's skills routes at this node (DESIGN §5): each skill becomes a local instance whose sessions
@@ -46,12 +50,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and HTTP never reaches the UDP endpoint. The node proves each skill with a certificate its CA issues.
  *
  * <p>Agents from the configuration file are trusted; agents registered at run time (the admin listener) may take
- * only skills nobody else holds: not another agent's, not one the configuration maps or routes
- * ({@link #reserve}), and they may detach only themselves.
+ * only skills nobody else holds, nor a name under or over one (longest prefix would hand part of it over): not
+ * another agent's, not one the configuration maps or routes ({@link #reserve}), not one the route table reaches
+ * through a neighbour (a local instance would outrank the route and be announced fabric-wide). Each belongs to the
+ * admin caller who registered it: only that caller replaces or detaches it. Its hosts are reached at the addresses
+ * {@code admin.attach_allowed} checked ({@link CheckedAddresses}).
+ *
+ * <p>Each instance's sessions in flight and origin latency are measured ({@link InstanceLoad}) and announced with
+ * its route as LOAD and LATENCY_MS, the CATS metrics edges choose instances by.
  */
 public final class AgentAttachment {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentAttachment.class.getName());
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
+
+    /** Equal, or one under the other: two such names share requests by longest prefix. */
+    private static boolean overlap(SkillName a, SkillName b) {
+        return a.isUnder(b) || b.isUnder(a);
+    }
 
     private final Node node;
     private final FabricCa ca;
@@ -65,17 +80,26 @@ public final class AgentAttachment {
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
     private volatile RegistrationWriter registry = RegistrationWriter.NONE;
 
-    /** An attached agent, and whether it came from the configuration file. */
-    private record Holding(AgentRegistration registration, boolean configured) {
+    /** An attached agent, and who attached it: the configuration file (owner null) or an admin caller. */
+    private record Holding(AgentRegistration registration, String owner) {
+        boolean configured() {
+            return owner == null;
+        }
+
         String holder() {
-            return "agent " + registration.agent() + (configured ? " (configuration: agents)" : "");
+            return "agent " + registration.agent() + (configured() ? " (configuration: agents)" : "");
+        }
+
+        /** Whether {@code caller} may replace or detach it. */
+        boolean ownedBy(String caller) {
+            return !configured() && owner.equals(caller);
         }
     }
 
     /** A skill (or, with {@code subtree}, every skill under a prefix) the configuration holds. */
     private record Reservation(SkillName skill, boolean subtree, String holder) {
         boolean covers(SkillName s) {
-            return subtree ? s.isUnder(skill) : s.equals(skill);
+            return subtree ? s.isUnder(skill) : overlap(s, skill);
         }
     }
 
@@ -135,48 +159,55 @@ public final class AgentAttachment {
 
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
-        attach(agent, Delivery.of(agentH2c), true);
+        attach(agent, Delivery.of(agentH2c), null, CheckedAddresses.NONE);
     }
 
     /** Attaches (or re-attaches) an agent from the configuration file, delivered as {@code delivery} says. */
     public synchronized void attach(AgentRegistration agent, Delivery delivery) {
-        attach(agent, delivery, true);
+        attach(agent, delivery, null, CheckedAddresses.NONE);
     }
 
     /**
-     * Attaches an agent registered at run time, or replaces the skills it registered before; refused (409) when a
-     * skill or its name is held by configuration or by another agent, here or in the registry; 503 when the
-     * registry cannot take the write. {@code record} is what the registry keeps.
+     * Attaches an agent registered at run time by {@code caller} (the admin caller), or replaces the skills that
+     * caller registered for it before; refused (409, naming the holder) when its name is another caller's or the
+     * configuration's, or a skill overlaps one held by configuration, another agent or the route table, here or in
+     * the registry; 503 when the registry cannot take the write. {@code record} is what the registry keeps.
+     *
+     * @param checked the addresses its hosts were checked as: the only ones it is reached at
      */
-    public synchronized void attachRegistered(AgentRegistration agent, Registration record)
+    public synchronized void attachRegistered(AgentRegistration agent, CheckedAddresses checked, String caller,
+                                              Registration record)
             throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
-        if (same != null && same.configured()) {
-            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
+        if (same != null && !same.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder()
+                    + (same.configured() ? "" : " (registered by " + same.owner() + ")"));
         }
         for (AgentSkill skill : agent.skills()) {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
         registry.put(record);
-        attach(agent, Delivery.of(false), false);
+        attach(agent, Delivery.of(false), caller, checked);
     }
 
     /**
      * Attaches what the registry holds (registered at another replica, or before this node restarted) without
-     * writing it back; one whose name or skills configuration or another agent holds here stays out, logged.
+     * writing it back, owned by the caller who registered it; one whose name or skills configuration or another
+     * agent holds here stays out, logged. Routes learned from neighbours do not count: the other replicas announce
+     * the very skills the registry gives this one.
      */
-    public synchronized void applyRegistered(AgentRegistration agent) {
+    public synchronized void applyRegistered(AgentRegistration agent, String owner, CheckedAddresses checked) {
         Holding same = attached.get(agent.agent());
         Optional<String> held = same != null && same.configured() ? Optional.of(same.holder()) : Optional.empty();
         for (AgentSkill skill : agent.skills()) {
-            if (held.isEmpty()) held = holder(skill.name(), agent.agent()).map(h -> "skill " + skill.name() + ": " + h);
+            if (held.isEmpty()) held = heldHere(skill.name(), agent.agent()).map(h -> "skill " + skill.name() + ": " + h);
         }
         if (held.isPresent()) {
             LOG.warning("registry: agent " + agent.agent() + " is not attached here: held by " + held.get());
             return;
         }
-        attach(agent, Delivery.of(false), false);
+        attach(agent, Delivery.of(false), owner, checked);
     }
 
     /** Detaches a run-time agent the registry no longer holds (detached elsewhere, or its lease lapsed). */
@@ -187,28 +218,64 @@ public final class AgentAttachment {
         detach(h.registration());
     }
 
-    /** Who other than {@code agentName} holds {@code skill}, if anyone. */
+    /** Who other than {@code agentName} holds {@code skill}, a name under it or one over it, if anyone. */
     private Optional<String> holder(SkillName skill, String agentName) {
-        for (Holding h : attached.values()) {
-            if (!h.registration().agent().equals(agentName) && h.registration().skill(skill).isPresent()) {
-                return Optional.of(h.holder());
-            }
-        }
-        return reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        Optional<String> here = heldHere(skill, agentName);
+        return here.isPresent() ? here : routedBy(skill);
     }
 
-    private void attach(AgentRegistration agent, Delivery delivery, boolean configured) {
-        Holding old = attached.put(agent.agent(), new Holding(agent, configured));
+    /** Who other than {@code agentName} holds {@code skill} (or a name under or over it) here: agents, configuration. */
+    private Optional<String> heldHere(SkillName skill, String agentName) {
+        for (Holding h : attached.values()) {
+            if (h.registration().agent().equals(agentName)) continue;
+            for (AgentSkill held : h.registration().skills()) {
+                if (overlap(skill, held.name())) return Optional.of(h.holder() + heldAs(skill, held.name()));
+            }
+        }
+        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder)
+                .findFirst();
+        return configured;
+    }
+
+    private static String heldAs(SkillName asked, SkillName held) {
+        return asked.equals(held) ? "" : " (as " + held + ")";
+    }
+
+    /**
+     * A route of the route table over or under {@code skill} with a hop to a neighbour (static or learned), as its
+     * holder: a local instance would outrank it here and then be announced to the whole fabric (docs/acip-v0.md
+     * §12.4) with a skill certificate of the fabric CA.
+     */
+    private Optional<String> routedBy(SkillName skill) {
+        for (Route r : node.routes().snapshot().getOrDefault(0L, List.of())) {
+            if (!overlap(skill, r.prefix())) continue;
+            Set<String> configured = node.routes().configured(0, r.prefix()).stream().map(NextHop::id)
+                    .collect(Collectors.toSet());
+            for (NextHop h : r.hops()) {
+                if (h instanceof NextHop.Neighbour n) {
+                    return Optional.of(configured.contains(n.id())
+                            ? "a static route (" + r.prefix() + " via " + n.nodeId() + ")"
+                            : "the fabric (route " + r.prefix() + " learned from " + n.nodeId() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void attach(AgentRegistration agent, Delivery delivery, String owner, CheckedAddresses checked) {
+        Holding old = attached.put(agent.agent(), new Holding(agent, owner));
         if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
             OriginConfig base = OriginConfig.of(agent.originFor(skill));
             OriginConfig origin = base.withTimeouts(base.connectTimeout(), base.firstByteTimeout(),
                             bridge.streamIdleTimeout()).withH2c(delivery.h2c() || h2c)
-                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded());
+                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded())
+                    .withAddresses(checked.of(agent.origin().getHost()));
             URI card = cardUri(agent, skill, delivery.cardPath());
-            InetSocketAddress endpoint = endpoint(agent.origin());
+            InetSocketAddress endpoint = endpoint(agent.origin(), checked);
             String instance = instanceId(agent, skill);
+            InstanceLoad load = new InstanceLoad(skill.capacity());
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
@@ -218,31 +285,34 @@ public final class AgentAttachment {
                             throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
-                        return switch (protocol) {
+                        return load.track(switch (protocol) {
                             case "bhttp" -> new FarExchange(incoming, bridge, ex -> {
                                 if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
                                     cards.serve(ex, card, origin.base());
                                 } else {
-                                    forwarder.forward(ex, origin, ex.request().path(), false);
+                                    forwarder.forward(new HeadTimedExchange(ex, load), origin, ex.request().path(),
+                                            false);
                                 }
                             });
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
                                 if (!skill.tcpTunnel()) {
-                                    throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill "
+                                    throw new SessionRefusedException(ResetCode.PAYLOAD_PROTOCOL_REFUSED, "skill "
                                             + skill.name() + " takes no byte tunnels (tunnel: tcp)");
                                 }
                                 yield tunnel(endpoint);
                             }
-                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
+                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp).map(checked::pin),
+                                    skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
-                        };
+                        });
                     }));
             mapper.register(skill.name());
-            // Neighbours learn the skill is here (docs/acip-v0.md §12), and forget it on detach.
-            node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
-                    skill.region().orElse(""), skill.attributes(), -1, -1));
+            // Neighbours learn the skill is here (docs/acip-v0.md §12), with its load and latency as measured, and
+            // forget it on detach.
+            node.control().originate(0, skill.name(), instance,
+                    () -> load.attributes(skill.region().orElse(""), skill.attributes()));
         }
     }
 
@@ -279,10 +349,12 @@ public final class AgentAttachment {
     }
 
     /**
-     * Detaches an agent registered at run time, with all it registered; configured skills stay mapped. Agents from
-     * the configuration file are refused (409: change the file), unknown ones are 404.
+     * Detaches an agent {@code caller} registered at run time, with all it registered; configured skills stay mapped.
+     * Agents from the configuration file (change the file) and another caller's are refused (409), unknown ones are
+     * 404.
      */
-    public synchronized AgentRegistration detachRegistered(String agentName) throws AttachRefusedException {
+    public synchronized AgentRegistration detachRegistered(String agentName, String caller)
+            throws AttachRefusedException {
         Holding h = attached.get(agentName);
         if (h == null) {
             throw new AttachRefusedException(404, "not-attached", "no agent " + agentName + " is attached here",
@@ -290,6 +362,9 @@ public final class AgentAttachment {
         }
         if (h.configured()) {
             throw AttachRefusedException.held("agent " + agentName, "configuration (agents); remove it from the file");
+        }
+        if (!h.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent " + agentName, h.holder() + " (registered by " + h.owner() + ")");
         }
         registry.remove(agentName);
         attached.remove(agentName);
@@ -313,8 +388,10 @@ public final class AgentAttachment {
         return agent.agent() + ":" + skill.name();
     }
 
-    private static InetSocketAddress endpoint(URI origin) {
+    /** The origin's host and port for byte tunnels: its first checked address, or the host resolved now. */
+    private static InetSocketAddress endpoint(URI origin, CheckedAddresses checked) {
         int port = origin.getPort() > 0 ? origin.getPort() : "https".equals(origin.getScheme()) ? 443 : 80;
-        return new InetSocketAddress(origin.getHost(), port);
+        List<java.net.InetAddress> pinned = checked.of(origin.getHost());
+        return pinned.isEmpty() ? new InetSocketAddress(origin.getHost(), port) : new InetSocketAddress(pinned.get(0), port);
     }
 }

@@ -149,7 +149,8 @@ public final class Gateway implements AutoCloseable {
             agents.reserve(c);
             // Run-time registrations (a restart's, or other replicas'): after configuration, which they cannot take.
             RegistrySync registry = new RegistrySync(RegistrySettings.open(c.registry(),
-                    n.dataDir() == null ? null : dataDir), agents);
+                    n.dataDir() == null ? null : dataDir), agents, new io.acip.gateway.admin.AttachScope(
+                    c.admin() == null ? GatewayConfig.Admin.LOOPBACK : c.admin().attachAllowed())::check);
             started.add(registry);
             agents.registry(registry);
             registry.start();
@@ -243,7 +244,7 @@ public final class Gateway implements AutoCloseable {
                         : Optional.of(s.region()), s.attributes(), s.path(),
                         Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
                         Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
-                        "tcp".equals(s.tunnel())));
+                        "tcp".equals(s.tunnel()), s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
             }
             if (a.card()) {
                 AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))

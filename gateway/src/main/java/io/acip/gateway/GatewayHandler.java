@@ -204,9 +204,10 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
             if (intercept) return new TunnelDecision.Intercept(caller);
             // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not; a skill
-            // that takes no byte tunnels is intercepted where this edge may, so each request inside is checked.
+            // that takes no byte tunnels (that code only: a policy_denied is 403) is intercepted where this edge may,
+            // so each request inside is checked.
             return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), caller, (code, detail) -> {
-                boolean mayIntercept = code == ResetCode.POLICY_DENIED && !intercepted.isEmpty();
+                boolean mayIntercept = code == ResetCode.PAYLOAD_PROTOCOL_REFUSED && !intercepted.isEmpty();
                 metrics.inc(mayIntercept ? "gateway.connect.intercepted" : "gateway.connect.refused");
                 return mayIntercept ? new TunnelDecision.Intercept(caller) : TunnelBridge.refusal(code, detail);
             }));

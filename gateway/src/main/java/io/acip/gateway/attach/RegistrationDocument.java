@@ -24,7 +24,7 @@ import java.util.Optional;
  *       "region": "eu-west-1",
  *       "attributes": { "gpu": "false", "tier": "gold" },
  *       "pathPrefix": "/flights" },
- *     { "name": "travel/search" },
+ *     { "name": "travel/search", "capacity": 16 },
  *     { "name": "travel/voice", "udp": "10.0.0.5:5004" },
  *     { "name": "travel/ssh", "tunnel": "tcp" }
  *   ]
@@ -51,6 +51,9 @@ import java.util.Optional;
  * names the JSON path of the field at fault ({@code skills[1].name: ...}).
  */
 public final class RegistrationDocument {
+    /** The largest capacity a document may declare: a million sessions at once is no agent's. */
+    static final int MAX_CAPACITY = 1_000_000;
+
     private RegistrationDocument() {
     }
 
@@ -107,7 +110,7 @@ public final class RegistrationDocument {
     }
 
     private static AgentSkill skill(JsonAt s) throws RegistrationException {
-        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "tunnel");
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "tunnel", "capacity");
         JsonAt nameAt = s.field("name");
         String name = nameAt.text();
         if (!SkillName.isValid(name)) {
@@ -127,7 +130,17 @@ public final class RegistrationDocument {
         Optional<String> tunnel = tunnelAt.optionalText();
         if (tunnel.isPresent() && !tunnel.get().equals("tcp")) throw tunnelAt.error("must be tcp or absent");
         return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix,
-                udp(s.field("udp")), allow(s.field("allow")), tunnel.isPresent());
+                udp(s.field("udp")), allow(s.field("allow")), tunnel.isPresent(), capacity(s.field("capacity")));
+    }
+
+    /** Sessions at once, the denominator of the LOAD announced for the skill (docs/acip-v0.md §12.3). */
+    private static int capacity(JsonAt at) throws RegistrationException {
+        if (!at.present()) return AgentSkill.DEFAULT_CAPACITY;
+        if (!at.node().canConvertToInt() || !at.node().isIntegralNumber() || at.node().intValue() < 1
+                || at.node().intValue() > MAX_CAPACITY) {
+            throw at.error("must be a whole number from 1 to " + MAX_CAPACITY);
+        }
+        return at.node().intValue();
     }
 
     private static Optional<AllowList> allow(JsonAt at) throws RegistrationException {

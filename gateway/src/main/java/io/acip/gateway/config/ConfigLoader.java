@@ -190,6 +190,9 @@ public final class ConfigLoader {
                     throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
                             + "' must be tcp (or absent: no byte tunnels)");
                 }
+                if (s.capacity() != null && s.capacity() < 1) {
+                    throw new ConfigException(p + ".skills[" + j + "].capacity: must be at least 1");
+                }
             }
         }
         if (c.admin() != null) admin(c.admin());

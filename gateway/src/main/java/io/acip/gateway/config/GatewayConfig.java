@@ -82,19 +82,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /**
      * A neighbour this node dials, and its border: which routes it takes from it ({@code import}) and gives it
-     * ({@code export}), how many prefixes and how long a path it accepts (docs/acip-v0.md §12.4).
+     * ({@code export}), how many prefixes, route bytes and how long a path it accepts (docs/acip-v0.md §12.4).
      */
     public record Neighbour(String id, String address, @JsonProperty("import") RouteFilter importFilter,
                             @JsonProperty("export") RouteFilter exportFilter,
                             @JsonProperty("max_prefixes") Long maxPrefixes,
-                            @JsonProperty("max_path_length") Integer maxPathLength) {
+                            @JsonProperty("max_path_length") Integer maxPathLength,
+                            @JsonProperty("max_route_bytes") Long maxRouteBytes) {
         public Neighbour {
             importFilter = importFilter == null ? RouteFilter.ALL : importFilter;
             exportFilter = exportFilter == null ? RouteFilter.ALL : exportFilter;
         }
 
         public Neighbour(String id, String address) {
-            this(id, address, null, null, null, null);
+            this(id, address, null, null, null, null, null);
         }
     }
 
@@ -261,15 +262,23 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
      * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
      * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
      * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
+     * {@code capacity}: sessions the agent serves at once, against which its announced LOAD is measured; null for
+     * the default.
      */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             List<String> allow, String tunnel) {
+                             List<String> allow, String tunnel, Integer capacity) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
             // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
             allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** With the default capacity. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow, String tunnel) {
+            this(name, path, region, attributes, udp, allow, tunnel, null);
         }
 
         /** Without byte tunnels. */

@@ -26,8 +26,11 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Forwards exchanges to HTTP origins (the far side's delivery, and direct egress) over one shared Jetty
@@ -100,7 +103,8 @@ public final class OriginForwarder implements AutoCloseable {
 
     /**
      * Creates and starts a client whose every connection goes only where {@code egress} allows, checked on the
-     * addresses it connects to (direct egress); null for none (origins of attached agents, which may be private).
+     * addresses it connects to (direct egress); null for none (origins of attached agents, which may be private, and
+     * whose checked addresses, {@link OriginConfig#addresses()}, are used as they are).
      */
     public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
         ClientConnector connector = new ClientConnector();
@@ -128,7 +132,14 @@ public final class OriginForwarder implements AutoCloseable {
         client.setRequestBufferSize(settings.headerLimits().request() + 2 * HeaderLimits.ADDED);
         // Jetty's parser bounds memory only (over it: http_protocol_error); the exchange applies the limit itself.
         client.setMaxResponseHeadersSize(4 * settings.headerLimits().response());
-        if (egress != null) client.setSocketAddressResolver(new PolicyResolver(egress, threads));
+        if (egress != null) {
+            client.setSocketAddressResolver(new PolicyResolver(egress, threads));
+        } else {
+            Scheduler scheduler = new ScheduledExecutorScheduler("origin-client-scheduler", false);
+            client.setScheduler(scheduler);
+            client.setSocketAddressResolver(new PinnedResolver(new SocketAddressResolver.Async(threads, scheduler,
+                    client.getAddressResolutionTimeout())));
+        }
         client.start();
         client.getContentDecoderFactories().clear();
         // The defaults would answer 401/407 and follow 3xx themselves; only the 1xx handlers stay.
@@ -192,6 +203,7 @@ public final class OriginForwarder implements AutoCloseable {
                 .idleTimeout(backstop, TimeUnit.MILLISECONDS)
                 .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h))
                 .headers(h -> OriginHeaders.authority(info, origin, h));
+        if (!origin.addresses().isEmpty()) request.tag(new PinnedResolver.Pin(origin.addresses()));
         if (content != null) {
             request.body(content);
             // HTTP/1.1 carries trailers only in chunked content (RFC 9112 §7.1.2), HTTP/2 always (RFC 9113 §8.1).

@@ -1,7 +1,9 @@
 package io.acip.gateway.registry;
 
 import io.acip.gateway.AgentAttachment;
+import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AttachRefusedException;
+import io.acip.gateway.attach.CheckedAddresses;
 import io.acip.gateway.attach.RegistrationException;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +16,15 @@ import java.util.logging.Logger;
  * Keeps this node's run-time agents equal to what the registry holds. This node's own writes pass through here to
  * the registry before they take effect, and are remembered, so their echo from an etcd watch changes nothing;
  * changes from elsewhere (another replica, a lapsed lease) are applied one at a time, in the registry's order, on
- * a thread of their own (never the registry client's).
+ * a thread of their own (never the registry client's). Each is checked against this node's
+ * {@code admin.attach_allowed} as a registration posted here would be, and reached only at the addresses checked.
  */
 public final class RegistrySync implements RegistrationWriter, AgentRegistry.Listener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RegistrySync.class.getName());
 
     private final AgentRegistry registry;
     private final AgentAttachment agents;
+    private final Scope scope;
     private CardRenewal renewal;
     private final Map<String, Registration> applied = new ConcurrentHashMap<>();
     private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
@@ -29,9 +33,15 @@ public final class RegistrySync implements RegistrationWriter, AgentRegistry.Lis
         return t;
     });
 
-    public RegistrySync(AgentRegistry registry, AgentAttachment agents) {
+    /** Where this node lets run-time agents point it ({@code admin.attach_allowed}). */
+    public interface Scope {
+        CheckedAddresses check(AgentRegistration r) throws AttachRefusedException;
+    }
+
+    public RegistrySync(AgentRegistry registry, AgentAttachment agents, Scope scope) {
         this.registry = registry;
         this.agents = agents;
+        this.scope = scope;
     }
 
     /** Attaches what the registry holds now, then follows its changes. */
@@ -97,9 +107,10 @@ public final class RegistrySync implements RegistrationWriter, AgentRegistry.Lis
     private void apply(Registration r) {
         if (r.sameAs(applied.get(r.agent()))) return;
         try {
-            agents.applyRegistered(r.parse());
+            AgentRegistration parsed = r.parse();
+            agents.applyRegistered(parsed, r.owner(), scope.check(parsed));
             applied.put(r.agent(), r);
-        } catch (RegistrationException | RuntimeException e) {
+        } catch (RegistrationException | AttachRefusedException | RuntimeException e) {
             LOG.warning("registry: agent " + r.agent() + " (registered by " + r.owner() + " at " + r.node()
                     + ") cannot be attached here: " + e.getMessage());
         }

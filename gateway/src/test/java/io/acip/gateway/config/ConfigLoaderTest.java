@@ -119,6 +119,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void capacityIsOptionalAndPositive() throws Exception {
+        assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).capacity());
+        assertEquals(8, ConfigLoader.parse(GOOD.replace("  - name: demo/echo", "  - name: demo/echo\n        capacity: 8"))
+                .agents().get(0).skills().get(0).capacity());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(GOOD.replace(
+                "  - name: demo/echo", "  - name: demo/echo\n        capacity: 0")));
+        assertEquals("agents[0].skills[0].capacity: must be at least 1", e.getMessage());
+    }
+
+    @Test
     void resumptionIsADurationOrOff() throws Exception {
         assertEquals(java.time.Duration.ofMinutes(10), ConfigLoader.resumptionLifetime(ConfigLoader.parse(
                 GOOD.replace("id: edge-1", "id: edge-1\n  resumption: 10m")).node()));

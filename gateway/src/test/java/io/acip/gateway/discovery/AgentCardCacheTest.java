@@ -162,7 +162,9 @@ class AgentCardCacheTest {
         CardRewritingSinkTest.Recorder down = serve(Fields.EMPTY);
         assertNull(down.head);
         assertEquals(502, down.failure.status());
-        assertEquals("connection_refused", down.failure.error().token());
+        // A new connection is refused; one the client still pooled when the origin went is terminated.
+        assertTrue(java.util.Set.of("connection_refused", "connection_terminated").contains(
+                down.failure.error().token()), down.failure.toString());
     }
 
     @Test

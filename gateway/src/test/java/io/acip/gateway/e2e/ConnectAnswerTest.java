@@ -50,7 +50,11 @@ class ConnectAnswerTest {
                 new GatewayConfig.Agent("banner", "http://127.0.0.1:" + banner.getLocalPort(), false, false,
                         List.of(Fabric3.tunnel("test/banner"))),
                 new GatewayConfig.Agent("plain-http", origin.uri(), false, false,
-                        List.of(new GatewayConfig.AgentSkill("test/notunnel", "", "", Map.of())))), false);
+                        List.of(new GatewayConfig.AgentSkill("test/notunnel", "", "", Map.of()))),
+                // Takes byte tunnels, but from nobody the edge can vouch for: its gateway answers policy_denied.
+                new GatewayConfig.Agent("guarded", "http://127.0.0.1:" + banner.getLocalPort(), false, false,
+                        List.of(new GatewayConfig.AgentSkill("test/guarded", "", "", Map.of(), null,
+                                List.of("group:nobody"), "tcp")))), false);
     }
 
     @AfterAll
@@ -87,6 +91,15 @@ class ConnectAnswerTest {
             assertTrue(got.toString().startsWith("HTTP/1.1 200 "), got.toString());
             assertTrue(got.toString().endsWith("\r\n\r\n220 banner ready\r\n"), got.toString());
         }
+    }
+
+    /** Only the far side's "no byte tunnels" leads to interception: any other policy_denied is 403. */
+    @Test
+    void aFarPolicyRefusalIs403NotAnInterception() throws Exception {
+        String head = fabric.connectHead("guarded.test.acip:443");
+        assertTrue(head.startsWith("HTTP/1.1 403 ") && head.contains("error=http_request_denied"), head);
+        // Who is allowed stays untold.
+        assertTrue(head.contains("does not allow") && !head.contains("group:nobody"), head);
     }
 
     @Test
