@@ -8,6 +8,7 @@
 #   bench/run-jmh.sh fabric [args]    FabricThroughput only (--duration 5 --warmup 2 --payload 1200 --chunk 16384)
 #   bench/run-jmh.sh routes [args]    RouteConvergence only (--routes 5000 --runs 5 --cost-routes 10000)
 #   bench/run-jmh.sh mesh [args]      RouteMeshConvergence only (--nodes 20 --extra 10 --routes 50 --seed 1 --runs 3)
+#   bench/run-jmh.sh registry [args]  RegistryReplication only (--registrations 100 --bulk 10000 --outage 30; needs etcd)
 #
 # Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current.
 set -euo pipefail
@@ -34,7 +35,10 @@ case "${1:-all}" in
   jmh) shift; run_jmh "$@" ;;
   fabric) shift; run_fabric "$@" ;;
   routes) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteConvergence "$@" ;;
+  # The nodes log every registration at INFO: quiet for 10,000 of them.
+  registry) shift; "$JAVA" "${JVM_ARGS[@]}" -Djava.util.logging.config.file=/dev/null -cp "$JAR" \
+    io.acip.bench.registry.RegistryReplication "$@" ;;
   mesh) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteMeshConvergence "$@" ;;
   all) run_jmh; run_fabric ;;
-  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args] | mesh [RouteMeshConvergence args]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args] | mesh [RouteMeshConvergence args] | registry [RegistryReplication args]]" >&2; exit 2 ;;
 esac

@@ -16,6 +16,8 @@ import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.policy.AllowList;
 import io.acip.gateway.policy.Principal;
+import io.acip.gateway.registry.Registration;
+import io.acip.gateway.registry.RegistrationWriter;
 import io.acip.node.IncomingSession;
 import io.acip.node.LocalInstance;
 import io.acip.node.Node;
@@ -76,6 +78,7 @@ public final class AgentAttachment {
     private final AgentCardCache cards;
     private final Map<String, Holding> attached = new ConcurrentHashMap<>();
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
+    private volatile RegistrationWriter registry = RegistrationWriter.NONE;
 
     /** An attached agent, and who attached it: the configuration file (owner null) or an admin caller. */
     private record Holding(AgentRegistration registration, String owner) {
@@ -149,6 +152,11 @@ public final class AgentAttachment {
         reserved.add(new Reservation(skill, subtree, holder));
     }
 
+    /** Where run-time registrations are written before they take effect here: the node's registry. */
+    void registry(RegistrationWriter writer) {
+        this.registry = writer;
+    }
+
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
         attach(agent, Delivery.of(agentH2c), null, CheckedAddresses.NONE);
@@ -162,11 +170,13 @@ public final class AgentAttachment {
     /**
      * Attaches an agent registered at run time by {@code caller} (the admin caller), or replaces the skills that
      * caller registered for it before; refused (409, naming the holder) when its name is another caller's or the
-     * configuration's, or a skill overlaps one held by configuration, another agent or the route table.
+     * configuration's, or a skill overlaps one held by configuration, another agent or the route table, here or in
+     * the registry; 503 when the registry cannot take the write. {@code record} is what the registry keeps.
      *
      * @param checked the addresses its hosts were checked as: the only ones it is reached at
      */
-    public synchronized void attachRegistered(AgentRegistration agent, CheckedAddresses checked, String caller)
+    public synchronized void attachRegistered(AgentRegistration agent, CheckedAddresses checked, String caller,
+                                              Registration record)
             throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
         if (same != null && !same.ownedBy(caller)) {
@@ -177,11 +187,45 @@ public final class AgentAttachment {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
+        registry.put(record);
         attach(agent, Delivery.of(false), caller, checked);
+    }
+
+    /**
+     * Attaches what the registry holds (registered at another replica, or before this node restarted) without
+     * writing it back, owned by the caller who registered it; one whose name or skills configuration or another
+     * agent holds here stays out, logged. Routes learned from neighbours do not count: the other replicas announce
+     * the very skills the registry gives this one.
+     */
+    public synchronized void applyRegistered(AgentRegistration agent, String owner, CheckedAddresses checked) {
+        Holding same = attached.get(agent.agent());
+        Optional<String> held = same != null && same.configured() ? Optional.of(same.holder()) : Optional.empty();
+        for (AgentSkill skill : agent.skills()) {
+            if (held.isEmpty()) held = heldHere(skill.name(), agent.agent()).map(h -> "skill " + skill.name() + ": " + h);
+        }
+        if (held.isPresent()) {
+            LOG.warning("registry: agent " + agent.agent() + " is not attached here: held by " + held.get());
+            return;
+        }
+        attach(agent, Delivery.of(false), owner, checked);
+    }
+
+    /** Detaches a run-time agent the registry no longer holds (detached elsewhere, or its lease lapsed). */
+    public synchronized void applyRemoved(String agentName) {
+        Holding h = attached.get(agentName);
+        if (h == null || h.configured()) return;
+        attached.remove(agentName);
+        detach(h.registration());
     }
 
     /** Who other than {@code agentName} holds {@code skill}, a name under it or one over it, if anyone. */
     private Optional<String> holder(SkillName skill, String agentName) {
+        Optional<String> here = heldHere(skill, agentName);
+        return here.isPresent() ? here : routedBy(skill);
+    }
+
+    /** Who other than {@code agentName} holds {@code skill} (or a name under or over it) here: agents, configuration. */
+    private Optional<String> heldHere(SkillName skill, String agentName) {
         for (Holding h : attached.values()) {
             if (h.registration().agent().equals(agentName)) continue;
             for (AgentSkill held : h.registration().skills()) {
@@ -190,7 +234,7 @@ public final class AgentAttachment {
         }
         Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder)
                 .findFirst();
-        return configured.isPresent() ? configured : routedBy(skill);
+        return configured;
     }
 
     private static String heldAs(SkillName asked, SkillName held) {
@@ -322,6 +366,7 @@ public final class AgentAttachment {
         if (!h.ownedBy(caller)) {
             throw AttachRefusedException.held("agent " + agentName, h.holder() + " (registered by " + h.owner() + ")");
         }
+        registry.remove(agentName);
         attached.remove(agentName);
         detach(h.registration());
         return h.registration();

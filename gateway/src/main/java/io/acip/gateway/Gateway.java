@@ -18,6 +18,9 @@ import io.acip.gateway.mapping.PathNormalization;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
+import io.acip.gateway.registry.AgentRegistry;
+import io.acip.gateway.registry.RegistrySettings;
+import io.acip.gateway.registry.RegistrySync;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.udp.UdpSettings;
 import io.acip.gateway.attach.UdpEndpoint;
@@ -68,13 +71,14 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHandler handler;
     private final AdminServer admin;
     private final UdpRelay udp;
+    private final RegistrySync registry;
     private final Duration drainTimeout;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private boolean draining;
 
     private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
                     AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
-                    AdminServer admin, UdpRelay udp, Duration drainTimeout) {
+                    AdminServer admin, UdpRelay udp, RegistrySync registry, Duration drainTimeout) {
         this.config = config;
         this.drainTimeout = drainTimeout;
         this.node = node;
@@ -86,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.handler = handler;
         this.admin = admin;
         this.udp = udp;
+        this.registry = registry;
     }
 
     /** Starts everything the configuration names; on failure, stops what already started. */
@@ -142,6 +147,15 @@ public final class Gateway implements AutoCloseable {
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
             attachConfigured(c, agents, forwarder);
             agents.reserve(c);
+            // Run-time registrations (a restart's, or other replicas'): after configuration, which they cannot take.
+            RegistrySync registry = new RegistrySync(RegistrySettings.open(c.registry(),
+                    n.dataDir() == null ? null : dataDir), agents, new io.acip.gateway.admin.AttachScope(
+                    c.admin() == null ? GatewayConfig.Admin.LOOPBACK : c.admin().attachAllowed())::check);
+            started.add(registry);
+            agents.registry(registry);
+            registry.start();
+            Duration lease = RegistrySettings.lease(c.registry());
+            if (!lease.isZero() && c.registry().cardRenewal()) registry.renewByCards(forwarder.httpClient(), lease);
 
             IngressServer ingress = null;
             GatewayHandler handler = null;
@@ -167,11 +181,11 @@ public final class Gateway implements AutoCloseable {
             AdminServer admin = null;
             CompletableFuture<Gateway> self = new CompletableFuture<>();
             if (c.admin() != null) {
-                admin = AdminServer.start(c.admin(), ca, node, agents, metrics, () -> self.join().drain());
+                admin = AdminServer.start(c.admin(), ca, node, agents, registry.registry(), metrics, () -> self.join().drain());
                 started.add(admin);
             }
             Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
-                    io.acip.gateway.config.ConfigLoader.drainTimeout(c));
+                    registry, io.acip.gateway.config.ConfigLoader.drainTimeout(c));
             self.complete(g);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
@@ -285,6 +299,11 @@ public final class Gateway implements AutoCloseable {
         return agents;
     }
 
+    /** Where run-time registrations live (the file store, or etcd shared with replicas). */
+    public AgentRegistry registry() {
+        return registry.registry();
+    }
+
     /** Bound HTTP ports, cleartext then TLS (-1 when absent). */
     public int[] httpPorts() {
         return ingress == null ? new int[] {-1, -1} : new int[] {ingress.cleartextPort(), ingress.tlsPort()};
@@ -371,6 +390,7 @@ public final class Gateway implements AutoCloseable {
     public void close() throws Exception {
         if (admin != null) admin.close();
         if (ingress != null) ingress.close();
+        registry.close();
         forwarder.close();
         if (directForwarder != forwarder) directForwarder.close();
         udp.close();

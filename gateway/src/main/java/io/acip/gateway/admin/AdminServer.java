@@ -9,6 +9,8 @@ import io.acip.gateway.attach.RegistrationException;
 import io.acip.gateway.config.Addresses;
 import io.acip.gateway.config.ConfigException;
 import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.registry.AgentRegistry;
+import io.acip.gateway.registry.Registration;
 import io.acip.node.Node;
 import io.acip.tls.FabricCa;
 import java.net.InetSocketAddress;
@@ -36,7 +38,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
- * /agents/<name>}, {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
+ * /agents/<name>}, {@code PUT /agents/<name>/lease} (renew a registration's lease), {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
  */
 public final class AdminServer implements AutoCloseable {
@@ -52,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** @param drain starts the node's drain ({@code POST /drain}); the future completes once it has stopped */
     public static AdminServer start(GatewayConfig.Admin config, FabricCa ca, Node node, AgentAttachment agents,
-                                    GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain) throws Exception {
+                                    AgentRegistry registry, GatewayMetrics metrics,
+                                    Supplier<CompletableFuture<Void>> drain) throws Exception {
         InetSocketAddress address = Addresses.parse("admin.listen", config.listen());
         AdminToken token = config.tokenFile() == null ? null : AdminToken.load(config.tokenFile());
         AdminTls tls = config.tls() ? AdminTls.of(config, address, ca) : null;
@@ -63,7 +66,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         server.addConnector(connector);
-        server.setHandler(new Endpoints(gate, scope, node, agents, metrics, drain));
+        server.setHandler(new Endpoints(gate, scope, node, agents, registry, metrics, drain));
         server.start();
         if (!config.credentialed()) {
             LOG.warning("admin listener on " + address.getHostString() + ":" + connector.getLocalPort()
@@ -86,15 +89,17 @@ public final class AdminServer implements AutoCloseable {
         private final AttachScope scope;
         private final Node node;
         private final AgentAttachment agents;
+        private final AgentRegistry registry;
         private final GatewayMetrics metrics;
         private final Supplier<CompletableFuture<Void>> drain;
 
-        Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, GatewayMetrics metrics,
-                  Supplier<CompletableFuture<Void>> drain) {
+        Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, AgentRegistry registry,
+                  GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain) {
             this.gate = gate;
             this.scope = scope;
             this.node = node;
             this.agents = agents;
+            this.registry = registry;
             this.metrics = metrics;
             this.drain = drain;
         }
@@ -114,7 +119,7 @@ public final class AdminServer implements AutoCloseable {
                 int labels = node.linkLabels().get(5, TimeUnit.SECONDS).size();
                 return send(response, callback, 200, "application/json", "{\"node\":\"" + node.nodeId()
                         + "\",\"neighbours\":" + jsonList(up) + ",\"sessions\":" + sessions + ",\"labels\":" + labels
-                        + "}");
+                        + ",\"registry\":" + registryJson() + "}");
             }
             if (method.equals("GET") && path.equals("/routes")) {
                 return send(response, callback, 200, "application/json", RouteListing.json(node));
@@ -138,6 +143,16 @@ public final class AdminServer implements AutoCloseable {
                 return send(response, callback, 202, "application/json", "{\"node\":" + jsonString(node.nodeId())
                         + ",\"draining\":true}");
             }
+            if (method.equals("PUT") && path.startsWith("/agents/") && path.endsWith("/lease")) {
+                String name = path.substring("/agents/".length(), path.length() - "/lease".length());
+                try {
+                    long seconds = registry.renew(name).toSeconds();
+                    return send(response, callback, 200, "application/json", "{\"agent\":" + jsonString(name)
+                            + ",\"lease_seconds\":" + seconds + "}");
+                } catch (AttachRefusedException e) {
+                    return problem(response, callback, AdminProblem.of(e));
+                }
+            }
             if (method.equals("DELETE") && path.startsWith("/agents/")) {
                 try {
                     AgentRegistration gone = agents.detachRegistered(path.substring("/agents/".length()), who.caller());
@@ -151,12 +166,20 @@ public final class AdminServer implements AutoCloseable {
                     + " is not an admin endpoint"));
         }
 
+        /** Which registry, and whether this node may be serving less than it holds (etcd out of reach). */
+        private String registryJson() {
+            AgentRegistry.Status s = registry.status();
+            return "{\"backend\":" + jsonString(s.backend()) + ",\"stale\":" + s.stale() + ",\"revision\":"
+                    + s.revision() + (s.stale() ? ",\"stale_since\":" + jsonString(s.staleSince().toString())
+                    + ",\"detail\":" + jsonString(s.detail()) : "") + "}";
+        }
+
         private void attach(ByteBuffer body, String caller, Response response, Callback callback) {
             byte[] bytes = new byte[body.remaining()];
             body.get(bytes);
             try {
                 AgentRegistration r = RegistrationDocument.parse(bytes);
-                agents.attachRegistered(r, scope.check(r), caller);
+                agents.attachRegistered(r, scope.check(r), caller, Registration.of(r, bytes, caller, node.nodeId()));
                 List<String> skills = r.skills().stream().map(s -> s.name().value()).toList();
                 LOG.info("admin: " + caller + " attached agent " + r.agent() + " at " + r.origin() + " with " + skills);
                 send(response, callback, 201, "application/json", "{\"agent\":" + jsonString(r.agent())

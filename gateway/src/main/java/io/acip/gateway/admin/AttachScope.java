@@ -19,12 +19,12 @@ import java.util.Map;
  * are the ones the gateway uses ({@link CheckedAddresses}). Agents from the configuration file are not checked: the
  * operator wrote them.
  */
-final class AttachScope {
+public final class AttachScope {
     private final List<Cidr> allowed;
     private final List<String> text;
     private final NameLookup names;
 
-    AttachScope(List<String> ranges) {
+    public AttachScope(List<String> ranges) {
         this(ranges, NameLookup.SYSTEM);
     }
 
@@ -38,7 +38,7 @@ final class AttachScope {
      * Refuses (403, naming the address) a registration that reaches outside the allowed ranges; else the addresses
      * that were checked, which the gateway then connects to (never to a second lookup's).
      */
-    CheckedAddresses check(AgentRegistration r) throws AttachRefusedException {
+    public CheckedAddresses check(AgentRegistration r) throws AttachRefusedException {
         Map<String, List<InetAddress>> checked = new HashMap<>();
         check("origin", r.origin().getHost(), checked);
         if (r.udp().isPresent()) check("udp", r.udp().get().host(), checked);

@@ -196,6 +196,7 @@ public final class ConfigLoader {
             }
         }
         if (c.admin() != null) admin(c.admin());
+        io.acip.gateway.registry.RegistrySettings.check(c.registry());
         drainTimeout(c);
         io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
         io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);

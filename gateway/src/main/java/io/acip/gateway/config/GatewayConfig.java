@@ -10,7 +10,7 @@ import java.util.Map;
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
 public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
-                            Auth auth, List<PolicyRule> policy, Shutdown shutdown) {
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Registry registry) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
@@ -18,6 +18,18 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         udp = udp == null ? Udp.DEFAULT : udp;
         policy = policy == null ? List.of() : List.copyOf(policy);
         shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
+        registry = registry == null ? Registry.FILE : registry;
+    }
+
+    /** Without a {@code registry} section: run-time registrations in the file store under {@code node.data_dir}. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
+                         List<PolicyRule> policy, Shutdown shutdown) {
+        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null);
+    }
+
+    /** This configuration with another {@code registry} section (for code that builds configurations). */
+    public GatewayConfig withRegistry(Registry r) {
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, r);
     }
 
     /** Without a {@code shutdown} section: its defaults. */
@@ -38,7 +50,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** This configuration with edge authentication and policy (for code that builds configurations). */
     public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, registry);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -374,6 +386,35 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /** How the node stops on SIGTERM or {@code POST /drain}: what is in flight gets {@code drain_timeout} to finish. */
     public record Shutdown(@JsonProperty("drain_timeout") String drainTimeout) {
         static final Shutdown DEFAULT = new Shutdown(null);
+    }
+
+    /**
+     * Where run-time registrations live (docs/configuration.md, {@code registry}): the file store under
+     * {@code node.data_dir} unless {@code etcd} is set, which edge replicas share. {@code lease}: how long a
+     * registration lives unless renewed ({@code off}: until detached; default off on the file store, 30s on etcd);
+     * {@code card_renewal}: whether an agent's A2A card answering at its origin renews its lease (default true).
+     */
+    public record Registry(String lease, @JsonProperty("card_renewal") Boolean cardRenewal, Etcd etcd) {
+        public static final Registry FILE = new Registry(null, null, null);
+
+        public Registry {
+            cardRenewal = cardRenewal == null || cardRenewal;
+        }
+    }
+
+    /**
+     * An etcd cluster (v3 API): its client URLs, the key prefix this fabric's registrations live under, and how the
+     * node proves itself: {@code user} with {@code password_file}, and/or a client certificate in {@code tls}.
+     */
+    public record Etcd(List<String> endpoints, String prefix, String user,
+                       @JsonProperty("password_file") String passwordFile, EtcdTls tls, String timeout) {
+        public Etcd {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+    }
+
+    /** TLS to etcd: the CA its server certificates chain to, and optionally a client certificate and key (PEM). */
+    public record EtcdTls(String ca, String certificate, String key) {
     }
 
     /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */

@@ -57,8 +57,11 @@ class RunTimeAgentAddressesTest {
         String doc = "{\"agent\":\"rebinder\",\"origin\":\"http://pinned.invalid:" + origin.getAddress().getPort()
                 + "\",\"udp\":\"pinned.invalid:" + fabric.echo.address().getPort() + "\","
                 + "\"skills\":[{\"name\":\"test/pinned\",\"tunnel\":\"tcp\"}]}";
-        fabric.far.agents().attachRegistered(RegistrationDocument.parse(doc.getBytes(StandardCharsets.UTF_8)),
-                new CheckedAddresses(Map.of("pinned.invalid", List.of(InetAddress.getLoopbackAddress()))), "test");
+        byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
+        var agent = RegistrationDocument.parse(bytes);
+        fabric.far.agents().attachRegistered(agent,
+                new CheckedAddresses(Map.of("pinned.invalid", List.of(InetAddress.getLoopbackAddress()))), "test",
+                io.acip.gateway.registry.Registration.of(agent, bytes, "test", "far"));
     }
 
     @AfterAll
