@@ -71,6 +71,7 @@ public final class Node implements AutoCloseable {
     private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
+    volatile NodeTimings timings = NodeTimings.NONE;
 
     private Node(NodeConfig config, ControlConfig controlConfig) {
         this.config = config;
@@ -114,6 +115,11 @@ public final class Node implements AutoCloseable {
 
     public NodeStats stats() {
         return stats;
+    }
+
+    /** Where this node reports the durations it measures (session setup, link RTT); nowhere by default. */
+    public void timings(NodeTimings t) {
+        timings = t == null ? NodeTimings.NONE : t;
     }
 
     public RouteTable routes() {
@@ -207,6 +213,7 @@ public final class Node implements AutoCloseable {
         loop.execute(() -> {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
+            s.openedAskedNanos = s.lastActivityNanos;
             loop.schedule(() -> {
                 if (s.state == Session.State.SETTING_UP) {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
@@ -368,7 +375,7 @@ public final class Node implements AutoCloseable {
                     protocolViolation(from, "malformed RESET: " + e.getMessage());
                     return;
                 }
-                stats.inc("acip.reset.received." + reset.code().token());
+                stats.inc(NodeStats.resetReceived(reset.code()));
                 if (awaitingAck && SetupRouter.failsOver(reset.code())) {
                     packet.release();
                     router.attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(),
@@ -504,6 +511,7 @@ public final class Node implements AutoCloseable {
             SessionKeys keys = done.keys();
             if (done.ticket() != null) initiatorTickets.put(ticketKey(s.request), done.ticket());
             stats.inc(s.handshake.ticket() != null ? "acip.session.resumed" : "acip.session.full_handshake");
+            timings.sessionSetup(System.nanoTime() - s.openedAskedNanos, s.handshake.ticket() != null);
             List<String> path = new ArrayList<>(ack.metadata().trajectory());
             Collections.reverse(path);
             stats.inc("acip.session.opened");
@@ -538,7 +546,7 @@ public final class Node implements AutoCloseable {
     /** Sends RESET out of {@code leg} (to the peer node, or to the local application) and ends it. */
     void refuse(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
-        stats.inc("acip.reset.sent." + code.token());
+        stats.inc(NodeStats.resetSent(code));
         if (leg.pending != null) leg.pending.cancelTimer();
         if (leg instanceof Session s) {
             if (s.state != Session.State.DONE && s.handler != null) {

@@ -51,6 +51,7 @@ public final class AgentAttachment {
     private final Node node;
     private final FabricCa ca;
     private final OriginForwarder forwarder;
+    private final io.acip.gateway.metrics.ExchangeMeters meters;
     private final BridgeConfig bridge;
     private final SkillMapper mapper;
     private final boolean h2c;
@@ -73,7 +74,8 @@ public final class AgentAttachment {
     }
 
     AgentAttachment(Node node, FabricCa ca, OriginForwarder forwarder, BridgeConfig bridge, SkillMapper mapper,
-                    boolean h2c, UdpRelay udp) {
+                    boolean h2c, UdpRelay udp, io.acip.gateway.metrics.ExchangeMeters meters) {
+        this.meters = meters;
         this.node = node;
         this.ca = ca;
         this.forwarder = forwarder;
@@ -144,6 +146,7 @@ public final class AgentAttachment {
             OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
             InetSocketAddress endpoint = endpoint(agent.origin());
             String instance = instanceId(agent, skill);
+            String label = skill.name().value();
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
@@ -155,7 +158,7 @@ public final class AgentAttachment {
                         }
                         return switch (protocol) {
                             case "bhttp" -> new FarExchange(incoming, bridge,
-                                    ex -> forwarder.forward(ex, origin, ex.request().path(), false));
+                                    ex -> forwarder.forward(meters.origin(ex, label), origin, ex.request().path(), false));
                             case "bytes" -> tunnel(endpoint);
                             case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,

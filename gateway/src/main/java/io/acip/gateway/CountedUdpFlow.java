@@ -13,10 +13,21 @@ import java.nio.ByteBuffer;
 final class CountedUdpFlow implements UdpFlow {
     private final UdpFlow flow;
     private final Runnable release;
+    private final Runnable ended;
+    private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
-    CountedUdpFlow(UdpFlow flow, Runnable release) {
+    /** @param ended runs once too, after {@code release} (the open-flows gauge) */
+    CountedUdpFlow(UdpFlow flow, Runnable release, Runnable ended) {
         this.flow = flow;
         this.release = release;
+        this.ended = ended;
+    }
+
+    /** Refusal, close and the agent leaving may each report the end: it counts once. */
+    private void end() {
+        if (!done.compareAndSet(false, true)) return;
+        release.run();
+        ended.run();
     }
 
     @Override
@@ -39,7 +50,7 @@ final class CountedUdpFlow implements UdpFlow {
 
             @Override
             public void onClose(Throwable cause) {
-                release.run();
+                end();
                 listener.onClose(cause);
             }
         });
@@ -47,7 +58,7 @@ final class CountedUdpFlow implements UdpFlow {
 
     @Override
     public void refuse(HttpFailure failure) {
-        release.run();
+        end();
         flow.refuse(failure);
     }
 
@@ -58,7 +69,7 @@ final class CountedUdpFlow implements UdpFlow {
 
     @Override
     public void close(Throwable cause) {
-        release.run();
+        end();
         flow.close(cause);
     }
 

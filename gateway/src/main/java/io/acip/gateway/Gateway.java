@@ -117,6 +117,8 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             GatewayMetrics metrics = new GatewayMetrics(node.stats());
+            metrics.bind(node);
+            started.add(metrics);
             GatewayConfig.Http h = c.http();
             String name = h != null ? h.name() : n.id();
             OriginForwarder forwarder = OriginForwarder.start(OriginForwarder.Settings.defaults(name));
@@ -129,7 +131,8 @@ public final class Gateway implements AutoCloseable {
             EgressPolicy egress = egressPolicy(c.egress());
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
-            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
+            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp,
+                    metrics.exchanges());
             attachConfigured(c, agents, forwarder);
             agents.reserve(c);
 
@@ -148,6 +151,7 @@ public final class Gateway implements AutoCloseable {
                         authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
                 ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
                 metrics.include(ingress.counters()::snapshot);
+                metrics.bind(ingress.threadPool());
                 started.add(ingress);
                 ingress.start();
             }
@@ -349,6 +353,7 @@ public final class Gateway implements AutoCloseable {
         forwarder.close();
         udp.close();
         node.close();
+        metrics.close();
     }
 
     /** For {@code --config}: a checked document, or the reason it is refused. */

@@ -13,6 +13,7 @@ import io.acip.gateway.bridge.EdgeExchange;
 import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
+import io.acip.gateway.metrics.ExchangeMeters;
 import io.acip.gateway.mapping.SkillTarget;
 import io.acip.gateway.policy.AccessPolicy;
 import io.acip.gateway.policy.Principal;
@@ -42,6 +43,8 @@ import java.util.function.Consumer;
  * asks which HTTP version a request came in on.
  */
 public final class GatewayHandler implements IngressHandler {
+    private static final java.util.Map<String, String> UDP_REQUESTS = java.util.Map.of("HTTP/1.1",
+            "gateway.udp.request.h11", "HTTP/2", "gateway.udp.request.h2", "HTTP/3", "gateway.udp.request.h3");
     private final Node node;
     private final SkillMapper mapper;
     private final BridgeConfig bridge;
@@ -82,21 +85,23 @@ public final class GatewayHandler implements IngressHandler {
 
     @Override
     public void onExchange(Exchange exchange) {
+        long start = System.nanoTime();
         RequestInfo r = exchange.request();
-        metrics.inc("gateway.request." + r.protocol().replace("HTTP/", "h").replace(".", ""));
         Addressing addressing = r.form() == RequestInfo.Form.ABSOLUTE ? Addressing.PROXY : Addressing.ORIGIN;
         Identification id = r.form() == RequestInfo.Form.TUNNELLED
                 ? new Identified(tunnelPrincipal(r.tunnel()), false) // authenticated on the tunnel's CONNECT
                 : authenticator.identify(r.headers(), addressing, r.clientCertificates());
         if (id instanceof Refused refused) {
+            metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.UNAUTHENTICATED);
             refuse(exchange, refused.failure());
             return;
         }
         Identified caller = (Identified) id;
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
-            metrics.inc("gateway.request.skill");
-            Exchange admitted = admit(exchange, caller, Optional.of(target.get().skill()), addressing);
+            metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.SKILL);
+            Exchange admitted = admit(metrics.exchanges().edge(exchange, start, target.get().skill().value()), caller,
+                    Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
                 EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
                         caller.principal());
@@ -106,18 +111,19 @@ public final class GatewayHandler implements IngressHandler {
         if (r.form() == RequestInfo.Form.ABSOLUTE) {
             Optional<HttpFailure> refused = checkDirect(r.host(), r.port());
             if (refused.isPresent()) {
-                metrics.inc("gateway.request.refused");
+                metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.REFUSED);
                 refuse(exchange, refused.get());
                 return;
             }
-            Exchange admitted = admit(exchange, caller, Optional.empty(), addressing);
+            Exchange admitted = admit(metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT), caller,
+                    Optional.empty(), addressing);
             if (admitted != null) {
-                metrics.inc("gateway.request.direct");
+                metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.DIRECT);
                 direct.accept(admitted);
             }
             return;
         }
-        metrics.inc("gateway.request.unmapped");
+        metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.UNMAPPED);
         refuse(exchange, new HttpFailure(404, ProxyErrorType.DESTINATION_NOT_FOUND,
                 "no skill is mapped to host " + r.host() + " and path " + r.path()));
     }
@@ -231,7 +237,7 @@ public final class GatewayHandler implements IngressHandler {
      */
     @Override
     public void onConnectUdp(UdpFlow flow) {
-        metrics.inc("gateway.udp.request." + flow.httpVersion().replace("HTTP/", "h").replace(".", ""));
+        metrics.inc(UDP_REQUESTS.getOrDefault(flow.httpVersion(), "gateway.udp.request.other"));
         ConnectRequest request = flow.request();
         Identification id = request.tunnel() != null
                 ? new Identified(tunnelPrincipal(request.tunnel()), false)
@@ -248,7 +254,8 @@ public final class GatewayHandler implements IngressHandler {
             flow.refuse(refusal(d, caller, Addressing.MASQUE));
             return;
         }
-        UdpFlow admitted = new CountedUdpFlow(flow, granted.release());
+        metrics.flowOpened();
+        UdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics::flowEnded);
         if (skill.isPresent()) {
             SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
         } else {

@@ -1,0 +1,18 @@
+package io.acip.node;
+
+/**
+ * Durations a node measures, handed to whoever exports them (the gateway's metrics): the node itself keeps none, so
+ * it needs no metrics library. Called on the node's event loop: implementations must not block.
+ */
+public interface NodeTimings {
+    NodeTimings NONE = new NodeTimings() {
+    };
+
+    /** A session this node initiated opened {@code nanos} after it was asked to; {@code resumed} under a ticket. */
+    default void sessionSetup(long nanos, boolean resumed) {
+    }
+
+    /** A link PING to {@code neighbour} came back after {@code nanos}. */
+    default void linkRtt(String neighbour, long nanos) {
+    }
+}
