@@ -218,6 +218,12 @@ public final class AgentAttachment {
         }
     }
 
+    /** Whether {@code agent} came from the configuration file (rather than {@code POST /agents}). */
+    public boolean configured(String agent) {
+        Holding h = attached.get(agent);
+        return h != null && h.configured();
+    }
+
     public List<AgentRegistration> agents() {
         return attached.values().stream().map(Holding::registration).toList();
     }

@@ -35,6 +35,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
+ * {@code GET /agents},
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
  * /agents/<name>}, {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
@@ -118,6 +119,9 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("GET") && path.equals("/routes")) {
                 return send(response, callback, 200, "application/json", RouteListing.json(node));
+            }
+            if (method.equals("GET") && path.equals("/agents")) {
+                return send(response, callback, 200, "application/json", AgentListing.json(agents));
             }
             if (method.equals("POST") && path.equals("/agents")) {
                 // Resolving the registration's names blocks: off the thread that delivered the body.
