@@ -140,7 +140,6 @@ public final class AgentAttachment {
 
     private void attach(AgentRegistration agent, boolean agentH2c, boolean configured) {
         Holding old = attached.put(agent.agent(), new Holding(agent, configured));
-        if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
             OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
@@ -170,6 +169,41 @@ public final class AgentAttachment {
             node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
                     skill.region().orElse(""), skill.attributes(), -1, -1));
         }
+        // The new instances replaced the old ones of the same skills in place (same instance IDs), so a SETUP never
+        // finds the skill missing; what the new registration dropped goes now.
+        if (old != null) detachReplaced(old.registration(), agent);
+    }
+
+    private void detachReplaced(AgentRegistration old, AgentRegistration now) {
+        for (AgentSkill skill : old.skills()) {
+            if (now.skill(skill.name()).isPresent()) {
+                mapper.unregister(skill.name()); // registered again by the new attachment
+            } else {
+                detach(old, skill);
+            }
+        }
+    }
+
+    /**
+     * Reload: {@code changed} (new, or whose configuration changed) are attached, replacing in place what they had;
+     * configured agents not in {@code configured} (every name the new file lists) are detached; the rest are left
+     * alone. Run-time registrations stay.
+     */
+    public synchronized void replaceConfigured(List<AgentRegistration> changed, List<Boolean> h2c,
+                                               java.util.Set<String> configured) {
+        for (int i = 0; i < changed.size(); i++) attach(changed.get(i), h2c.get(i), true);
+        for (Holding h : List.copyOf(attached.values())) {
+            if (h.configured() && !configured.contains(h.registration().agent())) {
+                attached.remove(h.registration().agent());
+                detach(h.registration());
+            }
+        }
+    }
+
+    /** Reload: the configuration's reservations (http.skills, http.rules, node.routes) become those of {@code c}. */
+    synchronized void reserveOnly(GatewayConfig c) {
+        reserved.clear();
+        reserve(c);
     }
 
     /**
@@ -211,11 +245,13 @@ public final class AgentAttachment {
     }
 
     private void detach(AgentRegistration agent) {
-        for (AgentSkill skill : agent.skills()) {
-            node.control().withdraw(0, skill.name(), instanceId(agent, skill));
-            node.detach(0, skill.name(), instanceId(agent, skill));
-            mapper.unregister(skill.name());
-        }
+        for (AgentSkill skill : agent.skills()) detach(agent, skill);
+    }
+
+    private void detach(AgentRegistration agent, AgentSkill skill) {
+        node.control().withdraw(0, skill.name(), instanceId(agent, skill));
+        node.detach(0, skill.name(), instanceId(agent, skill));
+        mapper.unregister(skill.name());
     }
 
     /** Whether {@code agent} came from the configuration file (rather than {@code POST /agents}). */

@@ -53,8 +53,12 @@ public final class GatewayHandler implements IngressHandler {
     private final Consumer<Exchange> direct;
     private final GatewayMetrics metrics;
     private final UdpRelay udp;
-    private final AgentAuthenticator authenticator;
-    private final AccessPolicy policy;
+    /** Who is served and how far (auth and policy): replaced whole on reload, read once per request. */
+    private volatile Access access;
+
+    /** The edge's authentication and policy, swapped together so no request sees one without the other. */
+    public record Access(AgentAuthenticator authenticator, AccessPolicy policy) {
+    }
 
     /** Serving every agent, as without {@code auth} and {@code policy}. */
     public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
@@ -79,18 +83,18 @@ public final class GatewayHandler implements IngressHandler {
         this.direct = direct;
         this.metrics = metrics;
         this.udp = udp;
-        this.authenticator = authenticator;
-        this.policy = policy;
+        this.access = new Access(authenticator, policy);
     }
 
     @Override
     public void onExchange(Exchange exchange) {
         long start = System.nanoTime();
+        Access a = access;
         RequestInfo r = exchange.request();
         Addressing addressing = r.form() == RequestInfo.Form.ABSOLUTE ? Addressing.PROXY : Addressing.ORIGIN;
         Identification id = r.form() == RequestInfo.Form.TUNNELLED
                 ? new Identified(tunnelPrincipal(r.tunnel()), false) // authenticated on the tunnel's CONNECT
-                : authenticator.identify(r.headers(), addressing, r.clientCertificates());
+                : a.authenticator().identify(r.headers(), addressing, r.clientCertificates());
         if (id instanceof Refused refused) {
             metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.UNAUTHENTICATED);
             refuse(exchange, refused.failure());
@@ -100,7 +104,7 @@ public final class GatewayHandler implements IngressHandler {
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
             metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.SKILL);
-            Exchange admitted = admit(metrics.exchanges().edge(exchange, start, target.get().skill().value()), caller,
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, target.get().skill().value()), caller,
                     Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
                 EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
@@ -115,7 +119,7 @@ public final class GatewayHandler implements IngressHandler {
                 refuse(exchange, refused.get());
                 return;
             }
-            Exchange admitted = admit(metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT), caller,
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT), caller,
                     Optional.empty(), addressing);
             if (admitted != null) {
                 metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.DIRECT);
@@ -132,11 +136,12 @@ public final class GatewayHandler implements IngressHandler {
      * The authorize stage for one exchange: the exchange as it goes on (without the gateway's own credential unless
      * the rule passes it, holding its in-flight slot until it ends), or null when it was refused here.
      */
-    private Exchange admit(Exchange exchange, Identified caller, Optional<SkillName> skill, Addressing addressing) {
+    private Exchange admit(Access a, Exchange exchange, Identified caller, Optional<SkillName> skill,
+                           Addressing addressing) {
         RequestInfo r = exchange.request();
-        AccessPolicy.Decision d = policy.decide(caller.principal(), skill, address(r.remote()), true);
+        AccessPolicy.Decision d = a.policy().decide(caller.principal(), skill, address(r.remote()), true);
         if (!(d instanceof AccessPolicy.Granted granted)) {
-            refuse(exchange, refusal(d, caller.principal(), addressing));
+            refuse(exchange, refusal(a, d, caller.principal(), addressing));
             return null;
         }
         if (!AccessPolicy.countsNothing(granted)) exchange.onEnd(granted.release());
@@ -145,7 +150,7 @@ public final class GatewayHandler implements IngressHandler {
     }
 
     /** A refused decision as the agent sees it: a challenge for an anonymous caller, else 403, or 429. */
-    private HttpFailure refusal(AccessPolicy.Decision d, Principal caller, Addressing addressing) {
+    private HttpFailure refusal(Access a, AccessPolicy.Decision d, Principal caller, Addressing addressing) {
         if (d instanceof AccessPolicy.Limited limited) {
             metrics.inc("gateway.policy.limited");
             return new HttpFailure(429, ProxyErrorType.HTTP_REQUEST_DENIED, limited.detail())
@@ -154,8 +159,8 @@ public final class GatewayHandler implements IngressHandler {
         metrics.inc("gateway.policy.denied");
         String detail = ((AccessPolicy.Denied) d).detail();
         // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8).
-        return !caller.authenticated() && authenticator.enabled()
-                ? authenticator.challenge(addressing, null, "credentials required: " + detail)
+        return !caller.authenticated() && a.authenticator().enabled()
+                ? a.authenticator().challenge(addressing, null, "credentials required: " + detail)
                 : new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
     }
 
@@ -181,9 +186,10 @@ public final class GatewayHandler implements IngressHandler {
 
     @Override
     public TunnelDecision onConnect(ConnectRequest request) {
+        Access a = access;
         Identification id = request.tunnel() != null
                 ? new Identified(tunnelPrincipal(request.tunnel()), false)
-                : authenticator.identify(request.headers(), Addressing.PROXY, request.clientCertificates());
+                : a.authenticator().identify(request.headers(), Addressing.PROXY, request.clientCertificates());
         if (id instanceof Refused refused) {
             metrics.inc("gateway.connect.refused");
             return new TunnelDecision.Refuse(refused.failure());
@@ -194,10 +200,10 @@ public final class GatewayHandler implements IngressHandler {
             SkillName s = skill.get();
             boolean intercept = intercepted.stream().anyMatch(s::isUnder);
             // An intercepted tunnel is checked here and counted per request inside it; a carried one counts once.
-            AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), !intercept);
+            AccessPolicy.Decision d = a.policy().decide(caller, skill, address(request.remote()), !intercept);
             if (!(d instanceof AccessPolicy.Granted granted)) {
                 metrics.inc("gateway.connect.refused");
-                return new TunnelDecision.Refuse(refusal(d, caller, Addressing.PROXY));
+                return new TunnelDecision.Refuse(refusal(a, d, caller, Addressing.PROXY));
             }
             granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
@@ -205,11 +211,11 @@ public final class GatewayHandler implements IngressHandler {
         }
         Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
         if (refused.isEmpty()) {
-            AccessPolicy.Decision d = policy.decide(caller, Optional.empty(), address(request.remote()), true);
+            AccessPolicy.Decision d = a.policy().decide(caller, Optional.empty(), address(request.remote()), true);
             if (d instanceof AccessPolicy.Granted granted) {
                 granted.release().run();
             } else {
-                refused = Optional.of(refusal(d, caller, Addressing.PROXY));
+                refused = Optional.of(refusal(a, d, caller, Addressing.PROXY));
             }
         }
         if (refused.isPresent()) {
@@ -239,9 +245,10 @@ public final class GatewayHandler implements IngressHandler {
     public void onConnectUdp(UdpFlow flow) {
         metrics.inc(UDP_REQUESTS.getOrDefault(flow.httpVersion(), "gateway.udp.request.other"));
         ConnectRequest request = flow.request();
+        Access a = access;
         Identification id = request.tunnel() != null
                 ? new Identified(tunnelPrincipal(request.tunnel()), false)
-                : authenticator.identify(request.headers(), Addressing.MASQUE, request.clientCertificates());
+                : a.authenticator().identify(request.headers(), Addressing.MASQUE, request.clientCertificates());
         if (id instanceof Refused refused) {
             flow.refuse(refused.failure());
             return;
@@ -249,9 +256,9 @@ public final class GatewayHandler implements IngressHandler {
         Principal caller = ((Identified) id).principal();
         Optional<SkillName> skill = mapper.forHost(request.host());
         // A flow to a target that is not a skill is direct egress, as far as the policy goes (its checks follow).
-        AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), true);
+        AccessPolicy.Decision d = a.policy().decide(caller, skill, address(request.remote()), true);
         if (!(d instanceof AccessPolicy.Granted granted)) {
-            flow.refuse(refusal(d, caller, Addressing.MASQUE));
+            flow.refuse(refusal(a, d, caller, Addressing.MASQUE));
             return;
         }
         metrics.flowOpened();
@@ -261,6 +268,11 @@ public final class GatewayHandler implements IngressHandler {
         } else {
             udp.direct(admitted);
         }
+    }
+
+    /** Replaces authentication and policy at once (reload): requests already past them keep what they were given. */
+    public void access(Access next) {
+        access = next;
     }
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */

@@ -35,7 +35,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
- * {@code GET /agents},
+ * {@code GET /agents}, {@code POST /reload} (read the configuration file again),
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
  * /agents/<name>}, {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
@@ -53,7 +53,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** @param drain starts the node's drain ({@code POST /drain}); the future completes once it has stopped */
     public static AdminServer start(GatewayConfig.Admin config, FabricCa ca, Node node, AgentAttachment agents,
-                                    GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain) throws Exception {
+                                    GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain,
+                                    Reload reload) throws Exception {
         InetSocketAddress address = Addresses.parse("admin.listen", config.listen());
         AdminToken token = config.tokenFile() == null ? null : AdminToken.load(config.tokenFile());
         AdminTls tls = config.tls() ? AdminTls.of(config, address, ca) : null;
@@ -64,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         server.addConnector(connector);
-        server.setHandler(new Endpoints(gate, scope, node, agents, metrics, drain));
+        server.setHandler(new Endpoints(gate, scope, node, agents, metrics, drain, reload));
         server.start();
         if (!config.credentialed()) {
             LOG.warning("admin listener on " + address.getHostString() + ":" + connector.getLocalPort()
@@ -81,6 +82,12 @@ public final class AdminServer implements AutoCloseable {
                 new HttpConnectionFactory(https));
     }
 
+    /** {@code POST /reload}: the node reads its file again; the sections that changed. */
+    @FunctionalInterface
+    public interface Reload {
+        List<String> reload() throws ConfigException;
+    }
+
     /** The endpoints, behind the gate. */
     private static final class Endpoints extends Handler.Abstract {
         private final AdminGate gate;
@@ -89,9 +96,11 @@ public final class AdminServer implements AutoCloseable {
         private final AgentAttachment agents;
         private final GatewayMetrics metrics;
         private final Supplier<CompletableFuture<Void>> drain;
+        private final Reload reload;
 
         Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, GatewayMetrics metrics,
-                  Supplier<CompletableFuture<Void>> drain) {
+                  Supplier<CompletableFuture<Void>> drain, Reload reload) {
+            this.reload = reload;
             this.gate = gate;
             this.scope = scope;
             this.node = node;
@@ -142,6 +151,11 @@ public final class AdminServer implements AutoCloseable {
                 return send(response, callback, 202, "application/json", "{\"node\":" + jsonString(node.nodeId())
                         + ",\"draining\":true}");
             }
+            if (method.equals("POST") && path.equals("/reload")) {
+                // Reading the file and attaching agents (Agent Cards) block: off the thread that took the request.
+                request.getComponents().getExecutor().execute(() -> reload(who.caller(), response, callback));
+                return true;
+            }
             if (method.equals("DELETE") && path.startsWith("/agents/")) {
                 try {
                     AgentRegistration gone = agents.detachRegistered(path.substring("/agents/".length()));
@@ -153,6 +167,21 @@ public final class AdminServer implements AutoCloseable {
             }
             return problem(response, callback, new AdminProblem(404, "not-found", method + " " + path
                     + " is not an admin endpoint"));
+        }
+
+        private void reload(String caller, Response response, Callback callback) {
+            try {
+                List<String> changed = reload.reload();
+                LOG.info("admin: " + caller + " reloaded the configuration: " + changed);
+                send(response, callback, 200, "application/json", "{\"node\":" + jsonString(node.nodeId())
+                        + ",\"reloaded\":" + jsonList(changed) + "}");
+            } catch (ConfigException e) {
+                LOG.warning("admin: reload asked by " + caller + " refused: " + e.getMessage());
+                problem(response, callback, new AdminProblem(409, "reload-refused", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warning("admin: reload asked by " + caller + " failed: " + e);
+                problem(response, callback, new AdminProblem(500, "reload-failed", e.toString()));
+            }
         }
 
         private void attach(ByteBuffer body, String caller, Response response, Callback callback) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "An ACIP node: edge gateway, transit router or far gateway (docs/operations.md).%n"
                 + "Without a command: the demo fabric on loopback (edge on 127.0.0.1:8080 and :8443, admin on :9901).",
         subcommands = {RunCommand.class, CheckConfigCommand.class, CaCommand.class, RoutesCommand.class,
-                AgentsCommand.class, DrainCommand.class, VersionCommand.class,
+                AgentsCommand.class, DrainCommand.class, ReloadCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed (a node that could not start, an admin listener that refused or could not "

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code run --config FILE}: one node until SIGTERM or {@code POST /drain} has drained it. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one node from a configuration file "
-        + "until SIGTERM or POST /drain drains it (docs/operations.md, Stopping).")
+        + "until SIGTERM or POST /drain drains it (docs/operations.md, Stopping); SIGHUP reloads the file.")
 final class RunCommand implements Callable<Integer> {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RunCommand.class.getName());
     @Option(names = "--config", paramLabel = "FILE", required = true, description = "the node's YAML configuration")
     Path config;
 
@@ -26,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
     static int run(Path file) throws InterruptedException {
         Gateway node;
         try {
-            node = Gateway.start(Gateway.load(file));
+            node = Gateway.start(Gateway.load(file)).source(file);
         } catch (ConfigException e) {
             System.err.println("configuration refused: " + e.getMessage());
             return AcipGateway.REFUSED;
@@ -34,7 +35,24 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("node did not start: " + e);
             return AcipGateway.FAILED;
         }
+        reloadOnHangup(node);
         return untilDrained(node);
+    }
+
+    /**
+     * SIGHUP reads the file again and applies it (as nginx does); a refused file is logged with its reason and the
+     * running configuration stays. On a thread of its own: reading Agent Cards may block.
+     */
+    private static void reloadOnHangup(Gateway node) {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> new Thread(() -> {
+            try {
+                node.reload();
+            } catch (ConfigException e) {
+                LOG.warning("SIGHUP: configuration refused, the running one stays: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warning("SIGHUP: reload failed, the running configuration stays: " + e);
+            }
+        }, "reload").start());
     }
 
     /**
