@@ -13,21 +13,33 @@ import java.nio.ByteBuffer;
 final class CountedUdpFlow implements UdpFlow {
     private final UdpFlow flow;
     private final Runnable release;
-    private final Runnable ended;
+    private final GatewayMetrics metrics;
+    private final String identity;
+    private final long startNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile int status = 200;
+    private volatile long bytesUp;
+    private volatile long bytesDown;
 
-    /** @param ended runs once too, after {@code release} (the open-flows gauge) */
-    CountedUdpFlow(UdpFlow flow, Runnable release, Runnable ended) {
+    /** Counted as open in {@code metrics} until it ends, then in the access log as sent by {@code identity}. */
+    CountedUdpFlow(UdpFlow flow, Runnable release, GatewayMetrics metrics, String identity) {
         this.flow = flow;
         this.release = release;
-        this.ended = ended;
+        this.metrics = metrics;
+        this.identity = identity;
+        metrics.flowOpened();
     }
 
     /** Refusal, close and the agent leaving may each report the end: it counts once. */
     private void end() {
         if (!done.compareAndSet(false, true)) return;
         release.run();
-        ended.run();
+        metrics.flowEnded();
+        if (metrics.accessLogged()) {
+            ConnectRequest r = flow.request();
+            io.acip.gateway.logs.AccessLog.flow(identity, r.host() + ":" + r.port(), flow.httpVersion(), status,
+                    System.nanoTime() - startNanos, bytesUp, bytesDown);
+        }
     }
 
     @Override
@@ -45,6 +57,7 @@ final class CountedUdpFlow implements UdpFlow {
         flow.accept(new UdpFlowListener() {
             @Override
             public void onDatagram(ByteBuffer payload) {
+                bytesUp += payload.remaining(); // one listener thread at a time
                 listener.onDatagram(payload);
             }
 
@@ -58,13 +71,17 @@ final class CountedUdpFlow implements UdpFlow {
 
     @Override
     public void refuse(HttpFailure failure) {
+        status = failure.status();
         end();
         flow.refuse(failure);
     }
 
     @Override
     public boolean send(ByteBuffer payload) {
-        return flow.send(payload);
+        int n = payload.remaining();
+        boolean sent = flow.send(payload);
+        if (sent) bytesDown += n;
+        return sent;
     }
 
     @Override

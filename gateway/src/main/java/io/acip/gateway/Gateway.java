@@ -112,8 +112,11 @@ public final class Gateway implements AutoCloseable {
                             new RouteAttributes(RouteAttributes.ORIGIN_STATIC, r.region(), r.attributes(), -1, -1));
                 }
             }
+            if (c.logging().json()) io.acip.gateway.logs.JsonLogFormatter.install(); // the process's logs
             GatewayMetrics metrics = new GatewayMetrics(node.stats());
             metrics.bind(node);
+            Boolean access = c.logging().access();
+            metrics.accessLog(c.http() != null && (access == null || access));
             started.add(metrics);
             GatewayConfig.Http h = c.http();
             String name = h != null ? h.name() : n.id();

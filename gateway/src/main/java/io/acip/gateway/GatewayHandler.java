@@ -104,8 +104,8 @@ public final class GatewayHandler implements IngressHandler {
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
             metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.SKILL);
-            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, target.get().skill().value()), caller,
-                    Optional.of(target.get().skill()), addressing);
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, target.get().skill().value(),
+                    caller.principal().toString()), caller, Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
                 EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
                         caller.principal());
@@ -119,8 +119,8 @@ public final class GatewayHandler implements IngressHandler {
                 refuse(exchange, refused.get());
                 return;
             }
-            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT), caller,
-                    Optional.empty(), addressing);
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT,
+                    caller.principal().toString()), caller, Optional.empty(), addressing);
             if (admitted != null) {
                 metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.DIRECT);
                 direct.accept(admitted);
@@ -261,8 +261,7 @@ public final class GatewayHandler implements IngressHandler {
             flow.refuse(refusal(a, d, caller, Addressing.MASQUE));
             return;
         }
-        metrics.flowOpened();
-        UdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics::flowEnded);
+        UdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics, caller.toString());
         if (skill.isPresent()) {
             SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
         } else {

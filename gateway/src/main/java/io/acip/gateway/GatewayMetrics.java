@@ -35,6 +35,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final NodeMeters nodeMeters = new NodeMeters(export.registry());
     private final AtomicInteger flows = new AtomicInteger();
     private volatile Node bound;
+    private volatile boolean accessLogged;
 
     public GatewayMetrics(NodeStats node) {
         this.node = node;
@@ -82,6 +83,16 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void flowEnded() {
         flows.decrementAndGet();
+    }
+
+    /** Turns the edge's access log on ({@code logging.access}): a line per exchange and per CONNECT-UDP flow. */
+    public void accessLog(boolean on) {
+        accessLogged = on;
+        exchanges.afterEdge(on ? new io.acip.gateway.logs.AccessLog() : null);
+    }
+
+    public boolean accessLogged() {
+        return accessLogged;
     }
 
     public MeterRegistry registry() {

@@ -175,6 +175,9 @@ public final class ConfigLoader {
         }
         if (c.admin() != null) admin(c.admin());
         drainTimeout(c);
+        if (!c.logging().format().equals("text") && !c.logging().json()) {
+            throw new ConfigException("logging.format: '" + c.logging().format() + "' must be text or json");
+        }
         io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
         io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);
         if ((c.auth() != null || !c.policy().isEmpty()) && c.http() == null) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
 public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
-                            Auth auth, List<PolicyRule> policy, Shutdown shutdown) {
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Logging logging) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
@@ -18,6 +18,13 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         udp = udp == null ? Udp.DEFAULT : udp;
         policy = policy == null ? List.of() : List.copyOf(policy);
         shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
+        logging = logging == null ? Logging.DEFAULT : logging;
+    }
+
+    /** Without a {@code logging} section: its defaults. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
+                         List<PolicyRule> policy, Shutdown shutdown) {
+        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null);
     }
 
     /** Without a {@code shutdown} section: its defaults. */
@@ -38,7 +45,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** This configuration with edge authentication and policy (for code that builds configurations). */
     public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, logging);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -332,6 +339,22 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /** How the node stops on SIGTERM or {@code POST /drain}: what is in flight gets {@code drain_timeout} to finish. */
     public record Shutdown(@JsonProperty("drain_timeout") String drainTimeout) {
         static final Shutdown DEFAULT = new Shutdown(null);
+    }
+
+    /**
+     * Logs: {@code format} {@code text} (one line per event) or {@code json} (one object per line, for shippers);
+     * {@code access}: a line per HTTP exchange and CONNECT-UDP flow at the edge (default on where {@code http} is).
+     */
+    public record Logging(String format, Boolean access) {
+        static final Logging DEFAULT = new Logging(null, null);
+
+        public Logging {
+            format = format == null ? "text" : format;
+        }
+
+        public boolean json() {
+            return format.equals("json");
+        }
     }
 
     /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */

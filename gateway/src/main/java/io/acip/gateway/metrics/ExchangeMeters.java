@@ -41,6 +41,7 @@ public final class ExchangeMeters {
     private final BoundedLabel<Timer[]> edge;
     private final BoundedLabel<Timer[]> origin;
     private final AtomicInteger active = new AtomicInteger();
+    private volatile MeteredExchange.Ended afterEdge;
     private final MeteredExchange.Ended edgeEnded = this::edgeEnded;
     private final MeteredExchange.Ended originEnded = this::originEnded;
 
@@ -83,19 +84,27 @@ public final class ExchangeMeters {
     }
 
     /** Times an edge exchange for {@code skill} (or {@link #DIRECT}) from {@code startNanos} until it ends. */
-    public io.acip.ingress.Exchange edge(io.acip.ingress.Exchange exchange, long startNanos, String skill) {
+    public io.acip.ingress.Exchange edge(io.acip.ingress.Exchange exchange, long startNanos, String skill,
+                                         String identity) {
         active.incrementAndGet();
-        return MeteredExchange.observe(exchange, startNanos, skill, edgeEnded);
+        return MeteredExchange.observe(exchange, startNanos, skill, identity, edgeEnded);
+    }
+
+    /** What else hears of each ended edge exchange (the access log); nothing by default. */
+    public void afterEdge(MeteredExchange.Ended also) {
+        afterEdge = also;
     }
 
     /** Times a far gateway's delivery of {@code exchange} to the origin of {@code skill}. */
     public io.acip.ingress.Exchange origin(io.acip.ingress.Exchange exchange, String skill) {
-        return MeteredExchange.observe(exchange, System.nanoTime(), skill, originEnded);
+        return MeteredExchange.observe(exchange, System.nanoTime(), skill, "", originEnded);
     }
 
     private void edgeEnded(MeteredExchange m) {
         active.decrementAndGet();
         record(edge, m);
+        MeteredExchange.Ended also = afterEdge;
+        if (also != null) also.ended(m);
     }
 
     private void originEnded(MeteredExchange m) {

@@ -22,26 +22,34 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
         void ended(MeteredExchange exchange);
     }
 
+    private static final String TRAJECTORY = io.acip.gateway.bridge.EdgeExchange.TRAJECTORY_HEADER;
     private final Exchange inner;
     private final long startNanos;
     private final String skill;
+    private final String identity;
     private final Ended onEnded;
+    private volatile String trajectory;
     private volatile int status;
     private volatile boolean aborted;
     private volatile long bytesIn;
     private volatile long bytesOut;
     private volatile long endNanos;
 
-    private MeteredExchange(Exchange inner, long startNanos, String skill, Ended onEnded) {
+    private MeteredExchange(Exchange inner, long startNanos, String skill, String identity, Ended onEnded) {
         this.inner = inner;
         this.startNanos = startNanos;
         this.skill = skill;
+        this.identity = identity;
         this.onEnded = onEnded;
     }
 
-    /** Observes {@code inner} from {@code startNanos} ({@link System#nanoTime}), for {@code skill} (a label). */
-    public static MeteredExchange observe(Exchange inner, long startNanos, String skill, Ended onEnded) {
-        MeteredExchange m = new MeteredExchange(inner, startNanos, skill, onEnded);
+    /**
+     * Observes {@code inner} from {@code startNanos} ({@link System#nanoTime}), for {@code skill} (a label), sent by
+     * {@code identity} ({@code anonymous} when unknown).
+     */
+    public static MeteredExchange observe(Exchange inner, long startNanos, String skill, String identity,
+                                          Ended onEnded) {
+        MeteredExchange m = new MeteredExchange(inner, startNanos, skill, identity, onEnded);
         inner.onEnd(m);
         return m;
     }
@@ -54,6 +62,16 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
 
     public String skill() {
         return skill;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    /** The nodes the session crossed, edge first, as the response's {@code acip-trajectory} named them; empty if none. */
+    public java.util.List<String> trajectory() {
+        String t = trajectory;
+        return t == null || t.isEmpty() ? java.util.List.of() : java.util.List.of(t.split("\\s*,\\s*"));
     }
 
     /** The status sent (or of the failure answered before the head), 0 when none was. */
@@ -129,6 +147,7 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
     @Override
     public void head(ResponseHead head, WriteCallback done) {
         status = head.status();
+        trajectory = head.fields().first(TRAJECTORY).orElse(null);
         inner.response().head(head, done);
     }
 
