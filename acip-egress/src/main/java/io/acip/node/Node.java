@@ -198,6 +198,17 @@ public final class Node implements AutoCloseable {
         return f;
     }
 
+    /** Each neighbour with an active link, and the link's last measured round trip in ms (-1 until measured). */
+    public CompletableFuture<Map<String, Long>> linkRtts() {
+        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (Link l : links.values()) if (l.isActive()) out.put(l.peerNodeId, l.rttMs);
+            f.complete(out);
+        });
+        return f;
+    }
+
     public CompletableFuture<List<String>> connectedNeighbours() {
         CompletableFuture<List<String>> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(links.values().stream().filter(Link::isActive).map(l -> l.peerNodeId).toList()));

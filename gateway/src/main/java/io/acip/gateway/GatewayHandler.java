@@ -165,6 +165,10 @@ public final class GatewayHandler implements IngressHandler {
     }
 
     private void refuse(Exchange exchange, HttpFailure failure) {
+        // A metered exchange reports its own refusal when it ends; the others (unmapped, unauthenticated) here.
+        if (!(exchange instanceof io.acip.gateway.metrics.MeteredExchange)) {
+            metrics.exchanges().refusals().add(exchange.request(), failure, "-");
+        }
         exchange.body().abort(new IllegalStateException("refused"));
         exchange.response().fail(failure);
     }

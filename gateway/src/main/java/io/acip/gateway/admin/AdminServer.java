@@ -35,7 +35,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
- * {@code GET /agents}, {@code POST /reload} (read the configuration file again),
+ * {@code GET /} (the status page) and {@code GET /status} (what it shows), {@code GET /agents}, {@code POST /reload} (read the configuration file again),
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
  * /agents/<name>}, {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
@@ -115,6 +115,15 @@ public final class AdminServer implements AutoCloseable {
             if (who.refusal() != null) return problem(response, callback, who.refusal());
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            if (method.equals("GET") && (path.equals("/") || path.equals("/status.js"))) {
+                StatusPage.Resource page = path.equals("/") ? StatusPage.HTML : StatusPage.SCRIPT;
+                response.getHeaders().put("Content-Security-Policy", StatusPage.POLICY);
+                response.getHeaders().put("X-Content-Type-Options", "nosniff");
+                return send(response, callback, 200, page.type(), page.body());
+            }
+            if (method.equals("GET") && path.equals("/status")) {
+                return send(response, callback, 200, "application/json", StatusReport.json(node, metrics));
+            }
             if (method.equals("GET") && path.equals("/metrics")) {
                 return send(response, callback, 200, "text/plain; version=0.0.4", metrics.prometheus());
             }

@@ -36,6 +36,12 @@ public final class BoundedLabel<V> {
         }
     }
 
+    /** Every value with meters of its own, then {@link #OTHER}. */
+    public void forEach(java.util.function.BiConsumer<String, V> action) {
+        byValue.forEach(action);
+        action.accept(OTHER, other);
+    }
+
     /** How many distinct values have their own meters. */
     public int size() {
         return byValue.size();

@@ -38,8 +38,9 @@ public final class ExchangeMeters {
     private static final String[] PROTOCOLS = {"h11", "h2", "h3", "other"};
 
     private final Counter[][] requests = new Counter[PROTOCOLS.length][Outcome.values().length];
-    private final BoundedLabel<Timer[]> edge;
-    private final BoundedLabel<Timer[]> origin;
+    private final BoundedLabel<SkillMeters> edge;
+    private final BoundedLabel<SkillMeters> origin;
+    private final RecentRefusals refusals = new RecentRefusals();
     private final AtomicInteger active = new AtomicInteger();
     private volatile MeteredExchange.Ended afterEdge;
     private final MeteredExchange.Ended edgeEnded = this::edgeEnded;
@@ -59,14 +60,38 @@ public final class ExchangeMeters {
         registry.gauge("gateway.exchanges.active", active);
     }
 
-    private static Timer[] timers(MeterRegistry registry, String name, String description, String skill) {
+    /** One skill's timers by status class, and its exchanges in flight (for the status page). */
+    public record SkillMeters(Timer[] byStatus, AtomicInteger active) {
+        /** Exchanges ended, in all. */
+        public long count() {
+            long n = 0;
+            for (Timer t : byStatus) n += t.count();
+            return n;
+        }
+
+        /** Exchanges ended with a 4xx or 5xx, or cut. */
+        public long failed() {
+            return byStatus[4].count() + byStatus[5].count() + byStatus[StatusClass.ABORTED].count();
+        }
+
+        /** Mean duration in ms, 0 when none ended. */
+        public double meanMs() {
+            long n = count();
+            if (n == 0) return 0;
+            double total = 0;
+            for (Timer t : byStatus) total += t.totalTime(TimeUnit.MILLISECONDS);
+            return total / n;
+        }
+    }
+
+    private static SkillMeters timers(MeterRegistry registry, String name, String description, String skill) {
         Timer[] byStatus = new Timer[StatusClass.TAGS.length];
         for (int i = 0; i < byStatus.length; i++) {
             byStatus[i] = Timer.builder(name).description(description).tags("skill", skill, "status",
                             StatusClass.TAGS[i]).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         }
-        return byStatus;
+        return new SkillMeters(byStatus, new AtomicInteger());
     }
 
     /** Index of a {@code RequestInfo.protocol()} value; no string is built. */
@@ -87,6 +112,7 @@ public final class ExchangeMeters {
     public io.acip.ingress.Exchange edge(io.acip.ingress.Exchange exchange, long startNanos, String skill,
                                          String identity) {
         active.incrementAndGet();
+        edge.get(skill).active().incrementAndGet();
         return MeteredExchange.observe(exchange, startNanos, skill, identity, edgeEnded);
     }
 
@@ -97,12 +123,14 @@ public final class ExchangeMeters {
 
     /** Times a far gateway's delivery of {@code exchange} to the origin of {@code skill}. */
     public io.acip.ingress.Exchange origin(io.acip.ingress.Exchange exchange, String skill) {
+        origin.get(skill).active().incrementAndGet();
         return MeteredExchange.observe(exchange, System.nanoTime(), skill, "", originEnded);
     }
 
     private void edgeEnded(MeteredExchange m) {
         active.decrementAndGet();
         record(edge, m);
+        if (m.failure() != null) refusals.add(m.request(), m.failure(), m.identity());
         MeteredExchange.Ended also = afterEdge;
         if (also != null) also.ended(m);
     }
@@ -111,8 +139,25 @@ public final class ExchangeMeters {
         record(origin, m);
     }
 
-    private static void record(BoundedLabel<Timer[]> timers, MeteredExchange m) {
-        timers.get(m.skill())[StatusClass.of(m.status(), m.aborted())].record(m.durationNanos(), TimeUnit.NANOSECONDS);
+    private static void record(BoundedLabel<SkillMeters> meters, MeteredExchange m) {
+        SkillMeters s = meters.get(m.skill());
+        s.active().decrementAndGet();
+        s.byStatus()[StatusClass.of(m.status(), m.aborted())].record(m.durationNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Every skill timed at the edge, with its meters. */
+    public void forEachEdgeSkill(java.util.function.BiConsumer<String, SkillMeters> action) {
+        edge.forEach(action);
+    }
+
+    /** Every skill timed at this far gateway's origins, with its meters. */
+    public void forEachOriginSkill(java.util.function.BiConsumer<String, SkillMeters> action) {
+        origin.forEach(action);
+    }
+
+    /** The edge's last refusals and failures. */
+    public RecentRefusals refusals() {
+        return refusals;
     }
 
     /** Exchanges in flight at the edge now. */

@@ -29,6 +29,7 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
     private final String identity;
     private final Ended onEnded;
     private volatile String trajectory;
+    private volatile HttpFailure failure;
     private volatile int status;
     private volatile boolean aborted;
     private volatile long bytesIn;
@@ -62,6 +63,11 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
 
     public String skill() {
         return skill;
+    }
+
+    /** The failure answered before the response head (a refusal, an unreachable skill), or null. */
+    public HttpFailure failure() {
+        return failure;
     }
 
     public String identity() {
@@ -168,6 +174,7 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
             aborted = true;
         } else {
             status = failure.status();
+            this.failure = failure;
         }
         inner.response().fail(failure);
     }
