@@ -506,6 +506,7 @@ public final class Node implements AutoCloseable {
     /** A SETUP_ACK leaves {@code from} toward its peer with this node on its trajectory. */
     void passSetupAck(Leg from, SetupAck ack) {
         Leg to = from.peer;
+        if (to != null) answered(to, "established");
         SetupAck onward = ack.forwarded(0, nodeId());
         if (to instanceof Session initiator) {
             completeInitiator(initiator, onward);
@@ -558,6 +559,7 @@ public final class Node implements AutoCloseable {
     void refuse(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
         stats.inc(NodeStats.resetSent(code));
+        answered(leg, code.token());
         if (leg.pending != null) leg.pending.cancelTimer();
         if (leg instanceof Session s) {
             if (s.state != Session.State.DONE && s.handler != null) {
@@ -571,6 +573,14 @@ public final class Node implements AutoCloseable {
             leg.transmit(new Reset(0, code, detail).encode(alloc()));
         }
         terminate(leg);
+    }
+
+    /** The SETUP that arrived on {@code leg} was answered: tell whoever traces SETUPs, once. */
+    private void answered(Leg leg, String outcome) {
+        Leg.TracedSetup t = leg.traced;
+        if (t == null) return;
+        leg.traced = null;
+        timings.setupAnswered(t.skill(), t.traceparent(), System.nanoTime() - t.arrivedNanos(), outcome);
     }
 
     /** Forgets {@code leg}: its label, its stream, its timers. */
@@ -629,6 +639,10 @@ public final class Node implements AutoCloseable {
             packet.release();
         }
         stats.inc("acip.setup.received");
+        if (timings.tracesSetups()) {
+            leg.traced = new Leg.TracedSetup(setup.responder().value(),
+                    setup.metadata().string(TlvType.TRACEPARENT).orElse(null), System.nanoTime());
+        }
         router.route(leg, setup);
     }
 

@@ -15,4 +15,16 @@ public interface NodeTimings {
     /** A link PING to {@code neighbour} came back after {@code nanos}. */
     default void linkRtt(String neighbour, long nanos) {
     }
+
+    /** Whether {@link #setupAnswered} is wanted: the node keeps nothing per SETUP for it otherwise. */
+    default boolean tracesSetups() {
+        return false;
+    }
+
+    /**
+     * A SETUP that arrived over a link (this node transit or responder) was answered {@code nanos} after it arrived:
+     * {@code outcome} is {@code established} or the RESET code's token; {@code traceparent} the SETUP's TLV, or null.
+     */
+    default void setupAnswered(String skill, String traceparent, long nanos, String outcome) {
+    }
 }

@@ -156,8 +156,11 @@ public final class AgentAttachment {
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
                         return switch (protocol) {
-                            case "bhttp" -> new FarExchange(incoming, bridge,
-                                    ex -> forwarder.forward(meters.origin(ex, label), origin, ex.request().path(), false));
+                            case "bhttp" -> {
+                                String traceparent = incoming.metadata().string(TlvType.TRACEPARENT).orElse(null);
+                                yield new FarExchange(incoming, bridge, ex -> forwarder.forward(
+                                        meters.origin(ex, label, traceparent), origin, ex.request().path(), false));
+                            }
                             case "bytes" -> tunnel(endpoint);
                             case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,

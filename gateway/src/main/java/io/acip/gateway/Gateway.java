@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable {
             }
             if (c.logging().json()) io.acip.gateway.logs.JsonLogFormatter.install(); // the process's logs
             GatewayMetrics metrics = new GatewayMetrics(node.stats());
-            metrics.bind(node);
+            metrics.bind(node, io.acip.gateway.telemetry.Tracing.of(c.telemetry(), n.id()));
             Boolean access = c.logging().access();
             metrics.accessLog(c.http() != null && (access == null || access));
             started.add(metrics);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A node's metrics, in one Micrometer registry per node (docs/operations.md, "Metrics"): the labelled meters of the
+ * A node's metrics (and the traces bound with them), in one Micrometer registry per node (docs/operations.md, "Metrics"): the labelled meters of the
  * gateway ({@link ExchangeMeters}) and of the node ({@link NodeMeters}), JVM, Netty and Jetty meters, and the
  * counters kept by dotted name ({@code gateway.<thing>.<event>} here, {@code acip.*} in the node, {@code ingress.*} in
  * the listeners), exported with them in the Prometheus text format by the admin listener.
@@ -36,16 +36,19 @@ public final class GatewayMetrics implements AutoCloseable {
     private final AtomicInteger flows = new AtomicInteger();
     private volatile Node bound;
     private volatile boolean accessLogged;
+    private volatile io.acip.gateway.telemetry.Tracing tracing = io.acip.gateway.telemetry.Tracing.OFF;
 
     public GatewayMetrics(NodeStats node) {
         this.node = node;
         export.registry().gauge("gateway.udp.flows", flows);
     }
 
-    /** Binds the node's timings and gauges (sessions, links) to this node's registry. */
-    public void bind(Node n) {
+    /** Binds the node's timings and gauges (sessions, links) to this node's registry, and its SETUPs to traces. */
+    public void bind(Node n, io.acip.gateway.telemetry.Tracing tracing) {
         bound = n;
-        n.timings(nodeMeters);
+        this.tracing = tracing;
+        n.timings(tracing.setups(nodeMeters));
+        exchanges.tracing(tracing);
     }
 
     /** Binds the HTTP listeners' thread pool (Jetty's {@code jetty.threads.*} meters). */
@@ -116,6 +119,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        tracing.close(); // what is still queued goes to the collector first
         export.close();
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
 public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
-                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Logging logging) {
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Logging logging,
+                            Telemetry telemetry) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
@@ -19,12 +20,19 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         policy = policy == null ? List.of() : List.copyOf(policy);
         shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
         logging = logging == null ? Logging.DEFAULT : logging;
+        telemetry = telemetry == null ? Telemetry.OFF : telemetry;
+    }
+
+    /** Without a {@code telemetry} section: no traces. */
+    public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
+                         List<PolicyRule> policy, Shutdown shutdown, Logging logging) {
+        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, logging, null);
     }
 
     /** Without a {@code logging} section: its defaults. */
     public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
                          List<PolicyRule> policy, Shutdown shutdown) {
-        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null);
+        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null, null);
     }
 
     /** Without a {@code shutdown} section: its defaults. */
@@ -45,7 +53,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** This configuration with edge authentication and policy (for code that builds configurations). */
     public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, logging);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, logging, telemetry);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -354,6 +362,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
         public boolean json() {
             return format.equals("json");
+        }
+    }
+
+    /**
+     * Traces (OpenTelemetry): exported over OTLP/HTTP to {@code otlp_endpoint} (the full URL, e.g.
+     * {@code http://collector:4318/v1/traces}); none without it. {@code sampling_ratio} of new traces are kept (a
+     * trace the agent's {@code traceparent} started keeps its own decision).
+     */
+    public record Telemetry(@JsonProperty("otlp_endpoint") String otlpEndpoint,
+                            @JsonProperty("sampling_ratio") Double samplingRatio) {
+        static final Telemetry OFF = new Telemetry(null, null);
+
+        public Telemetry {
+            samplingRatio = samplingRatio == null ? 1.0 : samplingRatio;
         }
     }
 

@@ -43,6 +43,7 @@ public final class ExchangeMeters {
     private final RecentRefusals refusals = new RecentRefusals();
     private final AtomicInteger active = new AtomicInteger();
     private volatile MeteredExchange.Ended afterEdge;
+    private volatile io.acip.gateway.telemetry.Tracing tracing = io.acip.gateway.telemetry.Tracing.OFF;
     private final MeteredExchange.Ended edgeEnded = this::edgeEnded;
     private final MeteredExchange.Ended originEnded = this::originEnded;
 
@@ -113,7 +114,13 @@ public final class ExchangeMeters {
                                          String identity) {
         active.incrementAndGet();
         edge.get(skill).active().incrementAndGet();
-        return MeteredExchange.observe(exchange, startNanos, skill, identity, edgeEnded);
+        MeteredExchange m = MeteredExchange.observe(exchange, startNanos, skill, identity, edgeEnded);
+        return tracing.edge(m, m, skill);
+    }
+
+    /** Traces exchanges too (spans at the edge and the far gateway); off by default. */
+    public void tracing(io.acip.gateway.telemetry.Tracing t) {
+        tracing = t;
     }
 
     /** What else hears of each ended edge exchange (the access log); nothing by default. */
@@ -121,10 +128,14 @@ public final class ExchangeMeters {
         afterEdge = also;
     }
 
-    /** Times a far gateway's delivery of {@code exchange} to the origin of {@code skill}. */
-    public io.acip.ingress.Exchange origin(io.acip.ingress.Exchange exchange, String skill) {
+    /**
+     * Times a far gateway's delivery of {@code exchange} to the origin of {@code skill}, and traces it under the
+     * SETUP's {@code traceparent} (null when it carried none).
+     */
+    public io.acip.ingress.Exchange origin(io.acip.ingress.Exchange exchange, String skill, String traceparent) {
         origin.get(skill).active().incrementAndGet();
-        return MeteredExchange.observe(exchange, System.nanoTime(), skill, "", originEnded);
+        MeteredExchange m = MeteredExchange.observe(exchange, System.nanoTime(), skill, "", originEnded);
+        return tracing.far(m, m, skill, traceparent);
     }
 
     private void edgeEnded(MeteredExchange m) {
