@@ -58,6 +58,9 @@ public final class AccessLog implements MeteredExchange.Ended {
     private static void log(Map<String, Object> fields, String text) {
         Structured record = new Structured(text, fields);
         record.setLoggerName(LOG.getName());
+        // Named here, so no formatter walks the stack to find the caller, once per line.
+        record.setSourceClassName(AccessLog.class.getName());
+        record.setSourceMethodName(fields.get("kind").toString());
         LOG.log(record);
     }
 
