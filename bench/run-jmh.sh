@@ -6,7 +6,8 @@
 #   bench/run-jmh.sh                  both
 #   bench/run-jmh.sh jmh [JMH args]   JMH only; extra args go to JMH (a regex selects benchmarks, -prof gc, -wi 8)
 #   bench/run-jmh.sh fabric [args]    FabricThroughput only (--duration 5 --warmup 2 --payload 1200 --chunk 16384)
-#   bench/run-jmh.sh routes [args]    RouteConvergence only (--routes 5000 --runs 5)
+#   bench/run-jmh.sh routes [args]    RouteConvergence only (--routes 5000 --runs 5 --cost-routes 10000)
+#   bench/run-jmh.sh mesh [args]      RouteMeshConvergence only (--nodes 20 --extra 10 --routes 50 --seed 1 --runs 3)
 #
 # Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current.
 set -euo pipefail
@@ -33,6 +34,7 @@ case "${1:-all}" in
   jmh) shift; run_jmh "$@" ;;
   fabric) shift; run_fabric "$@" ;;
   routes) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteConvergence "$@" ;;
+  mesh) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteMeshConvergence "$@" ;;
   all) run_jmh; run_fabric ;;
-  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args] | mesh [RouteMeshConvergence args]]" >&2; exit 2 ;;
 esac

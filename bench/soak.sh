@@ -16,6 +16,7 @@ MINUTES=${MINUTES:-30}
 SAMPLE=${SAMPLE:-60}
 WARMUP=${WARMUP:-120}
 WORK=${WORK:-$(mktemp -d /tmp/acip-soak.XXXXXX)}
+mkdir -p "$WORK"
 source bench/benchmarks-jar.sh
 GATEWAY_JAR=gateway/target/acip-gateway.jar
 [[ -f $GATEWAY_JAR ]] || ./mvnw -B -q -o package -Dmaven.test.skip=true -pl gateway -am \

@@ -4,6 +4,7 @@ import io.acip.routing.RouteTable;
 import io.acip.wire.MalformedPacketException;
 import io.acip.wire.SkillName;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +27,11 @@ import java.util.logging.Logger;
  */
 public final class ControlPlane {
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    /** How often measured origins are read; what changed is then damped (§12.4), so this only bounds staleness. */
+    public static final Duration METRIC_SAMPLE = Duration.ofMillis(200);
+
+    private record Origin(RouteKey key, String originId) {
+    }
 
     final String self;
     final ControlConfig config;
@@ -33,6 +42,9 @@ public final class ControlPlane {
     private final Consumer<String> counter;
     /** The established session per neighbour (at most one: collisions are resolved, §12.1). */
     private final Map<String, NeighbourSession> sessions = new HashMap<>();
+    /** Origins whose attributes are measured, sampled every {@link #METRIC_SAMPLE}. */
+    private final Map<Origin, Supplier<RouteAttributes>> measured = new HashMap<>();
+    private ScheduledFuture<?> sampling;
     /** Waiters on the route table, checked after every change ({@link #awaitRoutes}). */
     private final List<Map.Entry<Predicate<RouteTable>, CompletableFuture<Void>>> watchers = new ArrayList<>();
 
@@ -42,7 +54,7 @@ public final class ControlPlane {
         this.loop = loop;
         this.config = config;
         this.counter = counter;
-        this.rib = new Rib(self, table, config.learnedPriority());
+        this.rib = new Rib(self, table, config.learnedPriority(), this::count);
         this.damping = new MetricDamping(loop, MetricDamping.HOLD_DOWN);
     }
 
@@ -65,13 +77,50 @@ public final class ControlPlane {
     public void originate(long tenant, SkillName prefix, String originId, RouteAttributes attributes) {
         RouteKey key = new RouteKey(tenant, prefix);
         loop.execute(() -> {
-            RouteAttributes old = rib.origin(key, originId);
-            if (old != null && damping.holds(key, originId, old, attributes, this::applyOrigination)) {
-                count("acip.control.metric.damped");
-                return;
-            }
-            applyOrigination(key, originId, attributes);
+            measured.remove(new Origin(key, originId));
+            offer(key, originId, attributes);
         });
+    }
+
+    /**
+     * Announces {@code prefix} through {@code originId} with attributes measured by {@code measure} (CATS metrics:
+     * LOAD, LATENCY_MS), read now and every {@link #METRIC_SAMPLE} until withdrawn; what changed goes out damped like
+     * any origination. {@code measure} runs on the event loop: it must be quick and must not block.
+     */
+    public void originate(long tenant, SkillName prefix, String originId, Supplier<RouteAttributes> measure) {
+        RouteKey key = new RouteKey(tenant, prefix);
+        loop.execute(() -> {
+            measured.put(new Origin(key, originId), measure);
+            if (sampling == null) {
+                sampling = loop.scheduleAtFixedRate(this::sample, METRIC_SAMPLE.toMillis(), METRIC_SAMPLE.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            offer(key, originId, measure.get());
+        });
+    }
+
+    private void sample() {
+        for (var e : List.copyOf(measured.entrySet())) {
+            RouteAttributes now;
+            try {
+                now = e.getValue().get();
+            } catch (RuntimeException ex) { // a broken probe keeps the last value announced
+                LOG.warning(() -> "node " + self + ": measuring " + e.getKey() + " failed: " + ex);
+                continue;
+            }
+            if (!now.equals(rib.origin(e.getKey().key(), e.getKey().originId()))) {
+                offer(e.getKey().key(), e.getKey().originId(), now);
+            }
+        }
+    }
+
+    private void offer(RouteKey key, String originId, RouteAttributes attributes) {
+        RouteAttributes old = rib.origin(key, originId);
+        if (old != null && damping.holds(key, originId, old, attributes, this::applyOrigination)) {
+            count("acip.control.metric.damped");
+            return;
+        }
+        applyOrigination(key, originId, attributes);
     }
 
     private void applyOrigination(RouteKey key, String originId, RouteAttributes attributes) {
@@ -82,6 +131,7 @@ public final class ControlPlane {
     public void withdraw(long tenant, SkillName prefix, String originId) {
         RouteKey key = new RouteKey(tenant, prefix);
         loop.execute(() -> {
+            measured.remove(new Origin(key, originId));
             damping.forget(key, originId);
             if (rib.withdrawOrigin(key, originId)) changed(key, true);
         });
@@ -122,8 +172,16 @@ public final class ControlPlane {
         return f;
     }
 
+    /** {@link #awaitRoutes} for what {@link #routes()} shows: attributes and metrics as learned, best or not. */
+    public CompletableFuture<Void> awaitRouteViews(Predicate<List<RouteView>> condition) {
+        return awaitRoutes(t -> condition.test(RouteView.of(t, rib)));
+    }
+
     /** Ends every channel with {@code cease}, as the node closes. */
     public void close() {
+        loop.execute(() -> {
+            if (sampling != null) sampling.cancel(false);
+        });
         for (NeighbourSession s : new ArrayList<>(sessions.values())) s.close(NotificationCode.CEASE, "node " + self + " closing");
     }
 
@@ -158,6 +216,16 @@ public final class ControlPlane {
     void onUpdate(NeighbourSession s, Update u) {
         count("acip.control.update.received");
         Set<RouteKey> changed = new HashSet<>();
+        try {
+            apply(s, u, changed);
+        } finally {
+            // Also when the UPDATE ended the channel: what it withdrew is not among the routes the end drops.
+            for (RouteKey k : changed) changed(k, rib.export(k).isEmpty());
+        }
+    }
+
+    /** Applies {@code u} to the RIB, adding the keys it changed to {@code changed}; may end the channel. */
+    private void apply(NeighbourSession s, Update u, Set<RouteKey> changed) {
         for (RouteKey k : u.withdrawals()) {
             count("acip.control.withdrawal.received");
             if (rib.unlearn(s.peer, k)) changed.add(k);
@@ -185,12 +253,14 @@ public final class ControlPlane {
             }
         }
         int held = rib.prefixesFrom(s.peer);
+        long bytes = rib.bytesFrom(s.peer);
         if (held > s.border.maxPrefixes()) {
             s.close(NotificationCode.MAX_PREFIXES_EXCEEDED, s.peer + " announced " + held + " prefixes, more than "
                     + s.border.maxPrefixes());
-            return;
+        } else if (bytes > s.border.maxRouteBytes()) {
+            s.close(NotificationCode.MAX_PREFIXES_EXCEEDED, s.peer + " announced routes of " + bytes + " bytes, more than "
+                    + s.border.maxRouteBytes());
         }
-        for (RouteKey k : changed) changed(k, rib.export(k).isEmpty());
     }
 
     /** Why an announcement is not used, as the counter to bump, or null (§12.3, §12.4). */

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Damps metric changes of this node's own routes (docs/acip-v0.md §12.4; CATS, refs/003 §5): an instance whose load
  * or latency flickers must not flood the fabric with UPDATEs. A change of LOAD or LATENCY_MS alone is dropped when
  * it is small (under a tenth and under {@link #MIN_STEP} units), and otherwise applied at most once per hold-down
- * per origin, the latest value going out when the hold-down ends. Any other change (region, attributes) goes at once.
+ * per origin, the latest value going out when the hold-down ends (a small change meanwhile cancels it: the latest value
+ * is then about what is announced). Any other change (region, attributes) goes at once.
  * Confined to the node's event loop.
  */
 final class MetricDamping {
@@ -45,7 +46,10 @@ final class MetricDamping {
             pending.remove(o);
             return false;
         }
-        if (!significant(old.load(), now.load()) && !significant(old.latencyMs(), now.latencyMs())) return true;
+        if (!significant(old.load(), now.load()) && !significant(old.latencyMs(), now.latencyMs())) {
+            pending.remove(o); // the latest value is close to what is announced: a deferred larger one is stale
+            return true;
+        }
         long t = System.nanoTime();
         Long last = lastApplied.get(o);
         if (last == null || t - last >= holdDownNanos) {
@@ -74,11 +78,11 @@ final class MetricDamping {
                 && a.instanceAttributes().equals(b.instanceAttributes());
     }
 
-    /** A metric that appears, disappears, or moves by a tenth and by at least {@link #MIN_STEP}. */
-    private static boolean significant(long from, long to) {
+    /** A metric that appears, disappears, or moves by at least {@link #MIN_STEP} or by at least a tenth. */
+    static boolean significant(long from, long to) {
         if (from == to) return false;
         if (from < 0 || to < 0) return true;
         long step = Math.abs(to - from);
-        return step >= MIN_STEP && step * 10 >= Math.max(from, to);
+        return step >= MIN_STEP || step * 10 >= Math.max(from, to);
     }
 }

@@ -12,11 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Every candidate route per (tenant, prefix) (docs/acip-v0.md §12.4): what this node originates and the latest
  * announcement of each neighbour. Orders the learned ones (shortest path, best metric, lowest neighbour ID), installs
- * them all in the route table with priorities by rank, and says what to export. Confined to the node's event loop.
+ * them all in the route table with priorities by path length and tiers by metric, and says what to export. Confined to the node's event loop.
  */
 final class Rib {
     /** A neighbour's announcement as received, and its attributes read. */
@@ -26,10 +27,9 @@ final class Rib {
         }
     }
 
-    static final Comparator<Learned> METRIC = Comparator.comparingInt(Learned::pathLength)
-            .thenComparingLong(l -> Math.max(0, l.attributes().latencyMs()))
-            .thenComparingLong(l -> Math.max(0, l.attributes().load()));
-    static final Comparator<Learned> ORDER = METRIC.thenComparing(Learned::neighbour);
+    static final Comparator<Learned> ORDER = Comparator.comparingInt(Learned::pathLength)
+            .thenComparingDouble(l -> MetricPreference.cost(l.attributes()))
+            .thenComparing(Learned::neighbour);
 
     private static final class Entry {
         final Map<String, RouteAttributes> origins = new TreeMap<>();
@@ -45,11 +45,17 @@ final class Rib {
     private final int learnedPriority;
     private final Map<RouteKey, Entry> entries = new HashMap<>();
     private final Map<String, Set<RouteKey>> byNeighbour = new HashMap<>();
+    /** The tier each learned candidate was installed with, for the hysteresis of {@link MetricPreference}. */
+    private final Map<RouteKey, Map<String, Integer>> tiers = new HashMap<>();
+    private final Consumer<String> counter;
+    /** Encoded bytes of what each neighbour's routes hold here (key, path, attributes), for its byte budget. */
+    private final Map<String, Long> bytesByNeighbour = new HashMap<>();
 
-    Rib(String self, RouteTable table, int learnedPriority) {
+    Rib(String self, RouteTable table, int learnedPriority, Consumer<String> counter) {
         this.self = self;
         this.table = table;
         this.learnedPriority = learnedPriority;
+        this.counter = counter;
     }
 
     /** This node offers {@code key} through {@code originId} (an instance, a static route). True when it changed. */
@@ -76,6 +82,7 @@ final class Rib {
         Learned old = entries.computeIfAbsent(a.key(), k -> new Entry()).learned.put(neighbour,
                 new Learned(neighbour, a, attributes));
         byNeighbour.computeIfAbsent(neighbour, n -> new HashSet<>()).add(a.key());
+        bytesByNeighbour.merge(neighbour, Update.size(a) - (old == null ? 0L : Update.size(old.announcement())), Long::sum);
         boolean changed = old == null || !old.announcement().path().equals(a.path())
                 || !sameAttributes(old.announcement(), a);
         if (changed) install(a.key());
@@ -84,7 +91,9 @@ final class Rib {
 
     boolean unlearn(String neighbour, RouteKey key) {
         Entry e = entries.get(key);
-        if (e == null || e.learned.remove(neighbour) == null) return false;
+        Learned old = e == null ? null : e.learned.remove(neighbour);
+        if (old == null) return false;
+        bytesByNeighbour.merge(neighbour, -(long) Update.size(old.announcement()), Long::sum);
         Set<RouteKey> keys = byNeighbour.get(neighbour);
         if (keys != null) keys.remove(key);
         if (e.isEmpty()) entries.remove(key);
@@ -95,6 +104,7 @@ final class Rib {
     /** Forgets everything learned from {@code neighbour}; returns the keys that changed. */
     Set<RouteKey> dropNeighbour(String neighbour) {
         Set<RouteKey> keys = byNeighbour.remove(neighbour);
+        bytesByNeighbour.remove(neighbour);
         if (keys == null) return Set.of();
         for (RouteKey k : keys) {
             Entry e = entries.get(k);
@@ -111,6 +121,11 @@ final class Rib {
         return keys == null ? 0 : keys.size();
     }
 
+    /** Encoded bytes of the routes {@code neighbour}'s announcements hold here. */
+    long bytesFrom(String neighbour) {
+        return bytesByNeighbour.getOrDefault(neighbour, 0L);
+    }
+
     Set<RouteKey> keys() {
         return entries.keySet();
     }
@@ -125,7 +140,9 @@ final class Rib {
         if (!e.origins.isEmpty()) {
             return Optional.of(new Announcement(key, List.of(self), aggregate(e.origins.values()).encode()));
         }
-        return e.learned.values().stream().min(ORDER).map(l -> l.announcement().prepended(self));
+        // A path of MAX_PATH nodes cannot take this node too: its receiver would refuse the UPDATE (§12.3).
+        return e.learned.values().stream().filter(l -> l.pathLength() < Update.MAX_PATH).min(ORDER)
+                .map(l -> l.announcement().prepended(self));
     }
 
     /** The learned candidates of {@code key}, best first. */
@@ -145,17 +162,39 @@ final class Rib {
 
     /**
      * Puts every learned candidate of {@code key} into the route table, as a next hop toward its neighbour with the
-     * region and attributes it declares; candidates equal but for the neighbour share a priority, and so sessions.
+     * region and attributes it declares: a priority per path length (shortest first), and within one, tier 0 for the
+     * candidates {@link MetricPreference} prefers, whose new sessions share by weight, and tier 1 for the rest. A
+     * candidate that changes tier while it stays a candidate is counted: metrics moved new sessions.
      */
     private void install(RouteKey key) {
         List<Learned> ordered = learned(key);
+        Map<String, Integer> before = tiers.getOrDefault(key, Map.of());
+        Map<String, Integer> now = new HashMap<>();
         List<NextHop.Neighbour> hops = new ArrayList<>(ordered.size());
         int priority = learnedPriority;
-        for (int i = 0; i < ordered.size(); i++) {
-            Learned l = ordered.get(i);
-            if (i > 0 && METRIC.compare(ordered.get(i - 1), l) != 0) priority++;
-            hops.add(new NextHop.Neighbour(l.neighbour(), priority, 1, l.attributes().region(),
-                    l.attributes().instanceAttributes()));
+        for (int from = 0; from < ordered.size(); ) {
+            int length = ordered.get(from).pathLength();
+            int to = from;
+            while (to < ordered.size() && ordered.get(to).pathLength() == length) to++;
+            List<Learned> group = ordered.subList(from, to);
+            Set<String> held = new HashSet<>();
+            for (Learned l : group) if (Integer.valueOf(0).equals(before.get(l.neighbour()))) held.add(l.neighbour());
+            Set<String> preferred = MetricPreference.preferred(group, held);
+            for (Learned l : group) {
+                int tier = preferred.contains(l.neighbour()) ? 0 : 1;
+                now.put(l.neighbour(), tier);
+                Integer was = before.get(l.neighbour());
+                if (was != null && was != tier) counter.accept("acip.control.tier.changed");
+                hops.add(new NextHop.Neighbour(l.neighbour(), priority, 1, l.attributes().region(),
+                        l.attributes().instanceAttributes(), tier));
+            }
+            priority++;
+            from = to;
+        }
+        if (now.isEmpty()) {
+            tiers.remove(key);
+        } else {
+            tiers.put(key, now);
         }
         table.setLearned(key.tenant(), key.prefix(), hops);
     }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * One candidate of one route as an operator sees it: where it came from ({@code static}, {@code local} for an
- * attached instance, {@code learned}), its path and attributes, and whether it is among the best (the hops a SETUP
- * tries first, before policy and affinity choose among them).
+ * attached instance, {@code learned}), its path and attributes, and whether it is among the best (the hops a new SETUP
+ * without an affinity key tries first, before policy and affinity choose among them: first priority, metric tier 0).
  *
  * @param path node IDs toward the origin, nearest first; empty for static and local hops
  * @param load -1 when not announced
@@ -45,7 +45,7 @@ public record RouteView(long tenant, String prefix, String source, String nextHo
                 RouteAttributes a = l.attributes();
                 out.add(new RouteView(k.tenant(), k.prefix().value(), "learned", l.neighbour(), l.announcement().path(),
                         a.region(), a.instanceAttributes(), a.load(), a.latencyMs(), installed.priority(),
-                        installed.priority() == top, false));
+                        installed.priority() == top && installed.tier() == 0, false));
             }
         }
         return out;

@@ -122,7 +122,8 @@ public record Update(List<RouteKey> withdrawals, List<Announcement> announcement
         return VarInt.length(k.tenant()) + VarInt.length(n) + n;
     }
 
-    private static int size(Announcement a) {
+    /** The bytes {@code a} takes in an UPDATE. */
+    static int size(Announcement a) {
         int s = size(a.key()) + 1;
         for (String node : a.path()) {
             int n = node.getBytes(StandardCharsets.UTF_8).length;

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The QUIC stream of a link's control channel (docs/acip-v0.md §12.1): the dialler opens it, the acceptor finds it
- * by its first packet (an OPEN under label 0). Carries framed packets between the stream and the neighbour session.
+ * by its first packet (an OPEN under label 0) and takes one at a time. Carries framed packets between the stream and
+ * the neighbour session.
  */
 final class ControlStream extends ChannelInboundHandlerAdapter implements ControlChannel {
     private static final long RETRY_MIN_MS = 1000;
@@ -62,10 +63,20 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
         });
     }
 
-    /** A stream the peer opened with an OPEN under label 0: it becomes the control channel. Takes the packet. */
+    /**
+     * Why a stream the peer opened with an OPEN under label 0 cannot be {@code link}'s control channel, or null when
+     * it becomes it (§12.1): only the dialler opens one, and only while the link has none. A second one must not
+     * replace the first: each replacement would withdraw and re-learn every route over the link.
+     */
+    static String refusal(Link link) {
+        if (link.dialer) return "the control channel is opened by the dialler of the link, which is this node";
+        if (link.control != null) return "this link has a control channel already";
+        return null;
+    }
+
+    /** A stream the peer opened with an OPEN under label 0 ({@link #refusal} null): the control channel. Takes the packet. */
     static void accept(Node node, Link link, QuicStreamChannel stream, ChannelHandlerContext current, ByteBuf open) {
         ControlStream c = new ControlStream(node, link, RETRY_MIN_MS);
-        if (link.control != null) link.control.replaced();
         link.control = c;
         c.session = node.control().open(c);
         current.pipeline().replace(current.handler(), "control", c);
@@ -137,11 +148,6 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
         if (!s.isActive()) return;
         s.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> s.shutdownOutput());
         s.eventLoop().schedule(() -> s.close(), LINGER_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /** A newer channel on the same link took over. */
-    private void replaced() {
-        session.onChannelClosed();
     }
 
     /** The link went down: its routes go at once. */

@@ -17,8 +17,10 @@ final class PendingSetup {
     final SessionPolicy policy;
     final Iterator<NextHop> candidates;
     final List<String> failures = new ArrayList<>();
-    /** The code the initiator gets if no candidate works: that of the most telling failure so far. */
-    io.acip.wire.ResetCode refusal = io.acip.wire.ResetCode.SKILL_UNREACHABLE;
+    /** The refusal an instance or node gave for the SETUP itself, if any (policy, protocol, unavailable). */
+    private io.acip.wire.ResetCode answered;
+    /** Whether some next hop could not take the SETUP at all (link down, silent, full, circuit open). */
+    private boolean hopDown;
     NextHop current;
     ScheduledFuture<?> attemptTimer;
     long attemptStartNanos;
@@ -35,16 +37,35 @@ final class PendingSetup {
     }
 
     /**
-     * Notes a failed candidate. When none is left, the SETUP is refused with {@code skill_unreachable} if every
-     * candidate failed in transport (the codes that fail over), else with the last refusal an instance or node gave
-     * for the SETUP itself (a destination that is unavailable wins over the rest: it is what the agent must hear).
+     * Notes a failed candidate. A refusal of the SETUP itself is remembered (a destination that is unavailable wins
+     * over the rest: it is what the agent must hear); a transport failure (the codes that fail over) marks a next hop
+     * down; {@code skill_unreachable} is a next hop that knows no route.
      */
     void failed(io.acip.wire.ResetCode code, String detail) {
         failures.add(detail);
+        if (code == io.acip.wire.ResetCode.SKILL_UNREACHABLE) return;
         if (code == io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE
-                || refusal != io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE && !SetupRouter.failsOver(code)) {
-            refusal = code;
+                || answered != io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE && !SetupRouter.failsOver(code)) {
+            answered = code;
+        } else if (SetupRouter.failsOver(code)) {
+            hopDown = true;
         }
+    }
+
+    /** A next hop skipped without an attempt (its circuit is open): down as far as this SETUP is concerned. */
+    void skipped(String detail) {
+        failures.add(detail);
+        hopDown = true;
+    }
+
+    /**
+     * The code the initiator gets when no candidate works: the refusal an instance or node gave for the SETUP, else
+     * {@code destination_unavailable} when a next hop of the route was down (the route stands; the destination may
+     * come back), else {@code skill_unreachable} (every next hop said it knows no route).
+     */
+    io.acip.wire.ResetCode refusal() {
+        if (answered != null) return answered;
+        return hopDown ? io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE : io.acip.wire.ResetCode.SKILL_UNREACHABLE;
     }
 
     void cancelTimer() {

@@ -135,7 +135,7 @@ final class SetupRouter {
             if (forward(upstream, p, p.openCircuit, true) || upstream.finished) return;
         }
         upstream.pending = null;
-        node.refuse(upstream, p.refusal, "node " + nodeId() + ": no next hop for " + p.setup.responder() + " answered: "
+        node.refuse(upstream, p.refusal(), "node " + nodeId() + ": no next hop for " + p.setup.responder() + " answered: "
                 + String.join("; ", p.failures));
     }
 
@@ -159,7 +159,7 @@ final class SetupRouter {
             if (!breaker.tryAcquirePermission()) {
                 node.stats.inc("acip.setup.breaker_open");
                 if (p.openCircuit == null) p.openCircuit = hop;
-                p.failed(ResetCode.SKILL_UNREACHABLE, hop.nodeId() + " circuit open");
+                p.skipped(hop.nodeId() + " circuit open");
                 return false;
             }
             p.permit = true;

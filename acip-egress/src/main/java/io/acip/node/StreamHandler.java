@@ -43,19 +43,24 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int label = Header.label(packet);
+        String refusal = null;
         if (label == 0 && Header.typeCode(packet) == PacketType.OPEN.code) {
-            ControlStream.accept(node, link, stream, stream.pipeline().context(this), packet);
-            return;
+            refusal = ControlStream.refusal(link);
+            if (refusal == null) {
+                ControlStream.accept(node, link, stream, stream.pipeline().context(this), packet);
+                return;
+            }
+            node.stats.inc("acip.control.stream.refused");
         }
         leg = new StreamLeg(link, label, node.stats);
         leg.attach(stream);
         if (label == 0 || link.allocatedHere(label) || link.inUse(label)) {
             packet.release();
-            node.stats.inc("acip.packet.malformed");
+            if (refusal == null) node.stats.inc("acip.packet.malformed");
             // Not bound: the label belongs to someone else. Answer on this stream only.
-            leg.transmit(new Reset(label, ResetCode.PROTOCOL_VIOLATION, "label 0x" + Integer.toHexString(label)
-                    + (label == 0 ? " is the link's own" : link.inUse(label) ? " already in use"
-                    : " is not the sender's to allocate")).encode(stream.alloc()));
+            leg.transmit(new Reset(label, ResetCode.PROTOCOL_VIOLATION, refusal != null ? refusal : "label 0x"
+                    + Integer.toHexString(label) + (label == 0 ? " is the link's own" : link.inUse(label)
+                    ? " already in use" : " is not the sender's to allocate")).encode(stream.alloc()));
             leg.finished = true;
             leg.release();
             return;

@@ -12,7 +12,8 @@ import java.util.function.ToLongFunction;
  * metrics, with instance affinity). Hops the policy excludes, or whose measured latency exceeds the bound, are
  * dropped. The rest go by priority; among equal priorities, weighted rendezvous hashing on the affinity key puts
  * the same instance first for the same key for as long as it stays eligible, and spreads keys by weight. Without
- * a key each SETUP draws a fresh one, which is weighted random choice.
+ * a key each SETUP draws a fresh one, which is weighted random choice, and the hops the metrics favour
+ * ({@link NextHop#tier()} 0) come first; with one, metrics do not reorder, so a keyed flow keeps its instance.
  */
 public final class InstanceSelector {
     private InstanceSelector() {
@@ -30,8 +31,9 @@ public final class InstanceSelector {
             if (policy.maxLatencyMs() > 0 && rtt >= 0 && rtt > policy.maxLatencyMs()) continue;
             eligible.add(h);
         }
-        eligible.sort(Comparator.comparingInt(NextHop::priority)
-                .thenComparing(Comparator.comparingDouble((NextHop h) -> score(key, h)).reversed()));
+        Comparator<NextHop> order = Comparator.comparingInt(NextHop::priority);
+        if (policy.affinityKey().length == 0) order = order.thenComparingInt(NextHop::tier);
+        eligible.sort(order.thenComparing(Comparator.comparingDouble((NextHop h) -> score(key, h)).reversed()));
         return eligible;
     }
 

@@ -21,10 +21,24 @@ public sealed interface NextHop {
     /** A stable name for metrics, logs, breakers and affinity hashing. */
     String id();
 
-    record Neighbour(String nodeId, int priority, int weight, String region, Map<String, String> attributes)
+    /**
+     * Within one priority, 0 for the hops the announced metrics currently favour (CATS, docs/acip-v0.md §12.4), 1 for
+     * the rest. New sessions without an affinity key try tier 0 first; keyed ones ignore it, so that metrics never
+     * move a key off an instance that is still eligible.
+     */
+    default int tier() {
+        return 0;
+    }
+
+    /** @param tier see {@link NextHop#tier()}; static routes are 0 */
+    record Neighbour(String nodeId, int priority, int weight, String region, Map<String, String> attributes, int tier)
             implements NextHop {
         public Neighbour {
             attributes = Map.copyOf(attributes);
+        }
+
+        public Neighbour(String nodeId, int priority, int weight, String region, Map<String, String> attributes) {
+            this(nodeId, priority, weight, region, attributes, 0);
         }
 
         @Override

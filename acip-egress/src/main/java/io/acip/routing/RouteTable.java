@@ -53,21 +53,22 @@ public final class RouteTable {
     }
 
     private void put(Map<Long, Map<String, List<NextHop>>> source, long tenant, SkillName prefix, List<NextHop> hops) {
-        Map<String, List<NextHop>> t = source.computeIfAbsent(tenant, x -> new HashMap<>());
+        // A tenant's maps go with its last route: a neighbour cycling through new tenants must not grow the heap.
         if (hops.isEmpty()) {
-            t.remove(prefix.value());
+            Map<String, List<NextHop>> t = source.get(tenant);
+            if (t != null && t.remove(prefix.value()) != null && t.isEmpty()) source.remove(tenant);
         } else {
-            t.put(prefix.value(), hops);
+            source.computeIfAbsent(tenant, x -> new HashMap<>()).put(prefix.value(), hops);
         }
         List<NextHop> merged = new ArrayList<>(hops(configured, tenant, prefix));
         for (NextHop h : hops(learned, tenant, prefix)) {
             if (merged.stream().noneMatch(c -> c.id().equals(h.id()))) merged.add(h);
         }
-        Map<String, Route> routes = byTenant.computeIfAbsent(tenant, x -> new ConcurrentHashMap<>());
         if (merged.isEmpty()) {
-            routes.remove(prefix.value());
+            Map<String, Route> routes = byTenant.get(tenant);
+            if (routes != null && routes.remove(prefix.value()) != null && routes.isEmpty()) byTenant.remove(tenant);
         } else {
-            routes.put(prefix.value(), new Route(prefix, merged));
+            byTenant.computeIfAbsent(tenant, x -> new ConcurrentHashMap<>()).put(prefix.value(), new Route(prefix, merged));
         }
     }
 
@@ -82,6 +83,14 @@ public final class RouteTable {
             if (slash < 0) return Optional.empty();
             name = name.substring(0, slash);
         }
+    }
+
+    /** Tenants any of the table's maps holds, for tests that check a tenant leaves nothing behind. */
+    synchronized int tenantsHeld() {
+        java.util.Set<Long> t = new java.util.HashSet<>(byTenant.keySet());
+        t.addAll(configured.keySet());
+        t.addAll(learned.keySet());
+        return t.size();
     }
 
     /** Every route of every tenant, for the admin API and docs. */

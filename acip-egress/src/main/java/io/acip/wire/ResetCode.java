@@ -28,7 +28,12 @@ public enum ResetCode {
      * The responder holds no resumption secret under the SETUP's ticket (expired, evicted, restarted, or another
      * instance): the initiator retries with a full handshake (§7.5).
      */
-    RESUMPTION_REFUSED(0x0d);
+    RESUMPTION_REFUSED(0x0d),
+    /**
+     * The responder's instance takes no sessions of the SETUP's PAYLOAD_PROTOCOL (a {@code bytes} session to a skill
+     * that declares no byte tunnels): distinct from {@link #POLICY_DENIED}, so an edge may intercept on this alone.
+     */
+    PAYLOAD_PROTOCOL_REFUSED(0x0e);
 
     public final int code;
 

@@ -215,21 +215,52 @@ class ControlPlaneTest {
     }
 
     @Test
-    void shorterPathThenMetricThenNeighbourIdAndEqualOnesShareAPriority() throws Exception {
+    void shorterPathThenMetricTierThenNeighbourIdAndEqualOnesShare() throws Exception {
         start(ControlConfig.DEFAULT);
         Peer a = new Peer("a", false).established();
         Peer b = new Peer("b", false).established();
         Peer c = new Peer("c", false).established();
         Peer d = new Peer("d", false).established();
         a.announce(List.of("a", "x", "far"), attrs(1));
-        b.announce(List.of("b", "far"), attrs(20));
         c.announce(List.of("c", "far"), attrs(10));
         d.announce(List.of("d", "far"), attrs(10));
+        b.announce(List.of("b", "far"), attrs(20)); // last: had it been preferred first, it would have stayed
         Route r = route();
-        assertEquals(Map.of("c", 100, "d", 100, "b", 101, "a", 102), priorities(r));
+        assertEquals(Map.of("c", 100, "d", 100, "b", 100, "a", 101), priorities(r));
+        assertEquals(Map.of("c", 0, "d", 0, "b", 1, "a", 0), tiers(r)); // b: 25 ms expected against 15
         // What this node exports: the best (c: lower ID than d) with itself first, to those not on the path.
         Announcement best = on(() -> plane.rib.export(KEY).orElseThrow());
         assertEquals(List.of("self", "c", "far"), best.path());
+    }
+
+    /** §12.4: a route joins the preferred tier within 25 % of the best cost, and leaves it only beyond twice it. */
+    @Test
+    void metricTiersHaveHysteresis() throws Exception {
+        start(ControlConfig.DEFAULT);
+        Peer a = new Peer("a", false).established();
+        Peer b = new Peer("b", false).established();
+        a.announce(List.of("a", "far"), load(0));
+        b.announce(List.of("b", "far"), load(0));
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(450)); // 1.8 times the delay: within the leave margin, stays
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(600)); // 2.5 times: leaves
+        assertEquals(Map.of("a", 1, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(300)); // 1.43 times: not yet back
+        assertEquals(Map.of("a", 1, "b", 0), tiers(route()));
+        a.announce(List.of("a", "far"), load(150)); // 1.18 times: back
+        assertEquals(Map.of("a", 0, "b", 0), tiers(route()));
+        assertEquals(2, count("acip.control.tier.changed"));
+    }
+
+    private static Metadata load(long perMille) {
+        return new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED, "", Map.of(), perMille, 0).encode();
+    }
+
+    private static Map<String, Integer> tiers(Route r) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (NextHop h : r.hops()) out.put(((NextHop.Neighbour) h).nodeId(), h.tier());
+        return out;
     }
 
     private static Map<String, Integer> priorities(Route r) {
@@ -350,8 +381,117 @@ class ControlPlaneTest {
         assertEquals(3, count("acip.control.update.sent"));
     }
 
+    /** §12.4: a step is small only when under 5 units and under a tenth; either alone is enough to announce it. */
+    @Test
+    void aStepOfFiveUnitsOrOfATenthIsAnnounced() {
+        assertTrue(MetricDamping.significant(100, 106), "6 units, 6%");
+        assertTrue(MetricDamping.significant(20, 23), "3 units, 15%");
+        assertFalse(MetricDamping.significant(100, 102), "2 units, 2%");
+        assertTrue(MetricDamping.significant(-1, 3), "appears");
+    }
+
+    /** A deferred change is replaced by the latest one, also when the latest is small: it is not announced late. */
+    @Test
+    void aSmallChangeAfterADeferredOneCancelsIt() throws Exception {
+        start(new ControlConfig(Duration.ofMillis(10), Duration.ofSeconds(15), 100, Map.of()));
+        Peer p = new Peer("n1", false).established();
+        SkillName s = new SkillName("demo/busy");
+        RouteKey key = new RouteKey(0, s);
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 100, -1));
+        assertEquals(100, load((Update) p.next()));
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 106, -1)); // 6 units: at once
+        assertEquals(106, load((Update) p.next()));
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 300, -1)); // deferred to the hold-down's end
+        plane.originate(0, s, "i", new RouteAttributes(0, "", Map.of(), 108, -1)); // latest: about what is announced
+        // Once the hold-down has ended on the loop, what is announced is still 106, not the stale 300.
+        long announced = loop.schedule(() -> plane.rib.origin(key, "i").load(),
+                MetricDamping.HOLD_DOWN.toMillis() + 100, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS);
+        assertEquals(106, announced);
+        assertEquals(null, p.sent.poll());
+    }
+
     private static long load(Update u) throws io.acip.wire.MalformedPacketException {
         return RouteAttributes.of(u.announcements().get(0).attributes()).load();
+    }
+
+    private static List<String> path(String first, int nodes) {
+        List<String> p = new ArrayList<>(List.of(first));
+        while (p.size() < nodes) p.add("n" + p.size());
+        return p;
+    }
+
+    /** A route whose path is full (MAX_PATH nodes) is used here but not passed on: with this node it would not parse. */
+    @Test
+    void aFullPathIsNotExportedAndAFullerOneWithdrawsTheExportedRoute() throws Exception {
+        start(ControlConfig.DEFAULT);
+        Peer a = new Peer("a", false).established();
+        Peer b = new Peer("b", false).established();
+        a.announce(path("a", Update.MAX_PATH - 1), attrs(-1));
+        Update passed = (Update) b.next();
+        assertEquals(Update.MAX_PATH, passed.announcements().get(0).path().size());
+
+        a.announce(path("a", Update.MAX_PATH), attrs(-1));
+        Update withdrawn = (Update) b.next();
+        assertEquals(List.of(KEY), withdrawn.withdrawals());
+        assertEquals(List.of(), withdrawn.announcements());
+        assertEquals(1, route().hops().size(), "still a route here");
+        assertTrue(on(() -> plane.rib.export(KEY)).isEmpty());
+    }
+
+    /** An UPDATE that withdraws a route and then ends its channel (a malformed path) still passes the withdrawal on. */
+    @Test
+    void aWithdrawalInAnUpdateThatEndsTheChannelReachesTheOtherNeighbours() throws Exception {
+        start(ControlConfig.DEFAULT);
+        Peer a = new Peer("a", false).established();
+        Peer b = new Peer("b", false).established();
+        a.announce(List.of("a", "far"), attrs(-1));
+        assertEquals(1, ((Update) b.next()).announcements().size());
+        a.deliver(new Update(List.of(KEY), List.of(new Announcement(new RouteKey(0, new SkillName("demo/x")),
+                List.of("mallory", "far"), attrs(-1)))));
+        assertEquals(NotificationCode.MALFORMED_UPDATE, a.notification().code());
+        assertEquals(List.of(KEY), ((Update) b.next()).withdrawals());
+    }
+
+    @Test
+    void aWithdrawalInAnUpdateThatTripsMaxPrefixesReachesTheOtherNeighbours() throws Exception {
+        start(new ControlConfig(Duration.ofMillis(50), Duration.ofSeconds(15), 100,
+                Map.of("a", new BorderPolicy(RouteFilter.ALL, RouteFilter.ALL, 1, 32))));
+        Peer a = new Peer("a", false).established();
+        Peer b = new Peer("b", false).established();
+        a.announce(List.of("a", "far"), attrs(-1));
+        assertEquals(1, ((Update) b.next()).announcements().size());
+        List<Announcement> two = List.of(
+                new Announcement(new RouteKey(0, new SkillName("demo/x")), List.of("a", "far"), attrs(-1)),
+                new Announcement(new RouteKey(0, new SkillName("demo/y")), List.of("a", "far"), attrs(-1)));
+        a.deliver(new Update(List.of(KEY), two));
+        assertEquals(NotificationCode.MAX_PREFIXES_EXCEEDED, a.notification().code());
+        assertEquals(List.of(KEY), ((Update) b.next()).withdrawals());
+    }
+
+    @Test
+    void aNeighbourWithoutABorderPolicyMayHoldFiftyThousandPrefixes() {
+        assertEquals(50_000, ControlConfig.DEFAULT.border("anyone").maxPrefixes());
+        assertEquals(32L << 20, ControlConfig.DEFAULT.border("anyone").maxRouteBytes());
+    }
+
+    /** Few prefixes with long paths and large attributes: the byte budget ends the channel, as max_prefixes would. */
+    @Test
+    void routesOverTheByteBudgetEndTheChannelAndAreWithdrawn() throws Exception {
+        start(new ControlConfig(Duration.ofMillis(50), Duration.ofSeconds(15), 100,
+                Map.of("a", new BorderPolicy(RouteFilter.ALL, RouteFilter.ALL, 1000, 32, 10_000))));
+        Peer a = new Peer("a", false).established();
+        Metadata big = attrs(-1).with(new Tlv(0x40, new byte[4000]));
+        a.deliver(new Update(List.of(), List.of(new Announcement(KEY, List.of("a", "far"), big))));
+        assertEquals(1, route().hops().size());
+        a.deliver(new Update(List.of(), List.of(new Announcement(KEY, List.of("a", "far"), big)))); // replaces: same bytes
+        a.deliver(new Update(List.of(), List.of(
+                new Announcement(new RouteKey(0, new SkillName("demo/x")), List.of("a", "far"), big),
+                new Announcement(new RouteKey(0, new SkillName("demo/y")), List.of("a", "far"), big))));
+        Notification n = a.notification();
+        assertEquals(NotificationCode.MAX_PREFIXES_EXCEEDED, n.code());
+        assertTrue(n.detail().contains("bytes"), n.detail());
+        assertEquals(null, route());
+        assertEquals(0L, (long) on(() -> plane.rib.bytesFrom("a")));
     }
 
     @Test

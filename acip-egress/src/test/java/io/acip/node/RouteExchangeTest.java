@@ -4,16 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.acip.control.Open;
 import io.acip.control.RouteAttributes;
 import io.acip.control.RouteView;
+import io.acip.link.PacketFrameDecoder;
 import io.acip.routing.NextHop;
 import io.acip.routing.Route;
+import io.acip.wire.Header;
+import io.acip.wire.Metadata;
+import io.acip.wire.PacketType;
+import io.acip.wire.Reset;
+import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +141,66 @@ class RouteExchangeTest {
         a.close();
         assertEquals(List.of("edge", "b", "c", "far"), echo(edge, ECHO).trajectory());
         assertEquals(updates, edge.stats().get("acip.control.update.received"), "no UPDATE was needed");
+    }
+
+    /**
+     * §12.1: the dialler opens a link's control channel, once. Another stream opening with an OPEN, from either side,
+     * is refused on that stream and the channel stays: no routes withdrawn, no table dumped again.
+     */
+    @Test
+    void aSecondControlStreamFromEitherSideIsRefusedAndTheChannelStays() throws Exception {
+        Node b = fabric.node("b", List.of());
+        Node a = fabric.node("a", List.of(Fabric.neighbour(b))); // a dials b
+        serve(b, ECHO, "echo-1");
+        awaitRoute(a, ECHO);
+        long established = a.stats().get("acip.control.channel.established")
+                + b.stats().get("acip.control.channel.established");
+
+        Reset fromDialler = openControlStream(a.link("b").quic, "a");
+        assertEquals(ResetCode.PROTOCOL_VIOLATION, fromDialler.code());
+        assertTrue(fromDialler.detail().contains("already"), fromDialler.detail());
+        Reset fromAcceptor = openControlStream(b.link("a").quic, "b");
+        assertEquals(ResetCode.PROTOCOL_VIOLATION, fromAcceptor.code());
+        assertTrue(fromAcceptor.detail().contains("dialler"), fromAcceptor.detail());
+
+        assertEquals(1, b.stats().get("acip.control.stream.refused"));
+        assertEquals(1, a.stats().get("acip.control.stream.refused"));
+        assertEquals(established, a.stats().get("acip.control.channel.established")
+                + b.stats().get("acip.control.channel.established"));
+        assertEquals(0, a.stats().get("acip.control.withdrawal.received"));
+        assertEquals(List.of("a", "b"), echo(a, ECHO).trajectory());
+        // The channel still carries routes both ways.
+        SkillName late = new SkillName("demo/late");
+        serve(b, late, "late-1");
+        awaitRoute(a, late);
+    }
+
+    /** Opens a stream on {@code quic} whose first packet is an OPEN from {@code self}, and returns the node's answer. */
+    private static Reset openControlStream(QuicChannel quic, String self) throws Exception {
+        CompletableFuture<ByteBuf> answer = new CompletableFuture<>();
+        QuicStreamChannel stream = quic.createStream(QuicStreamType.BIDIRECTIONAL,
+                new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel ch) {
+                        ch.pipeline().addLast(new PacketFrameDecoder(), new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (!answer.complete((ByteBuf) msg)) ((ByteBuf) msg).release();
+                            }
+                        });
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ByteBuf open = new Open(self, 15_000, Metadata.EMPTY).encode(ByteBufAllocator.DEFAULT);
+        stream.write(PacketFrameDecoder.prefix(ByteBufAllocator.DEFAULT, open.readableBytes()));
+        stream.writeAndFlush(open);
+        ByteBuf packet = answer.get(10, TimeUnit.SECONDS);
+        try {
+            assertEquals(PacketType.RESET.code, Header.typeCode(packet), "the answer to a second OPEN stream");
+            return Reset.decode(packet);
+        } finally {
+            packet.release();
+            stream.close();
+        }
     }
 
     private static int priorityOf(Route r, String neighbour) {

@@ -84,6 +84,34 @@ class RoutingTest {
         assertTrue(edge.stats().get("acip.setup.failover") >= 1);
     }
 
+    /** A route exists but no next hop can take the SETUP: the destination is unavailable, not unknown. */
+    @Test
+    void everyNextHopDownIsDestinationUnavailable() throws Exception {
+        transitA.close();
+        transitB.close();
+        String reset = refused();
+        assertTrue(reset.startsWith("destination_unavailable"), reset);
+        assertTrue(reset.contains("transit-a") && reset.contains("transit-b"), reset);
+    }
+
+    /** Both next hops answer that they know no route: the skill is unreachable (the agent hears 502 not found). */
+    @Test
+    void everyNextHopWithoutRouteIsSkillUnreachable() throws Exception {
+        transitA.routes().remove(0, ECHO, "node:far");
+        transitB.routes().remove(0, ECHO, "node:far");
+        String reset = refused();
+        assertTrue(reset.startsWith("skill_unreachable"), reset);
+    }
+
+    /** One next hop down, the other without a route: the route may come back with the hop, so unavailable. */
+    @Test
+    void aDownHopOutweighsAHopWithoutRoute() throws Exception {
+        transitA.close();
+        transitB.routes().remove(0, ECHO, "node:far");
+        String reset = refused();
+        assertTrue(reset.startsWith("destination_unavailable"), reset);
+    }
+
     @Test
     void regionPolicySelectsTheInstance() throws Exception {
         assertEquals("echo-us", open(Tlv.ofString(TlvType.ALLOWED_REGIONS, "us")).selectedInstance());

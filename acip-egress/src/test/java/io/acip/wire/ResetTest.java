@@ -27,7 +27,7 @@ class ResetTest {
     void codesAreTheSpecs() {
         String[] tokens = {"skill_unreachable", "policy_denied", "hop_limit_exceeded", "no_capacity",
                 "authentication_failed", "timeout", "internal", "protocol_violation", "unsupported_tlv",
-                "destination_unavailable", "link_down", "cancelled", "resumption_refused"};
+                "destination_unavailable", "link_down", "cancelled", "resumption_refused", "payload_protocol_refused"};
         assertEquals(tokens.length, ResetCode.values().length);
         for (int i = 0; i < tokens.length; i++) {
             ResetCode c = ResetCode.of(i + 1);
@@ -56,7 +56,7 @@ class ResetTest {
     @Test
     void undefinedCodesReadAsInternal() throws MalformedPacketException {
         assertEquals(ResetCode.INTERNAL, decode(concat(header(0x06, 0, 0, 1), varint(0))).code());
-        assertEquals(ResetCode.INTERNAL, decode(concat(header(0x06, 0, 0, 1), varint(0x0e))).code());
+        assertEquals(ResetCode.INTERNAL, decode(concat(header(0x06, 0, 0, 1), varint(0x0f))).code());
         assertEquals(ResetCode.INTERNAL, decode(concat(header(0x06, 0, 0, 1), varint((1L << 62) - 1))).code());
     }
 

@@ -5,6 +5,7 @@ import io.acip.node.Node;
 import io.acip.node.NodeConfig;
 import io.acip.tls.FabricCa;
 import io.acip.wire.SkillName;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,34 +19,40 @@ import java.util.concurrent.TimeUnit;
  * Route exchange convergence on loopback (docs/acip-v0.md §12): a three-node line (edge, transit, far) with no
  * static routes; far originates N skill routes at once, and the time until the edge's route table holds every one
  * is measured, then the time until every one is gone after far withdraws them all. Fresh nodes per run; prints each
- * run, then p50 and max, and the UPDATE packets it took.
+ * run, then p50 and max, and the UPDATE packets it took. A last run with {@code --cost-routes} (10,000) routes
+ * measures what they cost: the process's CPU time from origination until the edge holds them all (far encoding,
+ * transit learning and re-announcing, edge learning), and the heap the three nodes hold for them (after GC, against
+ * before origination).
  *
- * <pre>java -cp bench/target/benchmarks.jar io.acip.bench.RouteConvergence [--routes 5000] [--runs 5]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.acip.bench.RouteConvergence [--routes 5000] [--runs 5]
+ *     [--cost-routes 10000]</pre>
  */
 public final class RouteConvergence {
     private static final Duration VALIDITY = Duration.ofDays(1);
     private static final RouteAttributes ATTACHED = new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED, "eu-west",
             Map.of(), -1, -1);
 
-    private record Run(long learnMs, long withdrawMs, long updates) {
+    /** @param cpuMs and {@code heapBytes}: -1 unless measured */
+    private record Run(long learnMs, long withdrawMs, long updates, long cpuMs, long heapBytes) {
     }
 
     public static void main(String[] args) throws Exception {
         int routes = 5000;
         int runs = 5;
+        int costRoutes = 10_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--routes" -> routes = Integer.parseInt(args[i + 1]);
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                case "--cost-routes" -> costRoutes = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         FabricCa ca = FabricCa.generate("bench fabric");
-        List<SkillName> names = new ArrayList<>(routes);
-        for (int i = 0; i < routes; i++) names.add(new SkillName("bench/team" + (i % 50) + "/skill" + i));
+        List<SkillName> names = names(routes);
         List<Run> results = new ArrayList<>();
         for (int r = 0; r <= runs; r++) { // run 0 warms the JIT and is not counted
-            Run run = once(ca, names);
+            Run run = once(ca, names, false);
             if (r > 0) {
                 results.add(run);
                 System.out.printf(Locale.ROOT, "run %d: %d routes learned at the edge in %d ms, withdrawn in %d ms, "
@@ -59,9 +66,35 @@ public final class RouteConvergence {
         System.out.printf(Locale.ROOT, "%d routes over edge-transit-far, %d runs: learned p50 %d ms max %d ms; "
                 + "withdrawn p50 %d ms max %d ms%n", routes, runs, learn.get(learn.size() / 2), learn.get(learn.size() - 1),
                 withdraw.get(withdraw.size() / 2), withdraw.get(withdraw.size() - 1));
+        if (costRoutes > 0) {
+            Run cost = once(ca, names(costRoutes), true);
+            double per10k = 10_000.0 / costRoutes;
+            System.out.printf(Locale.ROOT, "%d routes: %d ms CPU to learn them over the line, %.1f MB of heap held by "
+                    + "the three nodes; per 10,000 routes: %.0f ms CPU, %.1f MB heap (%.1f MB per node)%n", costRoutes,
+                    cost.cpuMs(), cost.heapBytes() / 1e6, cost.cpuMs() * per10k, cost.heapBytes() * per10k / 1e6,
+                    cost.heapBytes() * per10k / 3e6);
+        }
     }
 
-    private static Run once(FabricCa ca, List<SkillName> names) throws Exception {
+    private static List<SkillName> names(int routes) {
+        List<SkillName> names = new ArrayList<>(routes);
+        for (int i = 0; i < routes; i++) names.add(new SkillName("bench/team" + (i % 50) + "/skill" + i));
+        return names;
+    }
+
+    /** The process's CPU time so far, every thread. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Heap in use after a full collection (several: one may leave garbage a finaliser or soft reference holds). */
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static Run once(FabricCa ca, List<SkillName> names, boolean cost) throws Exception {
         Node transit = node(ca, "transit", List.of());
         Node far = node(ca, "far", List.of(transit));
         Node edge = node(ca, "edge", List.of(transit));
@@ -74,11 +107,15 @@ public final class RouteConvergence {
             awaitChannels(far, 1);
             awaitChannels(edge, 1);
             SkillName last = names.get(names.size() - 1);
+            long heap0 = cost ? heapAfterGc() : -1;
+            long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             for (SkillName s : names) far.control().originate(0, s, "i", ATTACHED);
             // Announcements keep their order through every batch, so the last one in means all are in: checked below.
             edge.control().awaitRoutes(t -> t.lookup(0, last).isPresent()).get(30, TimeUnit.SECONDS);
             long learnMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long cpuMs = cost ? TimeUnit.NANOSECONDS.toMillis(cpuNanos() - cpu0) : -1;
+            long heapBytes = cost ? heapAfterGc() - heap0 : -1;
             for (SkillName s : names) {
                 if (edge.routes().lookup(0, s).isEmpty()) throw new IllegalStateException(s + " missing at the edge");
             }
@@ -89,7 +126,7 @@ public final class RouteConvergence {
             for (SkillName s : names) {
                 if (edge.routes().lookup(0, s).isPresent()) throw new IllegalStateException(s + " left at the edge");
             }
-            return new Run(learnMs, withdrawMs, edge.stats().get("acip.control.update.received"));
+            return new Run(learnMs, withdrawMs, edge.stats().get("acip.control.update.received"), cpuMs, heapBytes);
         } finally {
             edge.close();
             far.close();

@@ -1,13 +1,15 @@
 package io.acip.gateway;
 
-import io.acip.control.RouteAttributes;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
+import io.acip.gateway.attach.CheckedAddresses;
 import io.acip.gateway.attach.AttachRefusedException;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.FarExchange;
 import io.acip.gateway.bridge.FarTunnel;
 import io.acip.gateway.config.GatewayConfig;
+import io.acip.gateway.discovery.AgentCardCache;
+import io.acip.gateway.discovery.AgentCardPaths;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
@@ -20,6 +22,8 @@ import io.acip.node.Node;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRefusedException;
 import io.acip.node.SkillIdentity;
+import io.acip.routing.NextHop;
+import io.acip.routing.Route;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.wire.ResetCode;
@@ -31,8 +35,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * Makes an HTTP agent's skills routes at this node (DESIGN §5): each skill becomes a local instance whose sessions
@@ -42,11 +48,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and HTTP never reaches the UDP endpoint. The node proves each skill with a certificate its CA issues.
  *
  * <p>Agents from the configuration file are trusted; agents registered at run time (the admin listener) may take
- * only skills nobody else holds: not another agent's, not one the configuration maps or routes
- * ({@link #reserve}), and they may detach only themselves.
+ * only skills nobody else holds, nor a name under or over one (longest prefix would hand part of it over): not
+ * another agent's, not one the configuration maps or routes ({@link #reserve}), not one the route table reaches
+ * through a neighbour (a local instance would outrank the route and be announced fabric-wide). Each belongs to the
+ * admin caller who registered it: only that caller replaces or detaches it. Its hosts are reached at the addresses
+ * {@code admin.attach_allowed} checked ({@link CheckedAddresses}).
+ *
+ * <p>Each instance's sessions in flight and origin latency are measured ({@link InstanceLoad}) and announced with
+ * its route as LOAD and LATENCY_MS, the CATS metrics edges choose instances by.
  */
 public final class AgentAttachment {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentAttachment.class.getName());
     private static final Duration SKILL_CERT_VALIDITY = Duration.ofDays(30);
+
+    /** Equal, or one under the other: two such names share requests by longest prefix. */
+    private static boolean overlap(SkillName a, SkillName b) {
+        return a.isUnder(b) || b.isUnder(a);
+    }
 
     private final Node node;
     private final FabricCa ca;
@@ -56,20 +74,30 @@ public final class AgentAttachment {
     private final SkillMapper mapper;
     private final boolean h2c;
     private final UdpRelay udp;
+    private final AgentCardCache cards;
     private final Map<String, Holding> attached = new ConcurrentHashMap<>();
     private final List<Reservation> reserved = new CopyOnWriteArrayList<>();
 
-    /** An attached agent, and whether it came from the configuration file. */
-    private record Holding(AgentRegistration registration, boolean configured) {
+    /** An attached agent, and who attached it: the configuration file (owner null) or an admin caller. */
+    private record Holding(AgentRegistration registration, String owner) {
+        boolean configured() {
+            return owner == null;
+        }
+
         String holder() {
-            return "agent " + registration.agent() + (configured ? " (configuration: agents)" : "");
+            return "agent " + registration.agent() + (configured() ? " (configuration: agents)" : "");
+        }
+
+        /** Whether {@code caller} may replace or detach it. */
+        boolean ownedBy(String caller) {
+            return !configured() && owner.equals(caller);
         }
     }
 
     /** A skill (or, with {@code subtree}, every skill under a prefix) the configuration holds. */
     private record Reservation(SkillName skill, boolean subtree, String holder) {
         boolean covers(SkillName s) {
-            return subtree ? s.isUnder(skill) : s.equals(skill);
+            return subtree ? s.isUnder(skill) : overlap(s, skill);
         }
     }
 
@@ -83,6 +111,22 @@ public final class AgentAttachment {
         this.mapper = mapper;
         this.h2c = h2c;
         this.udp = udp;
+        this.cards = new AgentCardCache(forwarder.httpClient());
+    }
+
+    /**
+     * How this node delivers to one agent.
+     *
+     * @param h2c HTTP/2 with prior knowledge to the origin
+     * @param cardPath where the agent's A2A card is on its origin (an absolute path), or null for each skill's base
+     *     followed by {@code /.well-known/agent-card.json}
+     * @param hostHeader the authority the origin sees
+     * @param xForwarded whether the origin gets {@code X-Forwarded-Host} and {@code X-Forwarded-Proto}
+     */
+    public record Delivery(boolean h2c, String cardPath, OriginConfig.HostHeader hostHeader, boolean xForwarded) {
+        public static Delivery of(boolean h2c) {
+            return new Delivery(h2c, null, OriginConfig.HostHeader.ORIGIN, false);
+        }
     }
 
     /**
@@ -109,42 +153,86 @@ public final class AgentAttachment {
 
     /** Attaches (or re-attaches, replacing its skills) an agent from the configuration file. */
     public synchronized void attach(AgentRegistration agent, boolean agentH2c) {
-        attach(agent, agentH2c, true);
+        attach(agent, Delivery.of(agentH2c), null, CheckedAddresses.NONE);
+    }
+
+    /** Attaches (or re-attaches) an agent from the configuration file, delivered as {@code delivery} says. */
+    public synchronized void attach(AgentRegistration agent, Delivery delivery) {
+        attach(agent, delivery, null, CheckedAddresses.NONE);
     }
 
     /**
-     * Attaches an agent registered at run time, or replaces the skills it registered before; refused (409) when a
-     * skill or its name is held by configuration or by another agent.
+     * Attaches an agent registered at run time by {@code caller} (the admin caller), or replaces the skills that
+     * caller registered for it before; refused (409, naming the holder) when its name is another caller's or the
+     * configuration's, or a skill overlaps one held by configuration, another agent or the route table.
+     *
+     * @param checked the addresses its hosts were checked as: the only ones it is reached at
      */
-    public synchronized void attachRegistered(AgentRegistration agent) throws AttachRefusedException {
+    public synchronized void attachRegistered(AgentRegistration agent, CheckedAddresses checked, String caller)
+            throws AttachRefusedException {
         Holding same = attached.get(agent.agent());
-        if (same != null && same.configured()) {
-            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder());
+        if (same != null && !same.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent name " + agent.agent(), same.holder()
+                    + (same.configured() ? "" : " (registered by " + same.owner() + ")"));
         }
         for (AgentSkill skill : agent.skills()) {
             Optional<String> holder = holder(skill.name(), agent.agent());
             if (holder.isPresent()) throw AttachRefusedException.held("skill " + skill.name(), holder.get());
         }
-        attach(agent, false, false);
+        attach(agent, Delivery.of(false), caller, checked);
     }
 
-    /** Who other than {@code agentName} holds {@code skill}, if anyone. */
+    /** Who other than {@code agentName} holds {@code skill}, a name under it or one over it, if anyone. */
     private Optional<String> holder(SkillName skill, String agentName) {
         for (Holding h : attached.values()) {
-            if (!h.registration().agent().equals(agentName) && h.registration().skill(skill).isPresent()) {
-                return Optional.of(h.holder());
+            if (h.registration().agent().equals(agentName)) continue;
+            for (AgentSkill held : h.registration().skills()) {
+                if (overlap(skill, held.name())) return Optional.of(h.holder() + heldAs(skill, held.name()));
             }
         }
-        return reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder).findFirst();
+        Optional<String> configured = reserved.stream().filter(r -> r.covers(skill)).map(Reservation::holder)
+                .findFirst();
+        return configured.isPresent() ? configured : routedBy(skill);
     }
 
-    private void attach(AgentRegistration agent, boolean agentH2c, boolean configured) {
-        Holding old = attached.put(agent.agent(), new Holding(agent, configured));
+    private static String heldAs(SkillName asked, SkillName held) {
+        return asked.equals(held) ? "" : " (as " + held + ")";
+    }
+
+    /**
+     * A route of the route table over or under {@code skill} with a hop to a neighbour (static or learned), as its
+     * holder: a local instance would outrank it here and then be announced to the whole fabric (docs/acip-v0.md
+     * §12.4) with a skill certificate of the fabric CA.
+     */
+    private Optional<String> routedBy(SkillName skill) {
+        for (Route r : node.routes().snapshot().getOrDefault(0L, List.of())) {
+            if (!overlap(skill, r.prefix())) continue;
+            Set<String> configured = node.routes().configured(0, r.prefix()).stream().map(NextHop::id)
+                    .collect(Collectors.toSet());
+            for (NextHop h : r.hops()) {
+                if (h instanceof NextHop.Neighbour n) {
+                    return Optional.of(configured.contains(n.id())
+                            ? "a static route (" + r.prefix() + " via " + n.nodeId() + ")"
+                            : "the fabric (route " + r.prefix() + " learned from " + n.nodeId() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void attach(AgentRegistration agent, Delivery delivery, String owner, CheckedAddresses checked) {
+        Holding old = attached.put(agent.agent(), new Holding(agent, owner));
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
-            OriginConfig origin = OriginConfig.of(agent.originFor(skill)).withH2c(agentH2c || h2c);
-            InetSocketAddress endpoint = endpoint(agent.origin());
+            OriginConfig base = OriginConfig.of(agent.originFor(skill));
+            OriginConfig origin = base.withTimeouts(base.connectTimeout(), base.firstByteTimeout(),
+                            bridge.streamIdleTimeout()).withH2c(delivery.h2c() || h2c)
+                    .withHostHeader(delivery.hostHeader(), delivery.xForwarded())
+                    .withAddresses(checked.of(agent.origin().getHost()));
+            URI card = cardUri(agent, skill, delivery.cardPath());
+            InetSocketAddress endpoint = endpoint(agent.origin(), checked);
             String instance = instanceId(agent, skill);
+            InstanceLoad load = new InstanceLoad(skill.capacity());
             String label = skill.name().value();
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
@@ -155,22 +243,37 @@ public final class AgentAttachment {
                             throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
-                        return switch (protocol) {
+                        return load.track(switch (protocol) {
                             case "bhttp" -> {
                                 String traceparent = incoming.metadata().string(TlvType.TRACEPARENT).orElse(null);
-                                yield new FarExchange(incoming, bridge, ex -> forwarder.forward(
-                                        meters.origin(ex, label, traceparent), origin, ex.request().path(), false));
+                                yield new FarExchange(incoming, bridge, ex -> {
+                                    if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
+                                        cards.serve(ex, card, origin.base());
+                                    } else {
+                                        forwarder.forward(meters.origin(new HeadTimedExchange(ex, load), label,
+                                                traceparent), origin, ex.request().path(), false);
+                                    }
+                                });
                             }
-                            case "bytes" -> tunnel(endpoint);
-                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp), skill.name());
+                            case "bytes" -> {
+                                // A byte tunnel reaches any path at the origin: only for skills that declare it.
+                                if (!skill.tcpTunnel()) {
+                                    throw new SessionRefusedException(ResetCode.PAYLOAD_PROTOCOL_REFUSED, "skill "
+                                            + skill.name() + " takes no byte tunnels (tunnel: tcp)");
+                                }
+                                yield tunnel(endpoint);
+                            }
+                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp).map(checked::pin),
+                                    skill.name());
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
-                        };
+                        });
                     }));
             mapper.register(skill.name());
-            // Neighbours learn the skill is here (docs/acip-v0.md §12), and forget it on detach.
-            node.control().originate(0, skill.name(), instance, new RouteAttributes(RouteAttributes.ORIGIN_ATTACHED,
-                    skill.region().orElse(""), skill.attributes(), -1, -1));
+            // Neighbours learn the skill is here (docs/acip-v0.md §12), with its load and latency as measured, and
+            // forget it on detach.
+            node.control().originate(0, skill.name(), instance,
+                    () -> load.attributes(skill.region().orElse(""), skill.attributes()));
         }
         // The new instances replaced the old ones of the same skills in place (same instance IDs), so a SETUP never
         // finds the skill missing; what the new registration dropped goes now.
@@ -192,9 +295,9 @@ public final class AgentAttachment {
      * configured agents not in {@code configured} (every name the new file lists) are detached; the rest are left
      * alone. Run-time registrations stay.
      */
-    public synchronized void replaceConfigured(List<AgentRegistration> changed, List<Boolean> h2c,
+    public synchronized void replaceConfigured(List<AgentRegistration> changed, List<Delivery> deliveries,
                                                java.util.Set<String> configured) {
-        for (int i = 0; i < changed.size(); i++) attach(changed.get(i), h2c.get(i), true);
+        for (int i = 0; i < changed.size(); i++) attach(changed.get(i), deliveries.get(i), null, CheckedAddresses.NONE);
         for (Holding h : List.copyOf(attached.values())) {
             if (h.configured() && !configured.contains(h.registration().agent())) {
                 attached.remove(h.registration().agent());
@@ -221,8 +324,20 @@ public final class AgentAttachment {
         if (allow.allows(caller)) return;
         String who = incoming.attested().map(a -> a.identity() + " (groups " + a.groups() + ", attested by "
                 + a.nodeId() + ")").orElse("an unattested initiator");
-        throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " allows " + allow + ": " + who
-                + " matches none");
+        // The allow list stays in this node's log: the detail travels back to the caller.
+        LOG.fine(() -> "skill " + skill + " refused " + who + ": allow " + allow);
+        throw new SessionRefusedException(ResetCode.POLICY_DENIED, "skill " + skill + " does not allow " + who);
+    }
+
+    /** Where the card of {@code skill}'s agent is: the configured path on its origin, else under the skill's base. */
+    private static URI cardUri(AgentRegistration agent, AgentSkill skill, String cardPath) {
+        if (cardPath != null) {
+            URI o = agent.origin();
+            return URI.create(o.getScheme() + "://" + o.getRawAuthority() + cardPath);
+        }
+        String base = agent.originFor(skill).toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + AgentCardPaths.AGENT_CARD);
     }
 
     private static SessionHandler tunnel(InetSocketAddress endpoint) {
@@ -230,10 +345,12 @@ public final class AgentAttachment {
     }
 
     /**
-     * Detaches an agent registered at run time, with all it registered; configured skills stay mapped. Agents from
-     * the configuration file are refused (409: change the file), unknown ones are 404.
+     * Detaches an agent {@code caller} registered at run time, with all it registered; configured skills stay mapped.
+     * Agents from the configuration file (change the file) and another caller's are refused (409), unknown ones are
+     * 404.
      */
-    public synchronized AgentRegistration detachRegistered(String agentName) throws AttachRefusedException {
+    public synchronized AgentRegistration detachRegistered(String agentName, String caller)
+            throws AttachRefusedException {
         Holding h = attached.get(agentName);
         if (h == null) {
             throw new AttachRefusedException(404, "not-attached", "no agent " + agentName + " is attached here",
@@ -241,6 +358,9 @@ public final class AgentAttachment {
         }
         if (h.configured()) {
             throw AttachRefusedException.held("agent " + agentName, "configuration (agents); remove it from the file");
+        }
+        if (!h.ownedBy(caller)) {
+            throw AttachRefusedException.held("agent " + agentName, h.holder() + " (registered by " + h.owner() + ")");
         }
         attached.remove(agentName);
         detach(h.registration());
@@ -271,8 +391,10 @@ public final class AgentAttachment {
         return agent.agent() + ":" + skill.name();
     }
 
-    private static InetSocketAddress endpoint(URI origin) {
+    /** The origin's host and port for byte tunnels: its first checked address, or the host resolved now. */
+    private static InetSocketAddress endpoint(URI origin, CheckedAddresses checked) {
         int port = origin.getPort() > 0 ? origin.getPort() : "https".equals(origin.getScheme()) ? 443 : 80;
-        return new InetSocketAddress(origin.getHost(), port);
+        List<java.net.InetAddress> pinned = checked.of(origin.getHost());
+        return pinned.isEmpty() ? new InetSocketAddress(origin.getHost(), port) : new InetSocketAddress(pinned.get(0), port);
     }
 }

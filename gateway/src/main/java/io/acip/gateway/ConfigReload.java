@@ -78,7 +78,7 @@ final class ConfigReload {
                     authenticator.enabled()));
         }
         List<AgentRegistration> attach = new ArrayList<>();
-        List<Boolean> h2c = new ArrayList<>();
+        List<AgentAttachment.Delivery> deliveries = new ArrayList<>();
         Map<String, GatewayConfig.Agent> before = new HashMap<>();
         running.agents().forEach(a -> before.put(a.name(), a));
         Set<String> names = new HashSet<>();
@@ -86,7 +86,7 @@ final class ConfigReload {
             names.add(a.name());
             if (!a.equals(before.get(a.name()))) {
                 attach.add(registration(a, forwarder));
-                h2c.add(a.h2c());
+                deliveries.add(delivery(a));
             }
         }
 
@@ -96,7 +96,7 @@ final class ConfigReload {
             if (changed.contains("http.skills")) skills(running.http().skills(), next.http().skills());
         }
         agents.reserveOnly(next);
-        if (changed.contains("agents")) agents.replaceConfigured(attach, h2c, names);
+        if (changed.contains("agents")) agents.replaceConfigured(attach, deliveries, names);
         if (access != null) handler.access(access);
         running = next;
         LOG.info(() -> "node " + node.nodeId() + " reloaded: " + (changed.isEmpty() ? "nothing changed" : changed));
@@ -132,6 +132,13 @@ final class ConfigReload {
         for (String s : was) if (!now.contains(s)) mapper.unregister(new SkillName(s));
     }
 
+    /** How a configured agent's origin is reached (h2c, its card's path, Host and X-Forwarded handling). */
+    static AgentAttachment.Delivery delivery(GatewayConfig.Agent a) {
+        return new AgentAttachment.Delivery(a.h2c(), a.cardPath(), a.hostHeader().equals("preserve")
+                ? io.acip.gateway.origin.OriginConfig.HostHeader.PRESERVE
+                : io.acip.gateway.origin.OriginConfig.HostHeader.ORIGIN, a.xForwarded());
+    }
+
     /** A configured agent as attached: its skills from the file, and from its Agent Card where it asks. */
     static AgentRegistration registration(GatewayConfig.Agent a, OriginForwarder forwarder) throws ConfigException {
         URI origin = URI.create(a.origin());
@@ -140,7 +147,8 @@ final class ConfigReload {
             skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
                     : Optional.of(s.region()), s.attributes(), s.path(),
                     Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
-                    Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse)));
+                    Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
+                    "tcp".equals(s.tunnel()), s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
         }
         if (a.card()) {
             AgentRegistration fromCard;

@@ -30,6 +30,11 @@ final class CountedUdpFlow implements UdpFlow {
         metrics.flowOpened();
     }
 
+    /** The flow never reached the listener's hands (a stage failed): its slot and its count end here. */
+    void abandon() {
+        end();
+    }
+
     /** Refusal, close and the agent leaving may each report the end: it counts once. */
     private void end() {
         if (!done.compareAndSet(false, true)) return;

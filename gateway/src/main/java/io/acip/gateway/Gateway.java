@@ -9,6 +9,9 @@ import io.acip.gateway.config.Durations;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.egress.Cidr;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.http.HeaderLimits;
+import io.acip.gateway.http.RequestPath;
+import io.acip.gateway.mapping.PathNormalization;
 import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
@@ -54,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private volatile Path source;
     private final Node node;
     private final OriginForwarder forwarder;
+    private final OriginForwarder directForwarder;
     private final AgentAttachment agents;
     private final GatewayMetrics metrics;
     private final IngressServer ingress;
@@ -64,13 +68,14 @@ public final class Gateway implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private boolean draining;
 
-    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, AgentAttachment agents,
-                    GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler, AdminServer admin, UdpRelay udp,
-                    Duration drainTimeout, ConfigReload reload) {
+    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
+                    AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
+                    AdminServer admin, UdpRelay udp, Duration drainTimeout, ConfigReload reload) {
         this.reload = reload;
         this.drainTimeout = drainTimeout;
         this.node = node;
         this.forwarder = forwarder;
+        this.directForwarder = directForwarder;
         this.agents = agents;
         this.metrics = metrics;
         this.ingress = ingress;
@@ -124,10 +129,15 @@ public final class Gateway implements AutoCloseable {
             started.add(forwarder);
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
-            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024,
-                    io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
+            BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp(),
+                    streamIdle(h));
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
+            // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
+            // the shared one reaches attached agents, which may well be private.
+            OriginForwarder direct = c.egress().direct()
+                    ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress) : forwarder;
+            if (direct != forwarder) started.add(direct);
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp,
@@ -140,15 +150,18 @@ public final class Gateway implements AutoCloseable {
             if (h != null) {
                 List<SkillName> intercept = h.intercept().stream().map(SkillName::new).toList();
                 AgentAuthenticator authenticator = AuthConfig.authenticator(c.auth(), name);
+                started.add(authenticator);
+                authenticator.start();
                 if (!authenticator.enabled()) {
                     LOG.warning("no auth section: every agent that reaches " + name + " is served anonymously; see "
                             + "docs/security.md to require credentials");
                 }
                 handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
-                        ex -> forwarder.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
+                        ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp,
                         authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
-                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), handler);
+                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
+                        mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
                 metrics.include(ingress.counters()::snapshot);
                 metrics.bind(ingress.threadPool());
                 started.add(ingress);
@@ -161,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                         () -> self.join().reload());
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, agents, metrics, ingress, handler, admin, udp,
+            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
                     io.acip.gateway.config.ConfigLoader.drainTimeout(c), new ConfigReload(c, node, mapper, agents,
                     handler, forwarder, name));
             self.complete(g);
@@ -178,6 +191,12 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Silence that ends a stream, at the edge (agent side) and the far side (origin side) alike. */
+    private static Duration streamIdle(GatewayConfig.Http h) throws ConfigException {
+        return Durations.parse("http.stream_idle_timeout", h == null ? null : h.streamIdleTimeout(),
+                BridgeConfig.DEFAULT_STREAM_IDLE);
     }
 
     private static SkillMapper mapper(GatewayConfig.Http h) {
@@ -210,13 +229,17 @@ public final class Gateway implements AutoCloseable {
 
     private static void attachConfigured(GatewayConfig c, AgentAttachment agents, OriginForwarder forwarder)
             throws Exception {
-        for (GatewayConfig.Agent a : c.agents()) agents.attach(ConfigReload.registration(a, forwarder), a.h2c());
+        for (GatewayConfig.Agent a : c.agents()) {
+            agents.attach(ConfigReload.registration(a, forwarder), ConfigReload.delivery(a));
+        }
     }
 
     private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept) throws Exception {
         GatewayConfig.Http h = c.http();
         // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
-        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false);
+        IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false)
+                .requestHeaderSize(HeaderLimits.DEFAULT.request())
+                .responseHeaderSize(HeaderLimits.DEFAULT.response() + HeaderLimits.ADDED);
         if (h.listen() != null) b.cleartext(Addresses.parse("http.listen", h.listen()));
         if (h.tlsListen() != null) {
             InetSocketAddress tls = Addresses.parse("http.tls_listen", h.tlsListen());
@@ -233,6 +256,7 @@ public final class Gateway implements AutoCloseable {
         if (intercept) b.interception(new LeafCertificateMinter(ca));
         b.clientTrust(AuthConfig.clientTrust(c.auth()));
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
+        b.idleTimeout(streamIdle(h)); // silence only: Jetty's idle timer restarts with every byte either way
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
         return b.http3(h.http3()).build();
     }
@@ -358,7 +382,9 @@ public final class Gateway implements AutoCloseable {
         if (admin != null) admin.close();
         if (ingress != null) ingress.close();
         forwarder.close();
+        if (directForwarder != forwarder) directForwarder.close();
         udp.close();
+        if (handler != null) handler.close();
         node.close();
         metrics.close();
     }

@@ -28,10 +28,10 @@ import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.Node;
+import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * (map), whether the sender may call it and is within its limits (authorize), and who carries it (bridge). It never
  * asks which HTTP version a request came in on.
  */
-public final class GatewayHandler implements IngressHandler {
+public final class GatewayHandler implements IngressHandler, AutoCloseable {
     private static final java.util.Map<String, String> UDP_REQUESTS = java.util.Map.of("HTTP/1.1",
             "gateway.udp.request.h11", "HTTP/2", "gateway.udp.request.h2", "HTTP/3", "gateway.udp.request.h3");
     private final Node node;
@@ -84,6 +84,12 @@ public final class GatewayHandler implements IngressHandler {
         this.metrics = metrics;
         this.udp = udp;
         this.access = new Access(authenticator, policy);
+    }
+
+    /** Stops what the stages run in the background (a JWKS fetched from its URL). */
+    @Override
+    public void close() {
+        access.authenticator().close();
     }
 
     @Override
@@ -158,9 +164,10 @@ public final class GatewayHandler implements IngressHandler {
         }
         metrics.inc("gateway.policy.denied");
         String detail = ((AccessPolicy.Denied) d).detail();
-        // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8).
+        // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8); the rule is not
+        // named to a caller who has not even said who it is.
         return !caller.authenticated() && a.authenticator().enabled()
-                ? a.authenticator().challenge(addressing, null, "credentials required: " + detail)
+                ? a.authenticator().challenge(addressing, null, "credentials required")
                 : new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
     }
 
@@ -211,9 +218,20 @@ public final class GatewayHandler implements IngressHandler {
             }
             granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
-            return intercept ? new TunnelDecision.Intercept(caller) : new TunnelDecision.Carry(new CarriedSkill(s, caller));
+            if (intercept) return new TunnelDecision.Intercept(caller);
+            // Answered once the byte-stream session is set up (RFC 9110 §9.3.6), or with why it is not; a skill
+            // that takes no byte tunnels (that code only: a policy_denied is 403) is intercepted where this edge may,
+            // so each request inside is checked.
+            return new TunnelDecision.Pending(TunnelBridge.open(node, request, s, List.of(), caller, (code, detail) -> {
+                boolean mayIntercept = code == ResetCode.PAYLOAD_PROTOCOL_REFUSED && !intercepted.isEmpty();
+                metrics.inc(mayIntercept ? "gateway.connect.intercepted" : "gateway.connect.refused");
+                return mayIntercept ? new TunnelDecision.Intercept(caller) : TunnelBridge.refusal(code, detail);
+            }));
         }
-        Optional<HttpFailure> refused = checkDirect(request.host(), request.port());
+        // One lookup: the tunnel goes to an address that was checked, not to a second lookup's (DNS rebinding).
+        EgressPolicy.Destination destination = egress.resolve(request.host(), request.port());
+        Optional<HttpFailure> refused = destination instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
         if (refused.isEmpty()) {
             AccessPolicy.Decision d = a.policy().decide(caller, Optional.empty(), address(request.remote()), true);
             if (d instanceof AccessPolicy.Granted granted) {
@@ -227,17 +245,12 @@ public final class GatewayHandler implements IngressHandler {
             return new TunnelDecision.Refuse(refused.get());
         }
         metrics.inc("gateway.connect.direct");
-        return new TunnelDecision.Direct(resolvedAddress(request.host(), request.port()));
-    }
-
-    /** What a carried CONNECT hands its tunnel: the skill, and who the session is opened as. */
-    private record CarriedSkill(SkillName skill, Principal caller) {
+        return new TunnelDecision.Direct(((EgressPolicy.Allowed) destination).addresses().get(0));
     }
 
     @Override
     public void onTunnel(Tunnel tunnel) {
-        CarriedSkill carried = (CarriedSkill) tunnel.attachment();
-        TunnelBridge.start(node, tunnel, carried.skill(), List.of(), carried.caller());
+        TunnelBridge.attach(tunnel); // its session was opened as the CONNECT's caller before the 200
     }
 
     /**
@@ -265,47 +278,30 @@ public final class GatewayHandler implements IngressHandler {
             flow.refuse(refusal(a, d, caller, Addressing.MASQUE));
             return;
         }
-        UdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics, caller.toString());
-        if (skill.isPresent()) {
-            SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics, caller);
-        } else {
-            udp.direct(admitted);
+        CountedUdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics, caller.toString());
+        try {
+            if (skill.isPresent()) {
+                SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics,
+                        caller);
+            } else {
+                udp.direct(admitted);
+            }
+        } catch (RuntimeException e) {
+            admitted.abandon(); // the listener refuses the raw flow, which knows nothing of the slot or the gauge
+            throw e;
         }
     }
 
     /** Replaces authentication and policy at once (reload): requests already past them keep what they were given. */
     public void access(Access next) {
+        Access old = access;
         access = next;
+        if (old.authenticator() != next.authenticator()) old.authenticator().close();
     }
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */
     private Optional<HttpFailure> checkDirect(String host, int port) {
-        if (!egress.directAllowed()) {
-            return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host
-                    + " is not a skill and direct egress is disabled on this gateway"));
-        }
-        if (port < 1) return Optional.of(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "invalid port"));
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return Optional.of(new HttpFailure(502, ProxyErrorType.DNS_ERROR, host + " does not resolve"));
-        }
-        for (InetAddress a : addresses) {
-            Optional<String> why = egress.refusal(a);
-            if (why.isPresent()) {
-                return Optional.of(new HttpFailure(403, ProxyErrorType.DESTINATION_IP_PROHIBITED, host + ": "
-                        + why.get()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static InetSocketAddress resolvedAddress(String host, int port) {
-        try {
-            return new InetSocketAddress(InetAddress.getAllByName(host)[0], port);
-        } catch (UnknownHostException e) {
-            return InetSocketAddress.createUnresolved(host, port);
-        }
+        return egress.resolve(host, port) instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
+                : Optional.empty();
     }
 }

@@ -42,6 +42,12 @@ public record RequestInfo(String method, String scheme, String authority, String
                 clientCertificates, tunnel);
     }
 
+    /** This request with another path and query (a stage that normalized it). */
+    public RequestInfo withPath(String target) {
+        return new RequestInfo(method, scheme, authority, target, headers, protocol, form, secure, remote, local,
+                clientCertificates, tunnel);
+    }
+
     /** The protocol of a request delivered from an ACIP session as Binary HTTP (RFC 9292). */
     public static final String BHTTP = "BHTTP";
 

@@ -1,6 +1,7 @@
 package io.acip.ingress;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
 
 /** How a CONNECT is served. */
 public sealed interface TunnelDecision {
@@ -22,6 +23,14 @@ public sealed interface TunnelDecision {
 
     /** The listener connects to this already resolved and policy-checked address and splices bytes both ways. */
     record Direct(InetSocketAddress address) implements TunnelDecision {
+    }
+
+    /**
+     * Decided later: the CONNECT is answered once {@code decision} completes (RFC 9110 §9.3.6: a 2xx only once the
+     * tunnel is set up, e.g. the session to a skill), with what it completes with. The handler must complete it
+     * (within its own timeouts); failing it, or completing it with another {@code Pending}, answers 500.
+     */
+    record Pending(CompletionStage<TunnelDecision> decision) implements TunnelDecision {
     }
 
     /** Refused with this answer. */

@@ -167,7 +167,7 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("DELETE") && path.startsWith("/agents/")) {
                 try {
-                    AgentRegistration gone = agents.detachRegistered(path.substring("/agents/".length()));
+                    AgentRegistration gone = agents.detachRegistered(path.substring("/agents/".length()), who.caller());
                     LOG.info("admin: " + who.caller() + " detached agent " + gone.agent());
                     return send(response, callback, 204, null, "");
                 } catch (AttachRefusedException e) {
@@ -198,8 +198,7 @@ public final class AdminServer implements AutoCloseable {
             body.get(bytes);
             try {
                 AgentRegistration r = RegistrationDocument.parse(bytes);
-                scope.check(r);
-                agents.attachRegistered(r);
+                agents.attachRegistered(r, scope.check(r), caller);
                 List<String> skills = r.skills().stream().map(s -> s.name().value()).toList();
                 LOG.info("admin: " + caller + " attached agent " + r.agent() + " at " + r.origin() + " with " + skills);
                 send(response, callback, 201, "application/json", "{\"agent\":" + jsonString(r.agent())

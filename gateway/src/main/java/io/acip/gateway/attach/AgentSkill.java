@@ -17,10 +17,19 @@ import java.util.Optional;
  * @param attributes instance attributes policies can require ({@code gpu=true}), in document order
  * @param pathPrefix where the skill lives at the agent's origin ({@code /flights}); empty for the origin's root
  * @param allow who may call the skill, checked against the attested initiator at this gateway; empty: everyone
+ * @param tcpTunnel whether CONNECT tunnels to the skill become byte streams to the agent's host and port
+ *     ({@code tunnel: tcp}); without it a byte-stream session is refused {@code policy_denied}
+ * @param capacity sessions the instance serves at once, the denominator of the LOAD this gateway announces for it
+ *     (docs/acip-v0.md §12.3); {@link #DEFAULT_CAPACITY} unless configured
  */
 public record AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
-                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
+                         String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel,
+                         int capacity) {
+    /** As many sessions as the origin forwarder keeps connections to one origin by default. */
+    public static final int DEFAULT_CAPACITY = 64;
+
     public AgentSkill {
+        if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
         udp = udp == null ? Optional.empty() : udp;
         allow = allow == null ? Optional.empty() : allow;
         Objects.requireNonNull(name, "name");
@@ -31,6 +40,18 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
         String problem = pathPrefixProblem(pathPrefix);
         if (problem != null) throw new IllegalArgumentException("path prefix " + problem);
         if (pathPrefix.endsWith("/")) pathPrefix = pathPrefix.substring(0, pathPrefix.length() - 1);
+    }
+
+    /** With the default capacity. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow, boolean tcpTunnel) {
+        this(name, description, region, attributes, pathPrefix, udp, allow, tcpTunnel, DEFAULT_CAPACITY);
+    }
+
+    /** Without byte tunnels: a CONNECT to the skill is intercepted where the edge may, else refused. */
+    public AgentSkill(SkillName name, String description, Optional<String> region, Map<String, String> attributes,
+                      String pathPrefix, Optional<UdpEndpoint> udp, Optional<AllowList> allow) {
+        this(name, description, region, attributes, pathPrefix, udp, allow, false);
     }
 
     /** Open to every initiator. */

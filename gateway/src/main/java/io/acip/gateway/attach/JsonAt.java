@@ -21,8 +21,10 @@ record JsonAt(JsonNode node, String path) {
     /** Largest document accepted, by the parsers and the card fetcher alike. */
     static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
+    // One document: content after it (`{...} garbage`) is refused, not ignored.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {
@@ -53,7 +55,14 @@ record JsonAt(JsonNode node, String path) {
     }
 
     JsonAt field(String name) {
-        return new JsonAt(present() ? node.get(name) : null, path.equals("$") ? name : path + "." + name);
+        return new JsonAt(present() ? node.get(name) : null, path.equals("$") ? step(name) : path + "." + step(name));
+    }
+
+    /** A member's name as a path step: one that is empty or holds path syntax is quoted, so the path says where. */
+    private static String step(String name) {
+        boolean plain = !name.isEmpty() && name.chars().noneMatch(c -> c == '.' || c == '[' || c == ']' || c == '"'
+                || c == '\\' || Character.isISOControl(c) || Character.isWhitespace(c));
+        return plain ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     RegistrationException error(String problem) {

@@ -24,8 +24,9 @@ import java.util.Optional;
  *       "region": "eu-west-1",
  *       "attributes": { "gpu": "false", "tier": "gold" },
  *       "pathPrefix": "/flights" },
- *     { "name": "travel/search" },
- *     { "name": "travel/voice", "udp": "10.0.0.5:5004" }
+ *     { "name": "travel/search", "capacity": 16 },
+ *     { "name": "travel/voice", "udp": "10.0.0.5:5004" },
+ *     { "name": "travel/ssh", "tunnel": "tcp" }
  *   ]
  * }
  * }</pre>
@@ -41,13 +42,18 @@ import java.util.Optional;
  *       an optional object whose values are strings, numbers or booleans (kept as text); {@code udp} (optional)
  *       is where that skill's UDP flows go instead of the agent's {@code udp}; {@code allow} (optional) lists
  *       who may call the skill ({@code group:<name>}, {@code identity:<uri>}, {@code authenticated},
- *       {@code anonymous}), checked against the initiator a node attested (docs/security.md).</li>
+ *       {@code anonymous}), checked against the initiator a node attested (docs/security.md);
+ *       {@code "tunnel": "tcp"} (optional) lets CONNECT tunnels to the skill reach the origin's host and port as
+ *       bytes (without it they are intercepted where the edge may, else refused).</li>
  * </ul>
  *
  * Unknown fields are refused, so a misspelt field is an error rather than a silently missing setting. Every error
  * names the JSON path of the field at fault ({@code skills[1].name: ...}).
  */
 public final class RegistrationDocument {
+    /** The largest capacity a document may declare: a million sessions at once is no agent's. */
+    static final int MAX_CAPACITY = 1_000_000;
+
     private RegistrationDocument() {
     }
 
@@ -104,7 +110,7 @@ public final class RegistrationDocument {
     }
 
     private static AgentSkill skill(JsonAt s) throws RegistrationException {
-        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow");
+        s.onlyKnown("name", "description", "region", "attributes", "pathPrefix", "udp", "allow", "tunnel", "capacity");
         JsonAt nameAt = s.field("name");
         String name = nameAt.text();
         if (!SkillName.isValid(name)) {
@@ -120,8 +126,21 @@ public final class RegistrationDocument {
         String prefix = prefixAt.optionalText().orElse("");
         String problem = AgentSkill.pathPrefixProblem(prefix);
         if (problem != null) throw prefixAt.error(problem);
+        JsonAt tunnelAt = s.field("tunnel");
+        Optional<String> tunnel = tunnelAt.optionalText();
+        if (tunnel.isPresent() && !tunnel.get().equals("tcp")) throw tunnelAt.error("must be tcp or absent");
         return new AgentSkill(new SkillName(name), description, region, attributes(s.field("attributes")), prefix,
-                udp(s.field("udp")), allow(s.field("allow")));
+                udp(s.field("udp")), allow(s.field("allow")), tunnel.isPresent(), capacity(s.field("capacity")));
+    }
+
+    /** Sessions at once, the denominator of the LOAD announced for the skill (docs/acip-v0.md §12.3). */
+    private static int capacity(JsonAt at) throws RegistrationException {
+        if (!at.present()) return AgentSkill.DEFAULT_CAPACITY;
+        if (!at.node().canConvertToInt() || !at.node().isIntegralNumber() || at.node().intValue() < 1
+                || at.node().intValue() > MAX_CAPACITY) {
+            throw at.error("must be a whole number from 1 to " + MAX_CAPACITY);
+        }
+        return at.node().intValue();
     }
 
     private static Optional<AllowList> allow(JsonAt at) throws RegistrationException {

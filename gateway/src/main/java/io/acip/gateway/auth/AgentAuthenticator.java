@@ -15,7 +15,7 @@ import java.util.Optional;
  * and not good is refused here: {@code 401} with {@code WWW-Authenticate} where the agent addressed the gateway as an
  * origin, {@code 407} with {@code Proxy-Authenticate} where it used it as a proxy, both {@code http_request_denied}.
  */
-public final class AgentAuthenticator {
+public final class AgentAuthenticator implements AutoCloseable {
     /** How the request addressed the gateway, which says where its credential is and how to challenge. */
     public enum Addressing {
         /** origin-form (reverse proxy): {@code Authorization}, 401. */
@@ -56,12 +56,22 @@ public final class AgentAuthenticator {
         this.jwt = jwt;
         this.apiKeys = apiKeys;
         this.mtls = mtls;
-        this.realm = realm.replace("\"", "");
+        this.realm = quotable(realm);
     }
 
     /** Without an {@code auth} section: everyone is anonymous and every credential field passes on untouched. */
     public static AgentAuthenticator none() {
         return new AgentAuthenticator(false, true, null, new ApiKeys(List.of()), null, "acip");
+    }
+
+    /** Begins what runs in the background (fetching a JWKS from its URL); a checked-only configuration never does. */
+    public void start() {
+        if (jwt != null) jwt.start();
+    }
+
+    @Override
+    public void close() {
+        if (jwt != null) jwt.close();
     }
 
     /** Whether an {@code auth} section is configured. */
@@ -71,28 +81,38 @@ public final class AgentAuthenticator {
 
     public Identification identify(Fields headers, Addressing addressing, List<X509Certificate> clientCertificates) {
         if (!enabled) return ANONYMOUS;
-        String proxyField = headers.first("proxy-authorization").orElse(null);
-        String originField = headers.first("authorization").orElse(null);
-        boolean fromOrigin = addressing == Addressing.ORIGIN || addressing == Addressing.MASQUE && proxyField == null;
-        String field = fromOrigin ? originField : proxyField;
-        Optional<Credential> credential = Credential.parse(field);
-        if (credential.isPresent()) {
-            try {
-                return new Identified(principal(credential.get()), fromOrigin);
-            } catch (CredentialException e) {
-                return new Refused(challenge(addressing, e.getMessage(), "credentials refused: " + e.getMessage()));
-            }
-        }
+        // A verified client certificate names the caller: header credentials are then the origin's business (an
+        // agent on mTLS may carry its skill's own bearer token).
         if (mtls != null) {
             Optional<Principal> p = mtls.principal(clientCertificates);
             if (p.isPresent()) return new Identified(p.get(), false);
         }
-        if (!anonymous) return new Refused(challenge(addressing, null, "credentials required"));
-        return ANONYMOUS;
+        String proxyField = headers.first("proxy-authorization").orElse(null);
+        String originField = headers.first("authorization").orElse(null);
+        boolean fromOrigin = addressing == Addressing.ORIGIN || addressing == Addressing.MASQUE && proxyField == null;
+        Optional<Credential> credential = Credential.parse(fromOrigin ? originField : proxyField);
+        if (credential.isEmpty()) {
+            return anonymous ? ANONYMOUS : new Refused(challenge(addressing, null, "credentials required"));
+        }
+        Credential c = credential.get();
+        if (c instanceof Credential.Malformed m) {
+            // RFC 6750 §3.1 invalid_request: a malformed credential is the agent's bug, not a missing right.
+            return new Refused(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR, "malformed credentials: "
+                    + m.why()));
+        }
+        if (c instanceof Credential.OtherScheme o) {
+            return new Refused(challenge(addressing, null, "scheme " + o.scheme() + " is not accepted here"));
+        }
+        try {
+            return new Identified(principal(c), fromOrigin);
+        } catch (CredentialException e) {
+            // RFC 6750 §3: error="invalid_token" belongs to a Bearer token; a Basic credential just gets the challenge.
+            return new Refused(challenge(addressing, c instanceof Credential.Bearer ? e.getMessage() : null,
+                    "credentials refused: " + e.getMessage()));
+        }
     }
 
     private Principal principal(Credential c) throws CredentialException {
-        if (c instanceof Credential.Unreadable u) throw new CredentialException(u.why());
         if (c instanceof Credential.Basic b) {
             return apiKeys.match(b.key()).orElseThrow(() -> new CredentialException("unknown API key"));
         }
@@ -111,18 +131,31 @@ public final class AgentAuthenticator {
     }
 
     /**
-     * The refusal of a request without good credentials, challenging for what this gateway takes (RFC 9110 §11.6.1,
-     * RFC 6750 §3: {@code error="invalid_token"} when {@code invalid} says why a presented token is not good).
+     * The refusal of a request without good credentials, challenging for the schemes this gateway takes (RFC 9110
+     * §11.6.1; RFC 6750 §3: {@code error="invalid_token"} when {@code invalidToken} says why a presented bearer token
+     * is not good). A gateway that takes client certificates only has no scheme to offer: it answers 403.
      */
-    public HttpFailure challenge(Addressing addressing, String invalid, String detail) {
+    public HttpFailure challenge(Addressing addressing, String invalidToken, String detail) {
+        boolean bearer = jwt != null || !apiKeys.isEmpty();
+        if (!bearer) {
+            return new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail + " (a client certificate)");
+        }
         boolean proxy = addressing != Addressing.ORIGIN;
-        String bearer = "Bearer realm=\"" + realm + "\""
-                + (invalid == null ? "" : ", error=\"invalid_token\", error_description=\"" + invalid.replace("\"", "'")
-                + "\"");
-        HttpFailure f = new HttpFailure(proxy ? 407 : 401, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
         String field = proxy ? "proxy-authenticate" : "www-authenticate";
-        f = f.withField(field, bearer);
+        HttpFailure f = new HttpFailure(proxy ? 407 : 401, ProxyErrorType.HTTP_REQUEST_DENIED, detail)
+                .withField(field, "Bearer realm=\"" + realm + "\"" + (invalidToken == null ? ""
+                        : ", error=\"invalid_token\", error_description=\"" + quotable(invalidToken) + "\""));
         if (!apiKeys.isEmpty()) f = f.withField(field, "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
         return f;
+    }
+
+    /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. */
+    private static String quotable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(ch >= 0x20 && ch <= 0x7e && ch != '"' && ch != '\\' ? ch : '?');
+        }
+        return b.toString();
     }
 }

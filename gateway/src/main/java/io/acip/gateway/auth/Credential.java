@@ -21,8 +21,12 @@ public sealed interface Credential {
         }
     }
 
-    /** A scheme this gateway does not take, or a value that does not parse: the caller answers 401/407. */
-    record Unreadable(String why) implements Credential {
+    /** A value that does not parse as its scheme says (RFC 6750 §3.1 invalid_request): answered 400. */
+    record Malformed(String why) implements Credential {
+    }
+
+    /** A scheme this gateway does not take: answered with a challenge for those it does. */
+    record OtherScheme(String scheme) implements Credential {
     }
 
     /** Parses a field value; empty for an absent field. */
@@ -30,16 +34,13 @@ public sealed interface Credential {
         if (value == null) return Optional.empty();
         String v = value.trim();
         int space = v.indexOf(' ');
-        if (space < 0) return Optional.of(new Unreadable("no credentials after the scheme"));
-        String scheme = v.substring(0, space).toLowerCase(Locale.ROOT);
-        String rest = v.substring(space + 1).trim();
-        if (rest.isEmpty()) return Optional.of(new Unreadable("no credentials after the scheme"));
-        return Optional.of(switch (scheme) {
-            case "bearer" -> Token68.PATTERN.matcher(rest).matches() ? new Bearer(rest)
-                    : new Unreadable("a bearer token has only token68 characters (RFC 6750 §2.1)");
-            case "basic" -> basic(rest);
-            default -> new Unreadable("scheme " + scheme + " is not accepted here (Bearer or Basic)");
-        });
+        String scheme = (space < 0 ? v : v.substring(0, space)).toLowerCase(Locale.ROOT);
+        String rest = space < 0 ? "" : v.substring(space + 1).trim();
+        if (!scheme.equals("bearer") && !scheme.equals("basic")) return Optional.of(new OtherScheme(scheme));
+        if (rest.isEmpty()) return Optional.of(new Malformed("no credentials after the scheme"));
+        if (scheme.equals("basic")) return Optional.of(basic(rest));
+        return Optional.of(Token68.PATTERN.matcher(rest).matches() ? new Bearer(rest)
+                : new Malformed("a bearer token has only token68 characters (RFC 6750 §2.1)"));
     }
 
     /** RFC 7235 §2.1 token68, compiled once: it is checked on every request. */
@@ -55,11 +56,11 @@ public sealed interface Credential {
         try {
             decoded = Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            return new Unreadable("Basic credentials are not base64");
+            return new Malformed("Basic credentials are not base64");
         }
         String s = new String(decoded, StandardCharsets.UTF_8);
         int colon = s.indexOf(':');
-        if (colon < 0) return new Unreadable("Basic credentials have no ':' (RFC 7617 §2)");
+        if (colon < 0) return new Malformed("Basic credentials have no ':' (RFC 7617 §2)");
         return new Basic(s.substring(0, colon), s.substring(colon + 1));
     }
 }

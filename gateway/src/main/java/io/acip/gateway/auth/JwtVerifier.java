@@ -5,15 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -38,20 +34,21 @@ import java.util.Set;
  * minutes), and a refusal for ten seconds, so neither a busy agent nor one that repeats a bad token costs a signature
  * check per request. The cache is bounded.
  */
-final class JwtVerifier {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JwtVerifier.class.getName());
+final class JwtVerifier implements AutoCloseable {
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.EdDSA,
             JWSAlgorithm.Ed25519);
     private static final int MAX_GROUPS = 64;
     private static final int CACHE_SIZE = 10_000;
     private static final Duration MAX_CACHED = Duration.ofMinutes(10);
     private static final Duration REFUSAL_CACHED = Duration.ofSeconds(10);
+    private static final String UNKNOWN_KEY = "token signed by an unknown key or with an algorithm not accepted";
 
     /** A verification's outcome: the principal until {@code until}, or why the token is refused. */
     private record Outcome(Principal principal, String refusal, Instant until) {
     }
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JWKSource<SecurityContext> keys;
     private final String groupsClaim;
     private final Duration skew;
     private final Cache<String, Outcome> verified = Caffeine.newBuilder()
@@ -64,6 +61,7 @@ final class JwtVerifier {
     JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, String groupsClaim, Duration skew) {
         this.groupsClaim = groupsClaim;
         this.skew = skew;
+        this.keys = keys;
         JwksKeys selector = new JwksKeys(keys, ALGORITHMS);
         processor.setJWSKeySelector(selector);
         processor.setJWSVerifierFactory(selector);
@@ -80,29 +78,19 @@ final class JwtVerifier {
         return new ImmutableJWKSet<>(set);
     }
 
-    /**
-     * Keys fetched from {@code url}: bounded (1 MiB, 5 s timeouts), cached for {@code refresh} and refreshed ahead in
-     * the background, a refetch at most every 30 s for an unknown key ID, the last good set kept through an outage.
-     */
-    static JWKSource<SecurityContext> keys(URL url, Duration refresh) {
-        DefaultResourceRetriever retriever = new DefaultResourceRetriever(5_000, 5_000, 1 << 20);
-        JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(url, retriever)
-                .cache(refresh.toMillis(), 15_000)
-                .refreshAheadCache(true)
-                .rateLimited(30_000)
-                .retrying(true)
-                .outageTolerant(Duration.ofHours(12).toMillis())
-                .build();
-        // Fetched once now, off the caller's thread, so the first agent's request does not wait for the issuer.
-        java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try {
-                source.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
-            } catch (Exception e) {
-                LOG.warning("auth.jwt.jwks_url: " + url + " not fetched at start (" + e.getMessage()
-                        + "); tokens are refused until it answers");
-            }
-        });
-        return source;
+    /** Keys fetched from {@code url} in the background (see {@link JwksSnapshot}); fetching begins at {@link #start}. */
+    static JwksSnapshot keys(URL url, Duration refresh) {
+        return new JwksSnapshot(url, refresh);
+    }
+
+    /** Begins fetching keys when they come from a URL. */
+    void start() {
+        if (keys instanceof JwksSnapshot s) s.start();
+    }
+
+    @Override
+    public void close() {
+        if (keys instanceof JwksSnapshot s) s.close();
     }
 
     /** The principal a token names. */
@@ -128,7 +116,9 @@ final class JwtVerifier {
         } catch (ParseException e) {
             return refusal("not a JWT", now);
         } catch (BadJOSEException e) {
-            return refusal(reason(e), now);
+            String why = reason(e);
+            // A key the set lacks may be a rotation the background fetch is about to bring in: not remembered.
+            return why.equals(UNKNOWN_KEY) ? new Outcome(null, why, now) : refusal(why, now);
         } catch (JOSEException e) {
             return refusal("signature not verifiable: " + e.getMessage(), now);
         }
@@ -147,7 +137,7 @@ final class JwtVerifier {
         if (m.contains("aud claim")) return "token audience rejected";
         if (m.contains("iss claim")) return "token issuer rejected";
         if (m.contains("missing required claims")) return "token lacks a required claim (iss, sub, exp)";
-        if (m.contains("no matching key")) return "token signed by an unknown key or with an algorithm not accepted";
+        if (m.contains("no matching key")) return UNKNOWN_KEY;
         return "token rejected: only signed JWTs are accepted";
     }
 

@@ -8,6 +8,8 @@ import io.acip.capsule.bhttp.Fields;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.discovery.AgentCardPaths;
+import io.acip.gateway.discovery.CardRewritingSink;
 import io.acip.gateway.http.HeaderHygiene;
 import io.acip.gateway.http.InitiatorFields;
 import io.acip.gateway.policy.Principal;
@@ -24,6 +26,7 @@ import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -44,6 +47,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private final Exchange exchange;
     private final BridgeConfig config;
     private final String path;
+    private final McpSessionAffinity.Affinity affinity;
     private final Bhttp request = Bhttp.request();
     private final BinaryHttpDecoder decoder;
     private Session session;
@@ -55,11 +59,16 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private boolean demandPending;
     private Fields trailers = Fields.EMPTY;
     private ScheduledFuture<?> firstByteTimer;
+    /** The request head, held until the first content or the end can go with it (or none is ready). */
+    private ByteBuf unsentHead;
+    private ScheduledFuture<?> idleTimer;
+    private long lastActivity;
 
-    private EdgeExchange(Exchange exchange, BridgeConfig config, String path) {
+    private EdgeExchange(Exchange exchange, BridgeConfig config, String path, McpSessionAffinity.Affinity affinity) {
         this.exchange = exchange;
         this.config = config;
         this.path = path;
+        this.affinity = affinity;
         this.decoder = BinaryHttpDecoder.forResponse(config.limits(), this);
     }
 
@@ -70,20 +79,23 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
      */
     public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
                              List<Tlv> metadata, Principal principal) {
-        EdgeExchange e = new EdgeExchange(exchange, config, path);
+        if (AgentCardPaths.isCardRequest(exchange.request().method(), path)) {
+            exchange = CardRewritingSink.wrap(exchange, path); // its URLs must name this gateway as the agent used it
+        }
+        McpSessionAffinity.Affinity affinity = McpSessionAffinity.of(exchange.request().method(),
+                exchange.request().headers());
+        EdgeExchange e = new EdgeExchange(exchange, config, path, affinity);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
+        affinity.tlv().ifPresent(tlvs::add);
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
-        RequestInfo r = exchange.request();
-        String unattested = "http://" + (r.remote() == null ? "unknown" : r.remote().getAddress().getHostAddress());
         SessionRequest request;
         try {
-            request = Initiator.request(skill, principal, unattested, false, tlvs);
-        } catch (IllegalArgumentException refused) {
+            request = Initiator.request(skill, principal, "http", exchange.request().remote(), false, tlvs);
+        } catch (Initiator.Uncarried refused) {
             exchange.body().abort(refused);
-            exchange.response().fail(new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
-                    + " cannot be carried to skill " + skill + ": " + refused.getMessage()));
+            exchange.response().fail(refused.failure());
             return;
         }
         node.open(request, e);
@@ -99,8 +111,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
         extra.add(new Field("forwarded", forwarded(r)));
         // Only a far gateway, from a verified attestation, may say who calls: never the agent.
-        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(r.headers())), extra);
-        s.write(request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers), false);
+        Fields headers = HeaderHygiene.forward(InitiatorFields.strip(withoutHost(affinity.headers())), extra);
+        unsentHead = request.head(new RequestHead(r.method(), r.scheme(), r.authority(), path), headers);
         pumpRequest();
     }
 
@@ -124,14 +136,18 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         while (!requestSent && !done && session.isWritableByApplication()) {
             BodyChunk c = exchange.body().read();
             if (c == null) {
+                writeHead(); // content may be a while, or come only after the response began: the head goes now
                 demandPending = true;
                 exchange.body().demand(() -> loop.execute(this::pumpRequest));
                 return;
             }
             if (c.failure() != null) {
                 c.release();
+                // The agent's framing was bad (a chunk size overflow) or its content stopped: its fault, so a 4xx for
+                // it (if it still listens), answered before the reset, whose own answer would blame the fabric.
+                fail(new HttpFailure(timedOut(c.failure()) ? 408 : 400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                        "request content is malformed or ended early: " + c.failure().getMessage()));
                 session.reset(ResetCode.CANCELLED, "agent's request failed: " + c.failure().getMessage());
-                finish(null);
                 return;
             }
             ByteBuf chunk;
@@ -140,7 +156,14 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             } finally {
                 c.release();
             }
+            if (unsentHead != null) {
+                // Head and first content (or the end) in one write: the far side then knows at the head whether
+                // content follows, and forwards a request without content without body framing.
+                chunk = Unpooled.wrappedBuffer(unsentHead, chunk);
+                unsentHead = null;
+            }
             session.write(chunk, c.last());
+            lastActivity = System.nanoTime();
             if (c.last()) {
                 requestSent = true;
                 if (!headSeen) {
@@ -149,6 +172,19 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 }
             }
         }
+    }
+
+    private static boolean timedOut(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException) return true;
+        }
+        return false;
+    }
+
+    private void writeHead() {
+        if (unsentHead == null) return;
+        session.write(unsentHead, false);
+        unsentHead = null;
     }
 
     private void timedOut(long ms) {
@@ -187,14 +223,34 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     public void onResponseHead(ResponseHead head) {
         headSeen = true;
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        lastActivity = System.nanoTime();
+        long idle = config.streamIdleTimeout().toNanos();
+        idleTimer = loop.schedule(this::checkIdle, idle, TimeUnit.NANOSECONDS);
         List<Field> extra = List.of(HeaderHygiene.via(exchange.request().protocol(), config.proxyName()),
                 new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
-        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(head.fields(), extra));
+        ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(affinity.response(head.fields()),
+                extra));
         out.submit(cb -> exchange.response().head(forwarded, cb));
+    }
+
+    /** http.stream_idle_timeout: silence cuts a stream, content moving either way never does. */
+    private void checkIdle() {
+        if (done) return;
+        long idle = config.streamIdleTimeout().toNanos();
+        long silent = System.nanoTime() - lastActivity;
+        if (silent < idle) {
+            idleTimer = loop.schedule(this::checkIdle, idle - silent, TimeUnit.NANOSECONDS);
+            return;
+        }
+        long ms = config.streamIdleTimeout().toMillis();
+        fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
+                + " sent nothing for " + ms + " ms (http.stream_idle_timeout)"));
+        session.reset(ResetCode.TIMEOUT, "stream idle for " + ms + " ms");
     }
 
     @Override
     public void onContent(ByteBuffer content) {
+        lastActivity = System.nanoTime();
         ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
         out.submit(cb -> exchange.response().content(copy, false, cb));
     }
@@ -250,7 +306,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void finish(Throwable cause) {
         done = true;
+        if (unsentHead != null) {
+            unsentHead.release();
+            unsentHead = null;
+        }
         if (firstByteTimer != null) firstByteTimer.cancel(false);
+        if (idleTimer != null) idleTimer.cancel(false);
         if (!requestSent) exchange.body().abort(cause != null ? cause : new IllegalStateException("exchange ended"));
     }
 }

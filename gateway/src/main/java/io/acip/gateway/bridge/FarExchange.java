@@ -43,6 +43,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     private final Bhttp response = Bhttp.response();
     private Session session;
     private RequestInfo info;
+    private boolean started;
 
     // Request body, shared between the loop (producer) and the stage's threads (consumer).
     private final ArrayDeque<BodyChunk> queue = new ArrayDeque<>();
@@ -77,6 +78,13 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
         try {
             decoder.decode(data.nioBuffer());
             if (fin) decoder.finish();
+            // The stage starts once what arrived with the head is queued: Binary HTTP says whether content follows
+            // only by what comes next, and the edge sends a request without content as head and end together, so
+            // the origin gets no body framing for it (RFC 9112 §6.3).
+            if (info != null && !started) {
+                started = true;
+                stage.accept(this);
+            }
         } catch (CodecException e) {
             enqueue(BodyChunk.failed(new IllegalStateException("malformed Binary HTTP request: " + e.getMessage())));
             if (info == null) {
@@ -98,7 +106,6 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
         InetSocketAddress none = InetSocketAddress.createUnresolved(incoming.initiator(), 0);
         info = new RequestInfo(head.method(), head.scheme(), head.authority(), head.path(), new Fields(lines),
                 RequestInfo.BHTTP, RequestInfo.Form.ORIGIN, "https".equals(head.scheme()), none, null);
-        stage.accept(this);
     }
 
     @Override
@@ -110,7 +117,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
 
     @Override
     public void onTrailers(Fields t) {
-        trailers = t;
+        trailers = InitiatorFields.strip(t); // a trailer must not pass for the verified field either
     }
 
     @Override

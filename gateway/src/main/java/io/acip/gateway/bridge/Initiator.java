@@ -1,6 +1,8 @@
 package io.acip.gateway.bridge;
 
+import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.policy.Principal;
+import io.acip.ingress.HttpFailure;
 import io.acip.node.SessionRequest;
 import io.acip.seal.InitiatorAttestation;
 import io.acip.wire.Limits;
@@ -19,26 +21,49 @@ public final class Initiator {
     private Initiator() {
     }
 
-    /**
-     * The session request for {@code principal}.
-     *
-     * @throws IllegalArgumentException the identity is too long to carry in a SETUP (over 255 bytes once encoded)
-     */
-    public static SessionRequest request(SkillName skill, Principal principal, String unattested, boolean datagram,
-                                         List<Tlv> metadata) {
-        if (!principal.authenticated()) {
-            return new SessionRequest(skill, unattested, datagram, metadata, Limits.DEFAULT_HOP_LIMIT);
+    /** An identity a SETUP cannot carry (over 255 bytes once encoded): the caller answers 403 with this failure. */
+    public static final class Uncarried extends Exception {
+        private final transient HttpFailure failure;
+
+        Uncarried(Principal principal, SkillName skill, String why) {
+            super(why, null, false, false);
+            this.failure = new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
+                    + " cannot be carried to skill " + skill + ": " + why);
         }
-        return new SessionRequest(skill, uri(principal.identity()), datagram, metadata, Limits.DEFAULT_HOP_LIMIT)
-                .attested(carried(principal.groups()));
+
+        public HttpFailure failure() {
+            return failure;
+        }
     }
 
-    /** An attested identity is visible ASCII: other bytes of its UTF-8 are percent-encoded (RFC 3986 §2.1). */
+    /**
+     * The session request for {@code principal}; an anonymous agent is named {@code <scheme>://<its address>}
+     * ({@code http}, {@code tcp} or {@code udp}), unattested.
+     */
+    public static SessionRequest request(SkillName skill, Principal principal, String scheme,
+                                         java.net.InetSocketAddress agent, boolean datagram, List<Tlv> metadata)
+            throws Uncarried {
+        if (!principal.authenticated()) {
+            String unattested = scheme + "://" + (agent == null ? "unknown" : agent.getAddress().getHostAddress());
+            return new SessionRequest(skill, unattested, datagram, metadata, Limits.DEFAULT_HOP_LIMIT);
+        }
+        try {
+            return new SessionRequest(skill, uri(principal.identity()), datagram, metadata, Limits.DEFAULT_HOP_LIMIT)
+                    .attested(carried(principal.groups()));
+        } catch (IllegalArgumentException e) {
+            throw new Uncarried(principal, skill, e.getMessage());
+        }
+    }
+
+    /**
+     * An attested identity is visible ASCII: other bytes of its UTF-8, and {@code %} itself (so that two identities
+     * never encode alike), are percent-encoded (RFC 3986 §2.1).
+     */
     static String uri(String identity) {
         StringBuilder b = new StringBuilder(identity.length());
         for (byte x : identity.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            if (c >= 0x21 && c <= 0x7e) {
+            if (c >= 0x21 && c <= 0x7e && c != '%') {
                 b.append((char) c);
             } else {
                 b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))

@@ -12,7 +12,7 @@ public final class ResetAnswers {
     public static HttpFailure forReset(ResetCode code, String detail) {
         return switch (code) {
             case SKILL_UNREACHABLE -> new HttpFailure(502, ProxyErrorType.DESTINATION_NOT_FOUND, detail);
-            case POLICY_DENIED -> new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
+            case POLICY_DENIED, PAYLOAD_PROTOCOL_REFUSED -> new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
             case HOP_LIMIT_EXCEEDED -> new HttpFailure(502, ProxyErrorType.PROXY_LOOP_DETECTED, detail);
             case NO_CAPACITY -> new HttpFailure(503, ProxyErrorType.CONNECTION_LIMIT_REACHED, detail);
             case TIMEOUT -> new HttpFailure(504, ProxyErrorType.CONNECTION_TIMEOUT, detail);

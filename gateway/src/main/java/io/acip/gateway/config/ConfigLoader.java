@@ -120,6 +120,10 @@ public final class ConfigLoader {
             for (int i = 0; i < h.skills().size(); i++) skill("http.skills[" + i + "]", h.skills().get(i));
             for (int i = 0; i < h.intercept().size(); i++) skill("http.intercept[" + i + "]", h.intercept().get(i));
             Durations.parse("http.first_byte_timeout", h.firstByteTimeout(), null);
+            if (!List.of("reject", "keep").contains(h.escapedSlashes())) {
+                throw new ConfigException("http.escaped_slashes: '" + h.escapedSlashes() + "' must be reject or keep");
+            }
+            Durations.parse("http.stream_idle_timeout", h.streamIdleTimeout(), null);
         }
         for (int i = 0; i < c.egress().allow().size(); i++) {
             String cidr = c.egress().allow().get(i);
@@ -164,6 +168,17 @@ public final class ConfigLoader {
             origin(p + ".origin", a.origin());
             udpEndpoint(p + ".udp", a.udp());
             if (a.skills().isEmpty() && !a.card()) throw new ConfigException(p + ".skills: list skills or set card: true");
+            if (a.cardPath() != null && (!a.cardPath().startsWith("/") || a.cardPath().contains("?")
+                    || a.cardPath().contains("#"))) {
+                throw new ConfigException(p + ".card_path: '" + a.cardPath() + "' must be an absolute path on the origin");
+            }
+            if (!a.hostHeader().equals("origin") && !a.hostHeader().equals("preserve")) {
+                throw new ConfigException(p + ".host_header: '" + a.hostHeader() + "' is neither origin nor preserve");
+            }
+            if (a.hostHeader().equals("preserve") && a.h2c()) {
+                throw new ConfigException(p + ".host_header: preserve needs HTTP/1.1 to the origin (with h2c the "
+                        + ":authority is the origin's own); use x_forwarded instead");
+            }
             for (int j = 0; j < a.skills().size(); j++) {
                 GatewayConfig.AgentSkill s = a.skills().get(j);
                 skill(p + ".skills[" + j + "].name", s.name());
@@ -171,6 +186,13 @@ public final class ConfigLoader {
                 if (!s.path().isEmpty() && !s.path().startsWith("/")) throw new ConfigException(p + ".skills[" + j + "].path: must start with /");
                 udpEndpoint(p + ".skills[" + j + "].udp", s.udp());
                 allowList(p + ".skills[" + j + "].allow", s.allow());
+                if (s.tunnel() != null && !s.tunnel().equals("tcp")) {
+                    throw new ConfigException(p + ".skills[" + j + "].tunnel: '" + s.tunnel()
+                            + "' must be tcp (or absent: no byte tunnels)");
+                }
+                if (s.capacity() != null && s.capacity() < 1) {
+                    throw new ConfigException(p + ".skills[" + j + "].capacity: must be at least 1");
+                }
             }
         }
         if (c.admin() != null) admin(c.admin());

@@ -85,19 +85,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /**
      * A neighbour this node dials, and its border: which routes it takes from it ({@code import}) and gives it
-     * ({@code export}), how many prefixes and how long a path it accepts (docs/acip-v0.md §12.4).
+     * ({@code export}), how many prefixes, route bytes and how long a path it accepts (docs/acip-v0.md §12.4).
      */
     public record Neighbour(String id, String address, @JsonProperty("import") RouteFilter importFilter,
                             @JsonProperty("export") RouteFilter exportFilter,
                             @JsonProperty("max_prefixes") Long maxPrefixes,
-                            @JsonProperty("max_path_length") Integer maxPathLength) {
+                            @JsonProperty("max_path_length") Integer maxPathLength,
+                            @JsonProperty("max_route_bytes") Long maxRouteBytes) {
         public Neighbour {
             importFilter = importFilter == null ? RouteFilter.ALL : importFilter;
             exportFilter = exportFilter == null ? RouteFilter.ALL : exportFilter;
         }
 
         public Neighbour(String id, String address) {
-            this(id, address, null, null, null, null);
+            this(id, address, null, null, null, null, null);
         }
     }
 
@@ -161,8 +162,11 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("host_suffix") String hostSuffix, @JsonProperty("path_prefix") String pathPrefix,
                        List<Rule> rules, List<String> skills, List<String> intercept,
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
-                       @JsonProperty("connect_udp_template") String connectUdpTemplate) {
+                       @JsonProperty("connect_udp_template") String connectUdpTemplate,
+                       @JsonProperty("escaped_slashes") String escapedSlashes,
+                       @JsonProperty("stream_idle_timeout") String streamIdleTimeout) {
         public Http {
+            escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
             name = name == null ? "acip-gw" : name;
@@ -172,12 +176,20 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             intercept = intercept == null ? List.of() : List.copyOf(intercept);
         }
 
+        /** Escaped slashes refused, and no stream idle timeout of its own (5 minutes). */
+        public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
+                    String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
+                    String firstByteTimeout, Boolean http3, String connectUdpTemplate) {
+            this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
+                    firstByteTimeout, http3, connectUdpTemplate, null, null);
+        }
+
         /** With the defaults for what came later: HTTP/3 beside a TLS listener, RFC 9298's default template. */
         public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null);
+                    firstByteTimeout, null, null, null, null);
         }
     }
 
@@ -223,12 +235,25 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         static final Udp DEFAULT = new Udp(null);
     }
 
-    /** An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers. */
-    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+    /**
+     * An HTTP agent served by this node: its origin, where it takes UDP (if it does) and the skills it offers; where
+     * its A2A card is ({@code card_path}, else under each skill's base), which {@code Host} its origin sees
+     * ({@code host_header}: {@code origin}, the default, or {@code preserve}) and whether it gets
+     * {@code X-Forwarded-Host} / {@code -Proto} ({@code x_forwarded}).
+     */
+    public record Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp,
+                        @JsonProperty("card_path") String cardPath, @JsonProperty("host_header") String hostHeader,
+                        @JsonProperty("x_forwarded") Boolean xForwarded) {
         public Agent {
             h2c = h2c != null && h2c;
             card = card != null && card;
             skills = skills == null ? List.of() : List.copyOf(skills);
+            hostHeader = hostHeader == null ? "origin" : hostHeader;
+            xForwarded = xForwarded != null && xForwarded;
+        }
+
+        public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills, String udp) {
+            this(name, origin, h2c, card, skills, udp, null, null, null);
         }
 
         public Agent(String name, String origin, Boolean h2c, Boolean card, List<AgentSkill> skills) {
@@ -239,15 +264,30 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     /**
      * A skill an agent serves. {@code allow}, when given, lists who may call it (the entries of
      * {@code io.acip.gateway.policy.AllowList}), checked against the attested initiator; absent, everyone may.
+     * {@code tunnel: tcp} lets CONNECT byte tunnels reach the agent's host and port; absent, none do.
+     * {@code capacity}: sessions the agent serves at once, against which its announced LOAD is measured; null for
+     * the default.
      */
     public record AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
-                             List<String> allow) {
+                             List<String> allow, String tunnel, Integer capacity) {
         public AgentSkill {
             path = path == null ? "" : path;
             region = region == null ? "" : region;
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
             // Kept as written (nulls included) so that ConfigLoader can name a bad entry; null means absent.
             allow = allow == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allow));
+        }
+
+        /** With the default capacity. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow, String tunnel) {
+            this(name, path, region, attributes, udp, allow, tunnel, null);
+        }
+
+        /** Without byte tunnels. */
+        public AgentSkill(String name, String path, String region, Map<String, String> attributes, String udp,
+                          List<String> allow) {
+            this(name, path, region, attributes, udp, allow, null);
         }
 
         /** Open to every initiator. */
@@ -259,6 +299,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         public AgentSkill(String name, String path, String region, Map<String, String> attributes) {
             this(name, path, region, attributes, null);
         }
+
+
     }
 
     /**

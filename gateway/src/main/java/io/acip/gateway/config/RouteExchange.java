@@ -23,10 +23,9 @@ public final class RouteExchange {
     public static ControlConfig of(GatewayConfig.Node n) throws ConfigException {
         Duration interval = Durations.parse("node.control.update_interval", n.control().updateInterval(),
                 ControlConfig.DEFAULT.updateInterval());
-        Duration hold = Durations.parse("node.control.hold_time", n.control().holdTime(),
-                ControlConfig.DEFAULT.holdTime());
-        if (hold.toMillis() < Open.MIN_HOLD_MS) {
-            throw new ConfigException("node.control.hold_time: must be at least 1s");
+        Duration hold = holdTime(n.control().holdTime());
+        if (!hold.isZero() && hold.toMillis() < Open.MIN_HOLD_MS) {
+            throw new ConfigException("node.control.hold_time: must be at least 1s, or 0 (off)");
         }
         Map<String, BorderPolicy> borders = new HashMap<>();
         for (int i = 0; i < n.neighbours().size(); i++) {
@@ -38,8 +37,10 @@ public final class RouteExchange {
             if (maxPath < 1 || maxPath > Update.MAX_PATH) {
                 throw new ConfigException(p + ".max_path_length: must be 1.." + Update.MAX_PATH);
             }
+            long maxBytes = nb.maxRouteBytes() == null ? BorderPolicy.DEFAULT_MAX_ROUTE_BYTES : nb.maxRouteBytes();
+            if (maxBytes < 1) throw new ConfigException(p + ".max_route_bytes: must be at least 1");
             borders.put(nb.id(), new BorderPolicy(filter(p + ".import", nb.importFilter()),
-                    filter(p + ".export", nb.exportFilter()), maxPrefixes, maxPath));
+                    filter(p + ".export", nb.exportFilter()), maxPrefixes, maxPath, maxBytes));
         }
         return new ControlConfig(interval, hold, ControlConfig.DEFAULT_LEARNED_PRIORITY, borders);
     }
@@ -63,5 +64,12 @@ public final class RouteExchange {
             if (tenants.get(i) == null || tenants.get(i) < 0) throw new ConfigException(path + "[" + i + "]: must not be negative");
         }
         return new HashSet<>(tenants);
+    }
+
+    /** {@code hold_time}: a duration, or {@code 0} / {@code off} for no hold timer (docs/acip-v0.md §12.2). */
+    private static Duration holdTime(String value) throws ConfigException {
+        // YAML 1.1 reads a bare off as the boolean false.
+        if (value != null && List.of("0", "off", "false").contains(value.trim())) return Duration.ZERO;
+        return Durations.parse("node.control.hold_time", value, ControlConfig.DEFAULT.holdTime());
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -17,12 +19,24 @@ import org.eclipse.jetty.util.Callback;
  * An A2A 0.3 agent over JSON-RPC 2.0 that echoes: {@code message/send} answers with an agent {@code Message} carrying
  * the user's parts back; {@code message/stream} answers with server-sent events, each a JSON-RPC response: the
  * {@code Task} (submitted), a {@code status-update} (working), and a final {@code status-update} (completed,
- * {@code final: true}) whose status message is the echo. {@code tasks/get} knows no tasks (A2A error -32001); other
- * methods are JSON-RPC "method not found".
+ * {@code final: true}) whose status message is the echo. {@code tasks/get} answers the streamed tasks it still holds
+ * (the last {@value #MAX_TASKS}; others are A2A error -32001), {@code tasks/cancel} refuses them as already complete
+ * (-32002); other methods are JSON-RPC "method not found".
  */
 public final class A2aAgent extends Handler.Abstract.NonBlocking {
     /** A2A §8.2 TaskNotFoundError. */
     static final int TASK_NOT_FOUND = -32001;
+    /** A2A §8.2 TaskNotCancelableError. */
+    static final int TASK_NOT_CANCELABLE = -32002;
+    static final int MAX_TASKS = 1000;
+
+    /** Finished tasks by ID, the oldest forgotten first. */
+    private final Map<String, ObjectNode> tasks = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_TASKS;
+        }
+    };
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -35,7 +49,7 @@ public final class A2aAgent extends Handler.Abstract.NonBlocking {
         return true;
     }
 
-    private static void answer(byte[] body, Response response, Callback callback) {
+    private void answer(byte[] body, Response response, Callback callback) {
         JsonNode call = JsonRpc.parse(body, response, callback);
         if (call == null) return;
         String invalid = JsonRpc.invalid(call);
@@ -62,8 +76,20 @@ public final class A2aAgent extends Handler.Abstract.NonBlocking {
                     stream(id, message, response, callback);
                 }
             }
-            case "tasks/get" -> JsonRpc.writeJson(response, 200, JsonRpc.error(id, TASK_NOT_FOUND,
-                    "Task not found"), callback);
+            case "tasks/get", "tasks/cancel" -> {
+                ObjectNode task;
+                synchronized (tasks) {
+                    task = tasks.get(call.path("params").path("id").asText(""));
+                }
+                if (task == null) {
+                    JsonRpc.writeJson(response, 200, JsonRpc.error(id, TASK_NOT_FOUND, "Task not found"), callback);
+                } else if (method.equals("tasks/cancel")) {
+                    JsonRpc.writeJson(response, 200, JsonRpc.error(id, TASK_NOT_CANCELABLE,
+                            "Task cannot be canceled: it is completed"), callback);
+                } else {
+                    JsonRpc.writeJson(response, 200, JsonRpc.result(id, task), callback);
+                }
+            }
             default -> JsonRpc.writeJson(response, 200, JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND,
                     "Method not found: " + method), callback);
         }
@@ -93,7 +119,7 @@ public final class A2aAgent extends Handler.Abstract.NonBlocking {
         return c != null && c.isTextual() ? c.asText() : "ctx-" + message.get("messageId").asText();
     }
 
-    private static void stream(JsonNode id, JsonNode message, Response response, Callback callback) {
+    private void stream(JsonNode id, JsonNode message, Response response, Callback callback) {
         String taskId = UUID.randomUUID().toString();
         String contextId = contextId(message);
         ObjectNode task = JsonRpc.JSON.createObjectNode().put("kind", "task").put("id", taskId)
@@ -102,6 +128,11 @@ public final class A2aAgent extends Handler.Abstract.NonBlocking {
         task.putArray("history").add(message.deepCopy());
         ObjectNode working = statusUpdate(taskId, contextId, status("working", null), false);
         ObjectNode completed = statusUpdate(taskId, contextId, status("completed", echo(message, taskId)), true);
+        ObjectNode finished = task.deepCopy();
+        finished.set("status", completed.get("status").deepCopy());
+        synchronized (tasks) {
+            tasks.put(taskId, finished);
+        }
         EventStream.open(response);
         EventStream.writeAll(response, List.of(sse(id, task), sse(id, working), sse(id, completed)), callback);
     }

@@ -25,7 +25,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *   /sse                          {@link SseAgent}
  *   /a2a                          {@link A2aAgent} (A2A 0.3 JSON-RPC)
  *   /mcp                          {@link McpAgent} (MCP Streamable HTTP)
- *   /.well-known/agent-card.json  an A2A 0.3 Agent Card for /a2a, with skills echo and stream
+ *   /a2a/.well-known/agent-card.json  the A2A 0.3 Agent Card of /a2a, at its own base (A2A §5.3), with skills
+ *                                     echo and stream
+ *   /.well-known/agent-card.json  the same card, at the origin's root (for {@code card: true} registrations)
  *   anything else                 {@link EchoAgent}
  * </pre>
  *
@@ -36,10 +38,21 @@ import org.eclipse.jetty.util.component.LifeCycle;
 public final class DemoAgents implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final McpAgent mcp = new McpAgent();
 
     private DemoAgents(Server server, ServerConnector connector) {
         this.server = server;
         this.connector = connector;
+    }
+
+    /** MCP sessions the /mcp agent holds open now (tests tell instances apart by it). */
+    public int mcpSessions() {
+        return mcp.openSessions();
+    }
+
+    /** MCP sessions the /mcp agent opened since it started. */
+    public int mcpSessionsOpened() {
+        return mcp.openedSessions();
     }
 
     /** Starts the agents on {@code address} (port 0 picks a free one). */
@@ -56,8 +69,10 @@ public final class DemoAgents implements AutoCloseable {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(PathSpec.from("/sse"), new SseAgent());
         routes.addMapping(PathSpec.from("/a2a"), new A2aAgent());
-        routes.addMapping(PathSpec.from("/mcp"), new McpAgent());
-        routes.addMapping(PathSpec.from("/.well-known/agent-card.json"), new CardHandler(agents));
+        routes.addMapping(PathSpec.from("/mcp"), agents.mcp);
+        CardHandler card = new CardHandler(agents);
+        routes.addMapping(PathSpec.from("/a2a/.well-known/agent-card.json"), card);
+        routes.addMapping(PathSpec.from("/.well-known/agent-card.json"), card);
         routes.addMapping(PathSpec.from("/"), new EchoAgent());
         server.setHandler(routes);
         server.start();
@@ -101,6 +116,9 @@ public final class DemoAgents implements AutoCloseable {
                     .put("url", agents.uri() + "/a2a")
                     .put("preferredTransport", "JSONRPC")
                     .put("version", "0.1.0");
+            // The same endpoint again as 0.3's list of interfaces: clients that choose a transport read this.
+            card.putArray("additionalInterfaces").addObject().put("url", agents.uri() + "/a2a")
+                    .put("transport", "JSONRPC");
             card.putObject("capabilities").put("streaming", true).put("pushNotifications", false);
             card.putArray("defaultInputModes").add("text/plain");
             card.putArray("defaultOutputModes").add("text/plain");

@@ -40,6 +40,18 @@ public final class McpAgent extends Handler.Abstract.NonBlocking {
 
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
 
+    private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Sessions open now. */
+    int openSessions() {
+        return sessions.size();
+    }
+
+    /** Sessions opened since start. */
+    int openedSessions() {
+        return opened.get();
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
@@ -93,6 +105,7 @@ public final class McpAgent extends Handler.Abstract.NonBlocking {
             }
             session = UUID.randomUUID().toString();
             sessions.add(session);
+            opened.incrementAndGet();
             response.getHeaders().put(SESSION_HEADER, session);
         }
 

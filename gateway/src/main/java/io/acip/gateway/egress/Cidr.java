@@ -38,4 +38,40 @@ public record Cidr(byte[] network, int prefixLength) {
         int mask = 0xff << (8 - rest) & 0xff;
         return (a[full] & mask) == (network[full] & mask);
     }
+
+    /** As written in configuration: {@code 10.0.0.0/8}, {@code ::1/128}. */
+    public String text() {
+        return ip(network) + "/" + prefixLength;
+    }
+
+    /** An address in its RFC 5952 text form (IPv6: lower case, the longest run of zero groups as "::"). */
+    public static String ip(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) groups[i] = (address[2 * i] & 0xff) << 8 | address[2 * i + 1] & 0xff;
+        int bestAt = -1;
+        int bestLength = 1; // RFC 5952 §4.2.2: a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestAt = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
 }

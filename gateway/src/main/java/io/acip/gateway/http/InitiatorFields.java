@@ -24,7 +24,7 @@ public final class InitiatorFields {
     private InitiatorFields() {
     }
 
-    /** {@code fields} without any field of these names, whatever their case. */
+    /** {@code fields} (a header or a trailer section) without any field of these names, however spelled. */
     public static Fields strip(Fields fields) {
         List<Field> out = new ArrayList<>(fields.lines().size());
         for (Field f : fields.lines()) {
@@ -44,7 +44,13 @@ public final class InitiatorFields {
         return out;
     }
 
+    /**
+     * These names in any case, and spelled with {@code _} for {@code -}: CGI, WSGI, PHP, Rack (and nginx with
+     * underscores_in_headers) fold both spellings into one {@code HTTP_ACIP_INITIATOR}, so an agent's
+     * {@code acip_initiator} would pass for the verified field.
+     */
     private static boolean isInitiatorField(String name) {
-        return name.equalsIgnoreCase(INITIATOR) || name.equalsIgnoreCase(GROUPS) || name.equalsIgnoreCase(ATTESTED_BY);
+        String n = name.replace('_', '-');
+        return n.equalsIgnoreCase(INITIATOR) || n.equalsIgnoreCase(GROUPS) || n.equalsIgnoreCase(ATTESTED_BY);
     }
 }

@@ -45,9 +45,11 @@ final class OriginExchange {
     private volatile boolean responseBegun;
     private volatile Response response;
     private volatile Content.Source source;
+    private final int maxResponseHead;
 
     OriginExchange(Request request, Exchange exchange, AgentRequestContent content, OriginTimers timers,
-                   String proxyName) {
+                   String proxyName, int maxResponseHead) {
+        this.maxResponseHead = maxResponseHead;
         this.request = request;
         this.sink = exchange.response();
         this.content = content;
@@ -72,6 +74,15 @@ final class OriginExchange {
         return done;
     }
 
+    /** As HTTP/1.1 writes it: status line and {@code name: value CRLF} per field. */
+    private static int responseHeadSize(Response r) {
+        int size = "HTTP/1.1 200 \r\n\r\n".length() + (r.getReason() == null ? 0 : r.getReason().length());
+        for (org.eclipse.jetty.http.HttpField f : r.getHeaders()) {
+            size += f.getName().length() + (f.getValue() == null ? 0 : f.getValue().length()) + 4;
+        }
+        return size;
+    }
+
     /** A 103 Early Hints from the origin (RFC 8297), passed on before the final head. */
     void informational(int status, HttpFields fields) {
         if (ended.get() || response != null) return; // hints come before the final head only
@@ -90,6 +101,12 @@ final class OriginExchange {
             if (r.getStatus() < 200) {
                 throw new OriginException(OriginFailures.answer(ProxyErrorType.HTTP_PROTOCOL_ERROR,
                         "origin answered " + r.getStatus() + " as its final response"));
+            }
+            int size = responseHeadSize(r);
+            if (size > maxResponseHead) {
+                throw new OriginException(OriginFailures.answer(ProxyErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE,
+                        "origin's response header section of " + size + " bytes exceeds the limit of "
+                                + maxResponseHead));
             }
             head = new ResponseHead(r.getStatus(), OriginHeaders.fromOrigin(r.getHeaders(), r.getVersion(), proxyName));
         } catch (OriginException e) {

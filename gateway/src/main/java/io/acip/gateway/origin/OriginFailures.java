@@ -1,6 +1,7 @@
 package io.acip.gateway.origin;
 
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.gateway.egress.DestinationProhibitedException;
 import io.acip.ingress.HttpFailure;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,7 +16,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.http.HttpException;
 
 /** Maps what went wrong on the way to an origin to the RFC 9209 Proxy-Status error type and status that says so. */
-final class OriginFailures {
+public final class OriginFailures {
     private OriginFailures() {
     }
 
@@ -23,7 +24,7 @@ final class OriginFailures {
      * @param requestSent whether the request went out in full (a timeout after it is the origin's silence)
      * @param responseBegun whether the origin had started its response (a close after it leaves it incomplete)
      */
-    static HttpFailure classify(Throwable failure, boolean requestSent, boolean responseBegun) {
+    public static HttpFailure classify(Throwable failure, boolean requestSent, boolean responseBegun) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             HttpFailure known = known(t, requestSent);
             if (known != null) return known;
@@ -44,6 +45,7 @@ final class OriginFailures {
 
     private static HttpFailure known(Throwable t, boolean requestSent) {
         if (t instanceof OriginException e) return e.failure();
+        if (t instanceof DestinationProhibitedException e) return e.failure();
         if (t instanceof UnknownHostException) {
             return answer(ProxyErrorType.DNS_ERROR, "origin host name does not resolve");
         }

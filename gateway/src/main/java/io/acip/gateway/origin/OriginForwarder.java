@@ -1,5 +1,11 @@
 package io.acip.gateway.origin;
 
+import io.acip.gateway.egress.EgressPolicy;
+import io.acip.gateway.egress.PolicyResolver;
+import io.acip.gateway.http.HeaderLimits;
+import io.acip.gateway.http.RequestPath;
+import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.ingress.HttpFailure;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
 import java.time.Duration;
@@ -20,8 +26,11 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Forwards exchanges to HTTP origins (the far side's delivery, and direct egress) over one shared Jetty
@@ -44,6 +53,7 @@ public final class OriginForwarder implements AutoCloseable {
 
     private final HttpClient client;
     private final String proxyName;
+    private final HeaderLimits limits;
 
     /**
      * The shared client's limits.
@@ -55,9 +65,11 @@ public final class OriginForwarder implements AutoCloseable {
      * @param connectTimeoutCeiling the longest any TCP connect may take; {@link OriginConfig#connectTimeout()} is
      *     usually shorter and wins
      * @param poolIdleTimeout how long an unused pooled connection stays open
+     * @param headerLimits request heads over {@code request} are 431; response heads over {@code response} are 502
+     *     {@code http_response_header_section_size}
      */
     public record Settings(String proxyName, int maxConnectionsPerOrigin, int maxQueuedPerOrigin,
-                           Duration connectTimeoutCeiling, Duration poolIdleTimeout) {
+                           Duration connectTimeoutCeiling, Duration poolIdleTimeout, HeaderLimits headerLimits) {
         public Settings {
             Objects.requireNonNull(proxyName, "proxyName");
             if (proxyName.isEmpty() || !proxyName.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != ',')) {
@@ -68,21 +80,33 @@ public final class OriginForwarder implements AutoCloseable {
             }
             Objects.requireNonNull(connectTimeoutCeiling, "connectTimeoutCeiling");
             Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
+            Objects.requireNonNull(headerLimits, "headerLimits");
         }
 
         /** 64 connections and 1024 queued requests per origin, connects within 30 s, pooled connections idle 60 s. */
         public static Settings defaults(String proxyName) {
-            return new Settings(proxyName, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(60));
+            return new Settings(proxyName, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                    HeaderLimits.DEFAULT);
         }
     }
 
-    private OriginForwarder(HttpClient client, String proxyName) {
+    private OriginForwarder(HttpClient client, String proxyName, HeaderLimits limits) {
         this.client = client;
         this.proxyName = proxyName;
+        this.limits = limits;
     }
 
     /** Creates and starts the shared client. */
     public static OriginForwarder start(Settings settings) throws Exception {
+        return start(settings, null);
+    }
+
+    /**
+     * Creates and starts a client whose every connection goes only where {@code egress} allows, checked on the
+     * addresses it connects to (direct egress); null for none (origins of attached agents, which may be private, and
+     * whose checked addresses, {@link OriginConfig#addresses()}, are used as they are).
+     */
+    public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
         ClientConnector connector = new ClientConnector();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("origin-client");
@@ -103,6 +127,19 @@ public final class OriginForwarder implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerOrigin());
         client.setConnectTimeout(settings.connectTimeoutCeiling().toMillis());
         client.setIdleTimeout(settings.poolIdleTimeout().toMillis());
+        // The edge's limits (HeaderLimits), plus room for the fields the edge and this hop add: never less than what
+        // the edge took.
+        client.setRequestBufferSize(settings.headerLimits().request() + 2 * HeaderLimits.ADDED);
+        // Jetty's parser bounds memory only (over it: http_protocol_error); the exchange applies the limit itself.
+        client.setMaxResponseHeadersSize(4 * settings.headerLimits().response());
+        if (egress != null) {
+            client.setSocketAddressResolver(new PolicyResolver(egress, threads));
+        } else {
+            Scheduler scheduler = new ScheduledExecutorScheduler("origin-client-scheduler", false);
+            client.setScheduler(scheduler);
+            client.setSocketAddressResolver(new PinnedResolver(new SocketAddressResolver.Async(threads, scheduler,
+                    client.getAddressResolutionTimeout())));
+        }
         client.start();
         client.getContentDecoderFactories().clear();
         // The defaults would answer 401/407 and follow 3xx themselves; only the 1xx handlers stay.
@@ -111,7 +148,7 @@ public final class OriginForwarder implements AutoCloseable {
         handlers.put(new ContinueProtocolHandler());
         handlers.put(new ProcessingProtocolHandler());
         handlers.put(new EarlyHints());
-        return new OriginForwarder(client, settings.proxyName());
+        return new OriginForwarder(client, settings.proxyName(), settings.headerLimits());
     }
 
     /** The shared client, for other outbound calls of the gateway (e.g. fetching agent cards). */
@@ -127,12 +164,34 @@ public final class OriginForwarder implements AutoCloseable {
     /**
      * Forwards one exchange and answers it through its response sink.
      *
-     * @param path path and query (origin form, as sent) appended to the origin's base path
+     * @param path path and query (origin form, as sent) appended to the origin's base path; under a base path, its
+     *     dot segments are removed and one that would climb out of the base path is answered 400
      * @param forwarded whether to add an RFC 7239 {@code Forwarded} element describing the agent
      * @return completes when the response was passed on in full; completes exceptionally after the sink was failed
      */
     public CompletableFuture<Void> forward(Exchange exchange, OriginConfig origin, String path, boolean forwarded) {
         RequestInfo info = exchange.request();
+        String basePath = origin.base().getRawPath();
+        if (basePath != null && !basePath.isEmpty() && !basePath.equals("/")) {
+            // A skill mapped onto a path at its origin: whatever the edge did, nothing leaves that path here.
+            RequestPath.Result confined = RequestPath.confined(path);
+            if (confined instanceof RequestPath.Rejected rejected) {
+                exchange.body().abort(new IllegalStateException("path refused"));
+                exchange.response().fail(rejected.failure());
+                return CompletableFuture.failedFuture(new OriginException(rejected.failure()));
+            }
+            path = ((RequestPath.Normalized) confined).target();
+        }
+        // What the edge accepted, plus the fields the edge added (Via, Forwarded): this hop adds its own after.
+        int headSize = HeaderLimits.requestHeadSize(info.method(), path, info.headers().lines());
+        int max = limits.request() + HeaderLimits.ADDED;
+        if (headSize > max) {
+            HttpFailure tooLarge = new HttpFailure(431, ProxyErrorType.HTTP_REQUEST_ERROR, "request header section of "
+                    + headSize + " bytes exceeds the limit of " + max);
+            exchange.body().abort(new IllegalStateException("request head too large"));
+            exchange.response().fail(tooLarge);
+            return CompletableFuture.failedFuture(new OriginException(tooLarge));
+        }
         OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
         long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();
@@ -142,13 +201,16 @@ public final class OriginForwarder implements AutoCloseable {
                 .followRedirects(false)
                 // The exchange's own timers fire first; this only catches what they cannot see.
                 .idleTimeout(backstop, TimeUnit.MILLISECONDS)
-                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h));
+                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h))
+                .headers(h -> OriginHeaders.authority(info, origin, h));
+        if (!origin.addresses().isEmpty()) request.tag(new PinnedResolver.Pin(origin.addresses()));
         if (content != null) {
             request.body(content);
             // HTTP/1.1 carries trailers only in chunked content (RFC 9112 §7.1.2), HTTP/2 always (RFC 9113 §8.1).
             if (content.getLength() < 0 || origin.h2c()) request.trailersSupplier(content::trailers);
         }
-        OriginExchange ox = new OriginExchange(request, exchange, content, timers, proxyName);
+        OriginExchange ox = new OriginExchange(request, exchange, content, timers, proxyName,
+                limits.response());
         request.attribute(OriginExchange.class.getName(), ox);
         return ox.send();
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 
 /** Header sections on their way to the origin and back: hop-by-hop fields out (RFC 9110 §7.6.1), Via in (§7.6.3). */
@@ -33,6 +34,22 @@ final class OriginHeaders {
         if (forwarded) extra.add(forwarded(request));
         for (Field f : HeaderHygiene.forward(withoutPseudo(request.headers()), extra).lines()) {
             if (!SET_BY_CLIENT.contains(f.name())) out.add(f.name(), f.value());
+        }
+    }
+
+    /**
+     * The authority the origin sees ({@code agents[].host_header}): its own, derived by the client from the target,
+     * or the one the agent used; and, where configured, the agent's authority and scheme in {@code X-Forwarded-Host}
+     * and {@code X-Forwarded-Proto}, replacing any the agent sent.
+     */
+    static void authority(RequestInfo request, OriginConfig origin, HttpFields.Mutable out) {
+        String asked = request.authority();
+        if (asked == null || asked.isEmpty()) return;
+        if (origin.hostHeader() == OriginConfig.HostHeader.PRESERVE) out.put(HttpHeader.HOST, asked);
+        if (origin.xForwarded()) {
+            out.put("X-Forwarded-Host", asked);
+            out.put("X-Forwarded-Proto", request.scheme() == null || request.scheme().isEmpty() ? "http"
+                    : request.scheme());
         }
     }
 

@@ -66,17 +66,28 @@ public final class AccessPolicy {
             return denyUnmatched ? new Denied("no policy rule covers " + what(skill) + ", so it is denied") : OPEN;
         }
         if (!rule.allow().allows(caller)) {
-            return new Denied(rule.name() + " does not allow " + caller + " to call " + what(skill) + " (allow: "
-                    + rule.allow() + ")");
+            // Who the rule does allow is not told: a caller could learn privileged identities and groups from it.
+            return new Denied(rule.name() + " does not allow " + caller + " to call " + what(skill));
         }
         if (!count) return new Granted(rule, UsageLimits.NOTHING);
-        String key = caller.authenticated() ? caller.identity() : "address:" + (from == null ? "?" : from.getHostAddress());
-        UsageLimits.Outcome o = limits.acquire(rule, key);
+        UsageLimits.Outcome o = caller.authenticated() ? limits.acquire(rule, caller.identity(), false)
+                : limits.acquire(rule, anonymousKey(from), true);
         if (o instanceof UsageLimits.Exceeded e) {
             return new Limited((e.rate() ? "over the rate of " : "over the concurrency of ") + rule.name() + " for "
                     + caller, e.retryAfterSeconds());
         }
         return new Granted(rule, ((UsageLimits.Granted) o).release());
+    }
+
+    /**
+     * Who an anonymous caller is, for counting: its IPv4 address, or its IPv6 /64, the block one subscriber holds,
+     * so rotating through its own addresses does not buy fresh buckets.
+     */
+    static String anonymousKey(InetAddress from) {
+        if (from == null) return "?";
+        byte[] a = from.getAddress();
+        if (a.length == 4) return from.getHostAddress();
+        return java.util.HexFormat.of().formatHex(a, 0, 8) + "::/64";
     }
 
     private static String what(Optional<SkillName> skill) {

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Per-caller limits of the policy's rules: a token bucket (Bucket4j) per rule and caller, and a count of what the
- * caller has in flight under the rule. Buckets of callers not seen for ten minutes are dropped, at most 100,000 are
- * held (a caller whose bucket was dropped starts full again, which only errs toward serving); in-flight counts exist
- * only while something is in flight.
+ * caller has in flight under the rule. Buckets of callers not seen for ten minutes are dropped, at most 100,000
+ * authenticated and 100,000 anonymous ones are held (a caller whose bucket was dropped starts full again, which only
+ * errs toward serving); in-flight counts exist only while something is in flight.
  */
 final class UsageLimits {
     private static final int MAX_BUCKETS = 100_000;
@@ -33,18 +33,22 @@ final class UsageLimits {
     static final Runnable NOTHING = () -> { };
     private static final Granted UNCOUNTED = new Granted(NOTHING);
 
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .maximumSize(MAX_BUCKETS)
-            .expireAfterAccess(Duration.ofMinutes(10))
-            .build();
+    // Anonymous callers apart: a flood of addresses must not evict the buckets of authenticated callers.
+    private final Cache<String, Bucket> buckets = newBuckets();
+    private final Cache<String, Bucket> anonymousBuckets = newBuckets();
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
 
+    private static Cache<String, Bucket> newBuckets() {
+        return Caffeine.newBuilder().maximumSize(MAX_BUCKETS).expireAfterAccess(Duration.ofMinutes(10)).build();
+    }
+
     /** Takes one token and one in-flight slot for {@code caller} under {@code rule}. */
-    Outcome acquire(AccessRule rule, String caller) {
-        String key = rule.index() + "\u0000" + caller;
+    Outcome acquire(AccessRule rule, String caller, boolean anonymous) {
+        String key = (anonymous ? "a\u0000" : "i\u0000") + rule.index() + "\u0000" + caller;
         if (rule.concurrency() > 0 && !enter(key, rule.concurrency())) return new Exceeded(false, 1);
         if (rule.rate() != null) {
-            ConsumptionProbe probe = buckets.get(key, k -> bucket(rule.rate())).tryConsumeAndReturnRemaining(1);
+            ConsumptionProbe probe = (anonymous ? anonymousBuckets : buckets).get(key, k -> bucket(rule.rate()))
+                    .tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 if (rule.concurrency() > 0) leave(key);
                 long nanos = probe.getNanosToWaitForRefill();
@@ -73,9 +77,9 @@ final class UsageLimits {
         inFlight.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** In-flight count of a caller under a rule, for tests and the admin view. */
+    /** In-flight count of an authenticated caller under a rule, for tests and the admin view. */
     int inFlight(AccessRule rule, String caller) {
-        return inFlight.getOrDefault(rule.index() + "\u0000" + caller, 0);
+        return inFlight.getOrDefault("i\u0000" + rule.index() + "\u0000" + caller, 0);
     }
 
     private static Bucket bucket(AccessRule.Rate rate) {

@@ -1,11 +1,9 @@
 package io.acip.gateway.udp;
 
-import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.gateway.bridge.Initiator;
 import io.acip.gateway.bridge.ResetAnswers;
 import io.acip.gateway.policy.Principal;
-import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
 import io.acip.node.Node;
@@ -52,14 +50,12 @@ public final class SkillFlow implements SessionHandler, UdpFlowListener {
         metrics.inc("gateway.udp.flow.skill");
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "udp"));
-        String unattested = "udp://" + flow.request().remote().getAddress().getHostAddress();
         SessionRequest request;
         try {
-            request = Initiator.request(skill, principal, unattested, true, tlvs);
-        } catch (IllegalArgumentException refused) {
+            request = Initiator.request(skill, principal, "udp", flow.request().remote(), true, tlvs);
+        } catch (Initiator.Uncarried refused) {
             metrics.inc("gateway.udp.flow.refused.http_request_denied");
-            flow.refuse(new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, "identity " + principal
-                    + " cannot be carried to skill " + skill + ": " + refused.getMessage()));
+            flow.refuse(refused.failure());
             return;
         }
         node.open(request, new SkillFlow(flow, maxPayload, metrics));

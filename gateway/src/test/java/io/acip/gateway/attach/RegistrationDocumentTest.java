@@ -48,11 +48,27 @@ class RegistrationDocumentTest {
     }
 
     @Test
+    void byteTunnelsAreTakenOnlyWhenDeclared() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\"},{\"name\":\"a/ssh\",\"tunnel\":\"tcp\"}]}"));
+        assertEquals(false, r.skills().get(0).tcpTunnel());
+        assertEquals(true, r.skills().get(1).tcpTunnel());
+    }
+
+    @Test
     void aSkillMayNameWhoMayCallIt() throws Exception {
         AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
                 + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"group:ci\",\"identity:apikey:x\"]},{\"name\":\"a/c\"}]}"));
         assertEquals("[group:ci, identity:apikey:x]", r.skills().get(0).allow().orElseThrow().toString());
         assertEquals(Optional.empty(), r.skills().get(1).allow());
+    }
+
+    @Test
+    void aSkillMayDeclareItsCapacity() throws Exception {
+        AgentRegistration r = RegistrationDocument.parse(Fixtures.json("{\"agent\":\"a\",\"origin\":\"http://h.example\","
+                + "\"skills\":[{\"name\":\"a/b\",\"capacity\":8},{\"name\":\"a/c\"}]}"));
+        assertEquals(8, r.skills().get(0).capacity());
+        assertEquals(AgentSkill.DEFAULT_CAPACITY, r.skills().get(1).capacity());
     }
 
     private static final String OK_HEAD = "{\"agent\":\"a\",\"origin\":\"http://h.example\",";
@@ -62,7 +78,13 @@ class RegistrationDocumentTest {
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\"}],\"colour\":\"red\"}"
             + "| colour: unknown field (expected one of agent, origin, udp, skills)",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"descripton\":\"x\"}]}"
-            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow)",
+            + "| skills[0].descripton: unknown field (expected one of name, description, region, attributes, pathPrefix, udp, allow, tunnel, capacity)",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"tunnel\":\"udp\"}]}"
+            + "| skills[0].tunnel: must be tcp or absent",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"capacity\":0}]}"
+            + "| skills[0].capacity: must be a whole number from 1 to 1000000",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"capacity\":\"8\"}]}"
+            + "| skills[0].capacity: must be a whole number from 1 to 1000000",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
             + "| skills[0].udp: port out of 1..65535: 0",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"allow\":[\"admins\"]}]}"
@@ -112,5 +134,25 @@ class RegistrationDocumentTest {
         java.util.Arrays.fill(big, (byte) ' ');
         RegistrationException e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(big));
         assertEquals("$", e.path());
+    }
+
+    @Test
+    void aFieldWithAnEmptyOrPathLikeNameIsQuotedInThePath() {
+        // Found by RegistrationDocumentFuzzTest: an unknown member named "" was refused with an empty path (the input
+        // as found ended in "]}" too, which is now refused as content after the document).
+        byte[] found = ("{\"agent\":\"a\",\"origin\":\"https://[::1]:8443\",\"udp\":\"[2001:db8::1]:4433\","
+                + "\"\":\"@/\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RegistrationException e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(found));
+        assertEquals("\"\"", e.path());
+        e = assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(Fixtures.json(
+                OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"x.y\":1}]}")));
+        assertEquals("skills[0].\"x.y\"", e.path());
+    }
+
+    @org.junit.jupiter.api.Test
+    void contentAfterTheDocumentIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(RegistrationException.class, () -> RegistrationDocument.parse(
+                "{\"agent\":\"a\",\"origin\":\"http://127.0.0.1:9\",\"skills\":[{\"name\":\"x/y\"}]} ]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

@@ -157,11 +157,32 @@ class AgentAuthenticatorTest {
     }
 
     @Test
-    void unreadableCredentialsAreRefused() {
-        for (String v : List.of("Bearer", "Bearer a b", "Digest x=1", "Basic !!!", "Basic "
+    void malformedCredentialsAre400AndOtherSchemesAreChallenged() {
+        for (String v : List.of("Bearer", "Bearer a b", "Basic !!!", "Basic "
                 + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)))) {
-            refused(Fields.of("authorization", v), Addressing.ORIGIN);
+            Refused r = refused(Fields.of("authorization", v), Addressing.ORIGIN);
+            assertEquals(400, r.failure().status(), v);
+            assertEquals(io.acip.capsule.proxystatus.ProxyErrorType.HTTP_REQUEST_ERROR, r.failure().error());
         }
+        Refused digest = refused(Fields.of("authorization", "Digest username=\"x\""), Addressing.ORIGIN);
+        assertEquals(401, digest.failure().status());
+        assertEquals("Bearer realm=\"acip-edge\"", digest.failure().fields().first("www-authenticate").orElseThrow());
+    }
+
+    @Test
+    void aFailedBasicCredentialGetsTheChallengeWithoutABearerError() {
+        String basic = "Basic " + Base64.getEncoder().encodeToString("ci-bot:nope".getBytes(StandardCharsets.UTF_8));
+        Refused r = refused(Fields.of("proxy-authorization", basic), Addressing.PROXY);
+        assertEquals("Bearer realm=\"acip-edge\"", r.failure().fields().first("proxy-authenticate").orElseThrow());
+    }
+
+    @Test
+    void aGatewayTakingOnlyClientCertificatesAnswersWithoutOneWith403() throws Exception {
+        AgentAuthenticator mtlsOnly = AuthConfig.authenticator(new GatewayConfig.Auth(false, null, null,
+                new GatewayConfig.Mtls(dir.resolve("ca").resolve(FabricCa.CERT_FILE).toString(), null)), "gw");
+        Refused r = (Refused) mtlsOnly.identify(Fields.EMPTY, Addressing.ORIGIN, List.of());
+        assertEquals(403, r.failure().status());
+        assertTrue(r.failure().fields().isEmpty());
     }
 
     @Test
@@ -172,9 +193,11 @@ class AgentAuthenticatorTest {
         Principal p = ((Identified) r).principal();
         assertEquals("acip://node/agent-7", p.identity());
         assertEquals(List.of("mtls"), p.groups());
-        // Header credentials win over the certificate.
-        assertEquals("apikey:ci-bot", ((Identified) auth.identify(bearer("key-ci"), Addressing.ORIGIN,
-                List.of(id.certificate()))).principal().identity());
+        // The certificate names the caller; an Authorization field is then the origin's and is not consumed.
+        Identified withBearer = (Identified) auth.identify(bearer("an-origin-token"), Addressing.ORIGIN,
+                List.of(id.certificate()));
+        assertEquals("acip://node/agent-7", withBearer.principal().identity());
+        assertFalse(withBearer.consumedAuthorization());
     }
 
     @Test

@@ -16,16 +16,18 @@ class InitiatorTest {
     private static final SkillName SKILL = new SkillName("demo/echo");
 
     @Test
-    void anAnonymousAgentIsNamedByItsAddressAndNotAttested() {
-        SessionRequest r = Initiator.request(SKILL, Principal.ANONYMOUS, "http://192.0.2.7", false, List.of());
+    void anAnonymousAgentIsNamedByItsAddressAndNotAttested() throws Exception {
+        SessionRequest r = Initiator.request(SKILL, Principal.ANONYMOUS, "http",
+                new java.net.InetSocketAddress("192.0.2.7", 5000), false, List.of());
         assertEquals("http://192.0.2.7", r.initiator());
         assertNull(r.attestation());
     }
 
     @Test
-    void anAuthenticatedPrincipalIsTheAttestedInitiator() {
+    void anAuthenticatedPrincipalIsTheAttestedInitiator() throws Exception {
         Principal p = new Principal("https://issuer.example/user-1", List.of("ci", "ops"), Principal.Method.JWT);
-        SessionRequest r = Initiator.request(SKILL, p, "http://192.0.2.7", true, List.of());
+        SessionRequest r = Initiator.request(SKILL, p, "udp", new java.net.InetSocketAddress("192.0.2.7", 5000), true,
+                List.of());
         assertEquals("https://issuer.example/user-1", r.initiator());
         assertEquals(List.of("ci", "ops"), r.attestation().groups());
         assertEquals(true, r.datagramMode());
@@ -35,6 +37,9 @@ class InitiatorTest {
     void bytesOutsideVisibleAsciiArePercentEncoded() {
         assertEquals("https://issuer.example/J%C3%BCrgen%20M", Initiator.uri("https://issuer.example/Jürgen M"));
         assertEquals("apikey:ci-bot", Initiator.uri("apikey:ci-bot"));
+        // '%' itself is encoded, so "é" and an identity spelling "%C3%A9" never attest alike.
+        assertEquals("x%C3%A9", Initiator.uri("xé"));
+        assertEquals("x%25C3%25A9", Initiator.uri("x%C3%A9"));
     }
 
     @Test
@@ -50,6 +55,6 @@ class InitiatorTest {
     @Test
     void anIdentityTooLongForASetupIsRefused() {
         Principal p = new Principal("apikey:" + "x".repeat(300), List.of(), Principal.Method.API_KEY);
-        assertThrows(IllegalArgumentException.class, () -> Initiator.request(SKILL, p, "http://x", false, List.of()));
+        assertThrows(Initiator.Uncarried.class, () -> Initiator.request(SKILL, p, "http", null, false, List.of()));
     }
 }

@@ -76,6 +76,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void escapedSlashesAreRejectOrKeep() throws ConfigException {
+        assertEquals("reject", ConfigLoader.parse(GOOD).http().escapedSlashes());
+        String keep = GOOD.replace("  listen: 127.0.0.1:8080", "  listen: 127.0.0.1:8080\n  escaped_slashes: keep");
+        assertEquals("keep", ConfigLoader.parse(keep).http().escapedSlashes());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(keep.replace(": keep",
+                ": decode")));
+        assertEquals("http.escaped_slashes: 'decode' must be reject or keep", e.getMessage());
+    }
+
+    @Test
+    void aSkillTakesByteTunnelsOnlyWithTunnelTcp() throws ConfigException {
+        assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).tunnel());
+        String tcp = GOOD.replace("- name: demo/echo", "- name: demo/echo\n        tunnel: tcp");
+        assertEquals("tcp", ConfigLoader.parse(tcp).agents().get(0).skills().get(0).tunnel());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(tcp.replace("tunnel: tcp",
+                "tunnel: udp")));
+        assertEquals("agents[0].skills[0].tunnel: 'udp' must be tcp (or absent: no byte tunnels)", e.getMessage());
+    }
+
+    @Test
     void refusesWrongTypesWithThePath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse(GOOD.replace("max_sessions", "x").replace("id: edge-1", "id: edge-1\n  max_sessions: lots")));
@@ -96,6 +116,16 @@ class ConfigLoaderTest {
                     "  - name: demo/echo", "  - name: demo/echo\n        allow: " + bad)));
             assertEquals(true, e.getMessage().startsWith("agents[0].skills[0].allow: "), e.getMessage());
         }
+    }
+
+    @Test
+    void capacityIsOptionalAndPositive() throws Exception {
+        assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).capacity());
+        assertEquals(8, ConfigLoader.parse(GOOD.replace("  - name: demo/echo", "  - name: demo/echo\n        capacity: 8"))
+                .agents().get(0).skills().get(0).capacity());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(GOOD.replace(
+                "  - name: demo/echo", "  - name: demo/echo\n        capacity: 0")));
+        assertEquals("agents[0].skills[0].capacity: must be at least 1", e.getMessage());
     }
 
     @Test

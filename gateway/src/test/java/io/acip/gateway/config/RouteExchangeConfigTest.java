@@ -27,6 +27,7 @@ class RouteExchangeConfigTest {
                   export: {tenants: [7]}
                   max_prefixes: 100
                   max_path_length: 4
+                  max_route_bytes: 65536
               routes:
                 - prefix: demo
                   via: provider
@@ -43,6 +44,7 @@ class RouteExchangeConfigTest {
         BorderPolicy b = control.border("provider");
         assertEquals(100, b.maxPrefixes());
         assertEquals(4, b.maxPathLength());
+        assertEquals(65536, b.maxRouteBytes());
         assertTrue(b.importFilter().admits(new RouteKey(0, new SkillName("bank/payments"))));
         assertFalse(b.importFilter().admits(new RouteKey(0, new SkillName("bank/internal/x"))));
         assertFalse(b.importFilter().admits(new RouteKey(9, new SkillName("bank/payments"))));
@@ -50,6 +52,15 @@ class RouteExchangeConfigTest {
         assertTrue(b.exportFilter().admits(new RouteKey(7, new SkillName("anything"))));
         assertFalse(b.exportFilter().admits(new RouteKey(0, new SkillName("anything"))));
         assertEquals(BorderPolicy.OPEN, control.border("someone-else"));
+        assertEquals(50_000, control.border("someone-else").maxPrefixes());
+    }
+
+    @Test
+    void holdTimeZeroOrOffMeansNoHoldTimer() throws ConfigException {
+        for (String off : new String[] {"0", "off", "\"off\""}) {
+            GatewayConfig c = ConfigLoader.parse(DOC.replace("hold_time: 9s", "hold_time: " + off));
+            assertEquals(Duration.ZERO, RouteExchange.of(c.node()).holdTime(), off);
+        }
     }
 
     @ParameterizedTest(name = "{1}")
@@ -58,6 +69,7 @@ class RouteExchangeConfigTest {
         "update_interval: 20ms|node.control.update_interval: 'soon' is not a duration|update_interval: soon",
         "max_prefixes: 100|node.neighbours[0].max_prefixes: must be at least 1|max_prefixes: 0",
         "max_path_length: 4|node.neighbours[0].max_path_length: must be 1..32|max_path_length: 33",
+        "max_route_bytes: 65536|node.neighbours[0].max_route_bytes: must be at least 1|max_route_bytes: 0",
         "deny: [bank/internal]|node.neighbours[0].import.deny[0]: 'Bank' is not a skill prefix|deny: [Bank]",
         "deny_tenants: [9]|node.neighbours[0].import.deny_tenants[0]: must not be negative|deny_tenants: [-1]",
     })

@@ -11,9 +11,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.acip.gateway.Gateway;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.demo.DemoAgents;
+import io.acip.routing.NextHop;
 import io.acip.tls.FabricCa;
 import io.acip.tls.IssuedIdentity;
 import io.acip.tls.Pem;
+import io.acip.wire.SkillName;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,6 +58,9 @@ class AdminPlaneTest {
     static Path clientKey;
     static Path strangerPem;
     static Path strangerKey;
+    /** A second client of the admin CA: another caller than {@link #clientPem}. */
+    static Path colleaguePem;
+    static Path colleagueKey;
     static final List<AutoCloseable> parts = new ArrayList<>();
 
     @BeforeAll
@@ -85,6 +90,9 @@ class AdminPlaneTest {
         clientPem = dir.resolve("operator.pem");
         clientKey = dir.resolve("operator-key.pem");
         clients.issueNode("operator", Duration.ofHours(1)).writePem(clientPem, clientKey);
+        colleaguePem = dir.resolve("colleague.pem");
+        colleagueKey = dir.resolve("colleague-key.pem");
+        clients.issueNode("colleague", Duration.ofHours(1)).writePem(colleaguePem, colleagueKey);
         strangerPem = dir.resolve("stranger.pem");
         strangerKey = dir.resolve("stranger-key.pem");
         FabricCa.generate("elsewhere").issueNode("stranger", Duration.ofHours(1)).writePem(strangerPem, strangerKey);
@@ -302,6 +310,75 @@ class AdminPlaneTest {
         assertEquals(404, withToken("DELETE", "/agents/leaver").status());
     }
 
+    /** Longest prefix would hand part of a held skill to a name under or over it (RouteTable, SkillMapper). */
+    @Test
+    void namesUnderOrOverAHeldSkillAre409() throws Exception {
+        assertEquals(201, registerWithToken(agent("nester", origin(first), "rt/nest/inner")).status());
+        for (String[] c : List.of(new String[] {"rt/nest/inner/deeper", "agent nester (as rt/nest/inner)"},
+                new String[] {"rt/nest", "agent nester (as rt/nest/inner)"},
+                new String[] {"demo", "agent demo (configuration: agents) (as demo/echo)"},
+                new String[] {"demo/echo/sub", "agent demo (configuration: agents) (as demo/echo)"},
+                new String[] {"kept/skill/sub", "configuration (http.skills)"},
+                new String[] {"ruled", "configuration (http.rules[0])"})) {
+            Curl.Result r = registerWithToken(agent("squatter", origin(second), c[0]));
+            assertEquals(409, r.status(), c[0] + ": " + r.out());
+            assertEquals(c[1], problem(r).get("holder").asText(), c[0]);
+        }
+        assertFalse(attached(solo).contains("squatter"));
+        assertEquals("first\n", through("/skills/rt/nest/inner/").body());
+        // A sibling is nobody's.
+        assertEquals(201, registerWithToken(agent("sibling", origin(second), "rt/nest-other")).status());
+    }
+
+    /** A local instance would outrank a route through a neighbour and then be announced fabric-wide. */
+    @Test
+    void namesTheRouteTableReachesThroughANeighbourAre409() throws Exception {
+        solo.node().routes().add(0, new SkillName("static-at-run-time"),
+                new NextHop.Neighbour("elsewhere", 0, 1, "", Map.of()));
+        solo.node().routes().setLearned(0, new SkillName("fabric/pay"),
+                List.of(new NextHop.Neighbour("far-away", 100, 1, "", Map.of())));
+        for (String[] c : List.of(
+                new String[] {"static-at-run-time/x", "a static route (static-at-run-time via elsewhere)"},
+                new String[] {"fabric/pay", "the fabric (route fabric/pay learned from far-away)"},
+                new String[] {"fabric/pay/authorize", "the fabric (route fabric/pay learned from far-away)"},
+                new String[] {"fabric", "the fabric (route fabric/pay learned from far-away)"})) {
+            Curl.Result r = registerWithToken(agent("diverter", origin(second), c[0]));
+            assertEquals(409, r.status(), c[0] + ": " + r.out());
+            assertEquals(c[1], problem(r).get("holder").asText(), c[0]);
+        }
+        assertFalse(attached(solo).contains("diverter"));
+    }
+
+    /** An agent belongs to the admin caller who registered it: another may neither replace nor detach it. */
+    @Test
+    void onlyTheCallerWhoRegisteredAnAgentReplacesOrDetachesIt() throws Exception {
+        String ca = dir.resolve("ca").resolve("ca.pem").toString();
+        String agents = "https://127.0.0.1:" + mtls.adminPort() + "/agents";
+        List<String> operator = List.of("--cacert", ca, "--cert", clientPem.toString(), "--key", clientKey.toString());
+        List<String> colleague = List.of("--cacert", ca, "--cert", colleaguePem.toString(), "--key",
+                colleagueKey.toString());
+        assertEquals(201, asCaller(operator, "POST", agents, agent("owned", origin(first), "rt/owned-by-cert")).status());
+        Curl.Result replace = asCaller(colleague, "POST", agents, agent("owned", origin(second), "rt/elsewhere"));
+        assertEquals(409, replace.status(), replace.out());
+        assertTrue(problem(replace).get("holder").asText().matches("agent owned \\(registered by certificate .*operator.*\\)"),
+                replace.body());
+        Curl.Result detach = asCaller(colleague, "DELETE", agents + "/owned", null);
+        assertEquals(409, detach.status(), detach.out());
+        assertTrue(attached(mtls).contains("owned"));
+        assertEquals(201, asCaller(operator, "POST", agents, agent("owned", origin(second), "rt/owned-by-cert")).status());
+        assertEquals(204, asCaller(operator, "DELETE", agents + "/owned", null).status());
+        assertFalse(attached(mtls).contains("owned"));
+    }
+
+    private static Curl.Result asCaller(List<String> credentials, String method, String url, String document)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("-i", "-X", method));
+        args.addAll(credentials);
+        if (document != null) args.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", document));
+        args.add(url);
+        return Curl.run(args.toArray(String[]::new));
+    }
+
     @Test
     void inwardAddressesAreRefused() throws Exception {
         for (String[] c : List.of(
@@ -381,7 +458,7 @@ class AdminPlaneTest {
         assertEquals(201, attach.status(), attach.out() + attach.err());
     }
 
-    /** The embedded demo: local tools need no credentials, and its routed skills cannot be taken. */
+    /** The embedded demo: local tools need no credentials, and the skills it learned routes to cannot be taken. */
     @Test
     void theDemoAdminServesLoopbackWithoutCredentials() throws Exception {
         try (io.acip.gateway.Demo d = io.acip.gateway.Demo.start(dir.resolve("demo"), 0, 0, 0)) {
@@ -391,11 +468,11 @@ class AdminPlaneTest {
             Curl.Result routes = Curl.run("-i", at + "/routes");
             assertEquals(200, routes.status());
             assertTrue(routes.body().contains("demo"), routes.body());
-            // demo/udp-echo is not in the edge's http.skills, but its route is configuration's.
+            // demo/udp-echo is not in the edge's http.skills, but the edge learned its route from far.
             Curl.Result r = Curl.run("-i", "-H", "Content-Type: application/json", "--data-binary",
                     agent("intruder", origin(second), "demo/udp-echo"), at + "/agents");
             assertEquals(409, r.status(), r.out());
-            assertEquals("configuration (node.routes[0], via transit)", problem(r).get("holder").asText());
+            assertEquals("the fabric (route demo/udp-echo learned from transit)", problem(r).get("holder").asText());
         }
     }
 }

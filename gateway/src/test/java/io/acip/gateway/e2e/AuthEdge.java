@@ -60,7 +60,9 @@ final class AuthEdge implements AutoCloseable {
             List<GatewayConfig.AgentSkill> skills = new ArrayList<>();
             for (String s : List.of("demo/echo", "plain/echo", "demo/secret", "plain/secret", "demo/limited",
                     "plain/limited", "demo/open", "demo/pass", "demo/unruled")) {
-                skills.add(new GatewayConfig.AgentSkill(s, "", "", Map.of()));
+                // plain/* are CONNECTed as byte tunnels, which a skill takes only when it declares them.
+                skills.add(new GatewayConfig.AgentSkill(s, "", "", Map.of(), null, null,
+                        s.startsWith("plain/") ? "tcp" : null));
             }
             skills.add(new GatewayConfig.AgentSkill("demo/sse", "/sse", "", Map.of()));
             skills.add(new GatewayConfig.AgentSkill("test/udp-echo", "", "", Map.of(),

@@ -10,9 +10,16 @@ import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.demo.DemoAgents;
 import io.acip.wire.SkillName;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +49,8 @@ class LearnedRoutesTest {
         far = Gateway.start(new GatewayConfig(Fabric3.node("far", null, ca,
                 List.of(new GatewayConfig.Neighbour("transit", at)), List.of()), null, null,
                 List.of(new GatewayConfig.Agent("demo", agents.uri().toString(), false, false,
-                        List.of(new GatewayConfig.AgentSkill("demo/echo", "", "eu-west", Map.of("gpu", "false"))))),
+                        List.of(new GatewayConfig.AgentSkill("demo/echo", "", "eu-west", Map.of("gpu", "false"), null,
+                                null, null, 4)))),
                 new GatewayConfig.Admin("127.0.0.1:0")));
         edge = Gateway.start(new GatewayConfig(Fabric3.node("edge", null, ca,
                 List.of(new GatewayConfig.Neighbour("transit", at)), List.of()),
@@ -113,5 +121,26 @@ class LearnedRoutesTest {
         assertEquals(502, gone.status(), gone.out());
         assertTrue(gone.header("proxy-status").contains("destination_not_found"), gone.out());
         assertTrue(goneMs < 1000, "unreachable after " + goneMs + " ms");
+    }
+
+    /**
+     * CATS metrics (docs/acip-v0.md §12.3): a session in flight at the far agent, one of its capacity of 4, reaches
+     * the edge as LOAD 250 per mille with the origin's latency, and LOAD 0 once it ended.
+     */
+    @Test
+    void theFarAgentsLoadAndLatencyReachTheEdge() throws Exception {
+        awaitAtEdge(new SkillName("demo/echo"), true);
+        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1",
+                edge.httpPorts()[0]))).build();
+        CompletableFuture<HttpResponse<String>> stream = client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://echo.demo.acip/sse?n=3&interval_ms=1500")).build(), BodyHandlers.ofString());
+        edge.node().control().awaitRouteViews(views -> views.stream().anyMatch(v -> v.prefix().equals("demo/echo")
+                && v.load() == 250 && v.latencyMs() >= 0)).get(10, TimeUnit.SECONDS);
+        assertEquals(200, stream.get(20, TimeUnit.SECONDS).statusCode());
+        edge.node().control().awaitRouteViews(views -> views.stream().anyMatch(v -> v.prefix().equals("demo/echo")
+                && v.load() == 0)).get(10, TimeUnit.SECONDS);
+        JsonNode echo = new ObjectMapper().readTree(Curl.run("http://127.0.0.1:" + edge.adminPort() + "/routes").out())
+                .get("routes").get(0);
+        assertEquals(0, echo.get("load").asInt(), echo.toString());
     }
 }

@@ -19,6 +19,14 @@ class InitiatorFieldsTest {
     }
 
     @Test
+    void underscoreSpellingsAreRemovedToo() {
+        // CGI-style gateways fold acip_initiator and acip-initiator into one HTTP_ACIP_INITIATOR.
+        Fields sent = Fields.of("acip_initiator", "apikey:ops", "Acip_Initiator_Groups", "admins", "acip_attested-by",
+                "edge", "x_forwarded_for", "1.2.3.4");
+        assertEquals(List.of(new Field("x_forwarded_for", "1.2.3.4")), InitiatorFields.strip(sent).lines());
+    }
+
+    @Test
     void anAttestedInitiatorBecomesThreeFieldsAndAnUnattestedOneNone() {
         assertEquals(List.of(new Field("acip-initiator", "apikey:ci"), new Field("acip-initiator-groups", "ci,ops"),
                 new Field("acip-attested-by", "edge-1")),

@@ -96,6 +96,69 @@ class OriginForwarderTest {
         sink.assertClean();
     }
 
+    /** Under a skill's path prefix, the forwarded path loses its dot segments, and one that would climb out is 400. */
+    @Test
+    void thePathStaysUnderTheOriginsPrefix() throws Exception {
+        origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        OriginConfig scoped = OriginConfig.of(URI.create("http://127.0.0.1:" + origin.port() + "/scoped"));
+        RecordingSink ok = forward(scoped, TestExchange.of("GET", "/x/../y?q=/../", Fields.EMPTY, MemoryBody.empty(),
+                new RecordingSink()));
+        assertEquals(200, ok.head.get().status());
+        assertEquals("/scoped/y?q=/../", only(origin).getUrl());
+        for (String path : List.of("/../outside", "/%2e%2e/outside", "/a/..%2F..%2Foutside", "/..;/outside")) {
+            RecordingSink refused = forward(scoped, TestExchange.of("GET", path, Fields.EMPTY, MemoryBody.empty(),
+                    new RecordingSink()));
+            HttpFailure f = refused.failure.get(5, TimeUnit.SECONDS);
+            assertEquals(400, f.status(), path);
+            assertEquals(ProxyErrorType.HTTP_REQUEST_ERROR, f.error());
+        }
+        only(origin);
+    }
+
+    /** Header sections over the limits: the request is 431 before it goes, the origin's response 502. */
+    @Test
+    void headerSectionsOverTheLimitsHaveTheirStatus() throws Exception {
+        origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        RecordingSink fits = forward(config(), TestExchange.of("GET", "/small", Fields.of("x-req", "a".repeat(15 * 1024)),
+                MemoryBody.empty(), new RecordingSink()));
+        assertEquals(200, fits.head.get(10, TimeUnit.SECONDS).status());
+        // All the edge took (16 KiB) plus the fields the edge added on the way: still forwarded.
+        RecordingSink edgeFull = forward(config(), TestExchange.of("GET", "/small", Fields.of("x-req",
+                "a".repeat(16 * 1024 - 100), "forwarded", "for=" + "f".repeat(300)), MemoryBody.empty(),
+                new RecordingSink()));
+        assertEquals(200, edgeFull.head.get(10, TimeUnit.SECONDS).status());
+        RecordingSink request = forward(config(), TestExchange.of("GET", "/large", Fields.of("x-req",
+                "a".repeat(21 * 1024)), MemoryBody.empty(), new RecordingSink()));
+        HttpFailure r = request.failure.get(10, TimeUnit.SECONDS);
+        assertEquals(431, r.status(), r.detail());
+        assertEquals(2, origin.getAllServeEvents().size(), "the request over the limit never left");
+        for (int kib : new int[] {30, 40}) {
+            try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+                Thread t = new Thread(() -> {
+                    try (Socket s = raw.accept()) {
+                        s.getInputStream().read(new byte[8192]);
+                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nx-big: " + "b".repeat(kib * 1024)
+                                + "\r\ncontent-length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        s.getInputStream().read();
+                    } catch (java.io.IOException ignored) {
+                        // the forwarder went away
+                    }
+                });
+                t.start();
+                RecordingSink sink = forward(OriginConfig.of(URI.create("http://127.0.0.1:" + raw.getLocalPort())),
+                        TestExchange.of("GET", "/", Fields.EMPTY, MemoryBody.empty(), new RecordingSink()));
+                if (kib == 30) {
+                    assertEquals(30 * 1024, sink.head.get(10, TimeUnit.SECONDS).fields().first("x-big").orElseThrow()
+                            .length());
+                } else {
+                    HttpFailure f = sink.failure.get(10, TimeUnit.SECONDS);
+                    assertEquals(502, f.status(), f.detail());
+                    assertEquals(ProxyErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE, f.error(), f.detail());
+                }
+            }
+        }
+    }
+
     @Test
     void postRoundTripCarriesContent() throws Exception {
         origin.stubFor(post(urlEqualTo("/api/echo")).willReturn(aResponse().withStatus(201).withBody("made")));

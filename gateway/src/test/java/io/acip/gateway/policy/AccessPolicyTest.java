@@ -86,6 +86,28 @@ class AccessPolicyTest {
     }
 
     @Test
+    void anonymousIpv6CallersAreCountedPerSlash64() throws Exception {
+        AccessPolicy p = PolicyConfig.policy(List.of(rule(List.of("a"), List.of("anonymous"),
+                new GatewayConfig.Rate(0.01, 1), null)), true);
+        assertInstanceOf(AccessPolicy.Granted.class, p.decide(Principal.ANONYMOUS, skill("a"),
+                InetAddress.getByName("2001:db8:1:2::1"), true));
+        // Another address of the same /64 shares the bucket; another /64 has its own.
+        assertInstanceOf(AccessPolicy.Limited.class, p.decide(Principal.ANONYMOUS, skill("a"),
+                InetAddress.getByName("2001:db8:1:2:ffff::9"), true));
+        assertInstanceOf(AccessPolicy.Granted.class, p.decide(Principal.ANONYMOUS, skill("a"),
+                InetAddress.getByName("2001:db8:1:3::1"), true));
+        assertEquals("20010db800010002::/64", AccessPolicy.anonymousKey(InetAddress.getByName("2001:db8:1:2::7")));
+    }
+
+    @Test
+    void aDenialDoesNotTellWhoTheRuleAllows() throws Exception {
+        AccessPolicy p = PolicyConfig.policy(List.of(rule(List.of("a"), List.of("identity:apikey:root",
+                "group:admins"), null, null)), true);
+        AccessPolicy.Denied d = (AccessPolicy.Denied) p.decide(OTHER, skill("a"), HERE, true);
+        assertTrue(!d.detail().contains("root") && !d.detail().contains("admins"), d.detail());
+    }
+
+    @Test
     void concurrencyCountsWhatIsInFlightUntilReleased() throws Exception {
         AccessPolicy p = PolicyConfig.policy(List.of(rule(List.of("a"), List.of("authenticated"), null, 2)), true);
         AccessPolicy.Granted one = (AccessPolicy.Granted) p.decide(CI, skill("a"), HERE, true);

@@ -102,6 +102,16 @@ class DirectFlowTest {
         assertEquals(accepted, metrics.get("gateway.udp.flow.accepted"), "no socket for a refused target");
     }
 
+    /** The IPv6 forms that wrap an IPv4 address are judged by it (NAT64, 6to4, Teredo's inverted client). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"64:ff9b::7f00:1", "2002:7f00:1::1",
+        "2001:0:808:808::80ff:fffe", "::ffff:0:7f00:1", "fec0::1"})
+    void ipv6FormsOfLoopbackAreRefused(String target) throws Exception {
+        HttpFailure f = open(defaults, target, echo.address().getPort()).awaitRefused();
+        assertEquals(403, f.status());
+        assertEquals(ProxyErrorType.DESTINATION_IP_PROHIBITED, f.error());
+    }
+
     @Test
     void aNameThatResolvesInwardIsRefused() throws Exception {
         HttpFailure f = open(allowing, "inward.example", 53).awaitRefused();

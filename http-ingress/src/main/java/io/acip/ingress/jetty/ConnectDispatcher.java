@@ -91,6 +91,19 @@ final class ConnectDispatcher {
             counters.increment("ingress.connect.handler_failed");
             decision = null;
         }
+        if (decision instanceof TunnelDecision.Pending pending) {
+            counters.increment("ingress.connect.pending");
+            pending.decision().whenComplete((later, failure) -> executor.execute(() -> serve(request, response,
+                    completion, tunnel, target, connect, failure != null
+                            || later instanceof TunnelDecision.Pending ? null : later)));
+            return;
+        }
+        serve(request, response, completion, tunnel, target, connect, decision);
+    }
+
+    /** Serves the CONNECT as decided; null (the handler failed) is 500. */
+    private void serve(Request request, Response response, ExchangeCompletion completion, TunnelSupport tunnel,
+                       ConnectTarget target, ConnectRequest connect, TunnelDecision decision) {
         if (decision instanceof TunnelDecision.Refuse refused) {
             counters.increment("ingress.connect.refused");
             refuse(request, response, completion, refused.failure());

@@ -84,13 +84,15 @@ final class IngressRequestHandler extends Handler.Abstract {
 
     /**
      * What Jetty's default URI compliance would refuse (ambiguous segments and encodings), as it would say it; the
-     * listeners' own check is off so that the refusal has the gateway's shape on HTTP/2 too.
+     * listeners' own check is off so that the refusal has the gateway's shape on HTTP/2 too. An encoded slash
+     * ({@code %2F}) is left to the handler, which may be configured to keep it (as on HTTP/3).
      */
     private static String uriViolation(Request request) {
         HttpURI uri = request.getHttpURI();
         if (!uri.hasViolations()) return null;
         StringJoiner refused = new StringJoiner(", ");
         for (UriCompliance.Violation v : uri.getViolations()) {
+            if (v == UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR) continue;
             if (!UriCompliance.DEFAULT.allows(v)) refused.add(v.getDescription());
         }
         return refused.length() == 0 ? null : refused.toString();

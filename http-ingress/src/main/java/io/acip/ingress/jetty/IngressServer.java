@@ -278,9 +278,11 @@ public final class IngressServer implements AutoCloseable {
         ssl.setSslContext(mintingContext(config));
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
         ALPNServerConnectionFactory alpn = alpn();
+        InterceptSslConnectionFactory tls = new InterceptSslConnectionFactory(ssl, alpn.getProtocol());
+        TargetFormHttpConnectionFactory http1 = new TargetFormHttpConnectionFactory(https);
         InterceptConnector connector = new InterceptConnector(server, 4 * config.tunnelBufferSize(),
-                new InterceptSslConnectionFactory(ssl, alpn.getProtocol()), alpn,
-                h2(new H2ConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+                new TunnelProtocolDetector(tls, http1, counters), tls, alpn, h2(new H2ConnectionFactory(https), config),
+                http1);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         connector.addBean(new HandshakeCounter("ingress.intercept", counters));
         server.addConnector(connector);

@@ -32,8 +32,10 @@ final class RequestInfoReader {
         String protocol = protocol(connection.getHttpVersion());
         String path = pathQuery(uri);
         if (connection.getRemoteSocketAddress() instanceof InterceptedOrigin origin) {
-            return new RequestInfo(request.getMethod(), "https", origin.authority(), path, headers, protocol,
-                    Form.TUNNELLED, true, origin.agent(), origin.listener(), List.of(), origin.attachment());
+            // A tunnel carries TLS (intercepted) or plaintext HTTP/1.1, as its first bytes said.
+            return new RequestInfo(request.getMethod(), request.isSecure() ? "https" : "http", origin.authority(), path,
+                    headers, protocol, Form.TUNNELLED, request.isSecure(), origin.agent(), origin.listener(), List.of(),
+                    origin.attachment());
         }
         boolean absolute = TargetFormHttpConnectionFactory.isAbsoluteForm(connection);
         String scheme = absolute ? uri.getScheme() : request.isSecure() ? "https" : "http";

@@ -55,6 +55,48 @@ class InterceptTest extends IngressFixture {
         assertEquals(server.cleartextPort(), seen.local().getPort(), "the listener the CONNECT came to");
     }
 
+    /** curl -p (and Node's undici ProxyAgent) tunnel http:// URLs too: plaintext HTTP/1.1 inside is served. */
+    @Test
+    void plaintextHttpInsideATunnelIsServedAsExchanges() throws Exception {
+        Curl.Result r = Curl.run("-p", "-x", proxy(), "--data-binary", "plain", "http://echo.demo.acip/p?q=1");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(200, r.status());
+        assertEquals("plain", r.body());
+        assertEquals("TUNNELLED", r.header("x-echo-form").orElseThrow());
+        assertEquals("http", r.header("x-echo-scheme").orElseThrow());
+        assertEquals("echo.demo.acip:80", r.header("x-echo-authority").orElseThrow());
+        assertEquals("/p?q=1", r.header("x-echo-path").orElseThrow());
+        RequestInfo seen = handler.seen.poll();
+        assertTrue(!seen.secure());
+    }
+
+    /** Neither TLS nor HTTP/1.1 in a tunnel to an intercepted host: closed, counted, nothing else happens. */
+    @Test
+    void anythingElseInsideATunnelIsClosed() throws Exception {
+        long before = server.counters().get("ingress.intercept.unknown_protocol");
+        try (RawHttp1 raw = new RawHttp1(server.cleartextPort())) {
+            String head = raw.send("CONNECT echo.demo.acip:443 HTTP/1.1\r\nHost: echo.demo.acip:443\r\n\r\n")
+                    .readHead();
+            assertEquals(200, RawHttp1.status(head), head);
+            raw.send(new byte[] {0x00, 0x01, 0x02, 0x03, (byte) 0xff, 0x20});
+            assertEquals("", raw.readToEnd());
+        }
+        assertEquals(before + 1, server.counters().get("ingress.intercept.unknown_protocol"));
+        assertTrue(handler.seen.isEmpty());
+    }
+
+    @Test
+    void requestLineDetection() {
+        assertEquals(org.eclipse.jetty.server.ConnectionFactory.Detecting.Detection.RECOGNIZED,
+                TunnelProtocolDetector.detectRequestLine(ByteBuffer.wrap("GET / HTTP/1.1".getBytes())));
+        assertEquals(org.eclipse.jetty.server.ConnectionFactory.Detecting.Detection.NEED_MORE_BYTES,
+                TunnelProtocolDetector.detectRequestLine(ByteBuffer.wrap("POS".getBytes())));
+        assertEquals(org.eclipse.jetty.server.ConnectionFactory.Detecting.Detection.NOT_RECOGNIZED,
+                TunnelProtocolDetector.detectRequestLine(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01})));
+        assertEquals(org.eclipse.jetty.server.ConnectionFactory.Detecting.Detection.NOT_RECOGNIZED,
+                TunnelProtocolDetector.detectRequestLine(ByteBuffer.wrap(" GET".getBytes())));
+    }
+
     @ParameterizedTest
     @EnumSource(HttpClient.Version.class)
     void jdkClientThroughTheProxy(HttpClient.Version version) throws Exception {
