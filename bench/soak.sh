@@ -19,8 +19,8 @@ WORK=${WORK:-$(mktemp -d /tmp/acip-soak.XXXXXX)}
 mkdir -p "$WORK"
 source bench/benchmarks-jar.sh
 GATEWAY_JAR=gateway/target/acip-gateway.jar
-[[ -f $GATEWAY_JAR ]] || ./mvnw -B -q -o package -Dmaven.test.skip=true -pl gateway -am \
-  || ./mvnw -B -q package -Dmaven.test.skip=true -pl gateway -am
+[[ -f $GATEWAY_JAR ]] || ./mvnw -B -q -o package -DskipTests -pl gateway -am \
+  || ./mvnw -B -q package -DskipTests -pl gateway -am
 cp "$GATEWAY_JAR" "$WORK/acip-gateway.jar"   # other builds may replace the jar while the soak runs
 exec "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.soak.Soak --jar "$WORK/acip-gateway.jar" --work "$WORK" \
   --minutes "$MINUTES" --sample "$SAMPLE" --warmup "$WARMUP"
