@@ -15,7 +15,8 @@
 # Environment: DURATION (10 s measured per cell), WARMUP (3 s of load before each cell), JVM_WARMUP (15 s of each
 # protocol before a gateway's first cell), H1_CONNS (32), H2_CONNS (8), H2_STREAMS (16), NGINX_WORKERS (auto),
 # HEAP (1g), JVM_OPTS (extra gateway JVM flags), ORIGIN_H2C=1 (gateway agents speak h2c to the origin; nginx's
-# upstream is HTTP/1.1 whatever this says), JAVA, REBUILD=1, KEEP_LOGS=1 (keep h2load per-request logs),
+# upstream is HTTP/1.1 whatever this says), ACCESS_LOG=true (the gateways' access log on, as by default; off here
+# like nginx's), JAVA, REBUILD=1, KEEP_LOGS=1 (keep h2load per-request logs),
 # WORK (working directory; default a fresh one under /tmp, kept for inspection).
 set -euo pipefail
 
@@ -34,6 +35,7 @@ HEAP=${HEAP:-1g}
 ROWS=${ROWS:-abcde}
 PROFILE=${PROFILE:-0}
 ORIGIN_H2C=${ORIGIN_H2C:-0}
+ACCESS_LOG=${ACCESS_LOG:-false}
 JAVA=${JAVA:-java}
 
 # Fixed loopback ports.
@@ -117,6 +119,7 @@ render() {   # template -> $WORK/conf/<name>
       -e "s|@TRANSIT_ADMIN@|$TRANSIT_ADMIN|g" -e "s|@FAR_ADMIN@|$FAR_ADMIN|g" \
       -e "s|@TRANSIT_LINK@|$TRANSIT_LINK|g" \
       -e "s|@AGENT_ORIGIN@|$agent_origin|g" -e "s|@AGENT_H2C@|$agent_h2c|g" \
+      -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" \
       "$TEMPLATES/$1" >"$WORK/conf/$1"
   echo "$WORK/conf/$1"
 }

@@ -13,6 +13,12 @@ public abstract class Leg {
     PendingSetup pending;
     long lastActivityNanos = System.nanoTime();
     boolean finished;
+    /** A SETUP that arrived on this leg and is not answered yet, kept for {@link NodeTimings#setupAnswered}. */
+    TracedSetup traced;
+
+    /** What {@link NodeTimings#setupAnswered} is told about a SETUP once answered. */
+    record TracedSetup(String skill, String traceparent, long arrivedNanos) {
+    }
 
     /** Sends {@code packet} out of this leg, taking ownership; the leg writes its own label into the header. */
     abstract void transmit(ByteBuf packet);

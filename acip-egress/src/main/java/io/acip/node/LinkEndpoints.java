@@ -178,7 +178,9 @@ final class LinkEndpoints {
             if ((Header.flags(packet) & Flags.PONG) == 0) {
                 sendLinkPing(link, true, opaque);
             } else {
-                link.rttMs = Math.max(0, (System.nanoTime() - opaque) / 1_000_000);
+                long rtt = Math.max(0, System.nanoTime() - opaque);
+                link.rttMs = rtt / 1_000_000;
+                node.timings.linkRtt(link.peerNodeId, rtt);
             }
         } catch (io.acip.wire.MalformedPacketException e) {
             node.stats.inc("acip.dgram.dropped.malformed");

@@ -71,6 +71,7 @@ public final class Node implements AutoCloseable {
     private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean draining;
+    volatile NodeTimings timings = NodeTimings.NONE;
 
     private Node(NodeConfig config, ControlConfig controlConfig) {
         this.config = config;
@@ -114,6 +115,11 @@ public final class Node implements AutoCloseable {
 
     public NodeStats stats() {
         return stats;
+    }
+
+    /** Where this node reports the durations it measures (session setup, link RTT); nowhere by default. */
+    public void timings(NodeTimings t) {
+        timings = t == null ? NodeTimings.NONE : t;
     }
 
     public RouteTable routes() {
@@ -192,6 +198,17 @@ public final class Node implements AutoCloseable {
         return f;
     }
 
+    /** Each neighbour with an active link, and the link's last measured round trip in ms (-1 until measured). */
+    public CompletableFuture<Map<String, Long>> linkRtts() {
+        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (Link l : links.values()) if (l.isActive()) out.put(l.peerNodeId, l.rttMs);
+            f.complete(out);
+        });
+        return f;
+    }
+
     public CompletableFuture<List<String>> connectedNeighbours() {
         CompletableFuture<List<String>> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(links.values().stream().filter(Link::isActive).map(l -> l.peerNodeId).toList()));
@@ -207,6 +224,7 @@ public final class Node implements AutoCloseable {
         loop.execute(() -> {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
+            s.openedAskedNanos = s.lastActivityNanos;
             loop.schedule(() -> {
                 if (s.state == Session.State.SETTING_UP) {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
@@ -368,7 +386,7 @@ public final class Node implements AutoCloseable {
                     protocolViolation(from, "malformed RESET: " + e.getMessage());
                     return;
                 }
-                stats.inc("acip.reset.received." + reset.code().token());
+                stats.inc(NodeStats.resetReceived(reset.code()));
                 if (awaitingAck && SetupRouter.failsOver(reset.code())) {
                     packet.release();
                     router.attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(),
@@ -488,6 +506,7 @@ public final class Node implements AutoCloseable {
     /** A SETUP_ACK leaves {@code from} toward its peer with this node on its trajectory. */
     void passSetupAck(Leg from, SetupAck ack) {
         Leg to = from.peer;
+        if (to != null) answered(to, "established");
         SetupAck onward = ack.forwarded(0, nodeId());
         if (to instanceof Session initiator) {
             completeInitiator(initiator, onward);
@@ -504,6 +523,7 @@ public final class Node implements AutoCloseable {
             SessionKeys keys = done.keys();
             if (done.ticket() != null) initiatorTickets.put(ticketKey(s.request), done.ticket());
             stats.inc(s.handshake.ticket() != null ? "acip.session.resumed" : "acip.session.full_handshake");
+            timings.sessionSetup(System.nanoTime() - s.openedAskedNanos, s.handshake.ticket() != null);
             List<String> path = new ArrayList<>(ack.metadata().trajectory());
             Collections.reverse(path);
             stats.inc("acip.session.opened");
@@ -538,7 +558,8 @@ public final class Node implements AutoCloseable {
     /** Sends RESET out of {@code leg} (to the peer node, or to the local application) and ends it. */
     void refuse(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
-        stats.inc("acip.reset.sent." + code.token());
+        stats.inc(NodeStats.resetSent(code));
+        answered(leg, code.token());
         if (leg.pending != null) leg.pending.cancelTimer();
         if (leg instanceof Session s) {
             if (s.state != Session.State.DONE && s.handler != null) {
@@ -552,6 +573,14 @@ public final class Node implements AutoCloseable {
             leg.transmit(new Reset(0, code, detail).encode(alloc()));
         }
         terminate(leg);
+    }
+
+    /** The SETUP that arrived on {@code leg} was answered: tell whoever traces SETUPs, once. */
+    private void answered(Leg leg, String outcome) {
+        Leg.TracedSetup t = leg.traced;
+        if (t == null) return;
+        leg.traced = null;
+        timings.setupAnswered(t.skill(), t.traceparent(), System.nanoTime() - t.arrivedNanos(), outcome);
     }
 
     /** Forgets {@code leg}: its label, its stream, its timers. */
@@ -610,6 +639,10 @@ public final class Node implements AutoCloseable {
             packet.release();
         }
         stats.inc("acip.setup.received");
+        if (timings.tracesSetups()) {
+            leg.traced = new Leg.TracedSetup(setup.responder().value(),
+                    setup.metadata().string(TlvType.TRACEPARENT).orElse(null), System.nanoTime());
+        }
         router.route(leg, setup);
     }
 

@@ -32,6 +32,8 @@ public final class Session extends Leg {
     final boolean initiator;
     final boolean datagramMode;
     final SkillName responder;
+    /** When {@link Node#open} was called: session setup time is measured from here. */
+    long openedAskedNanos;
     SessionHandler handler;
     /** The initiator's request, handshake and SETUP, kept until SETUP_ACK arrives (a refused resumption retries). */
     SessionRequest request;

@@ -71,6 +71,7 @@ public final class AgentAttachment {
     private final Node node;
     private final FabricCa ca;
     private final OriginForwarder forwarder;
+    private final io.acip.gateway.metrics.ExchangeMeters meters;
     private final BridgeConfig bridge;
     private final SkillMapper mapper;
     private final boolean h2c;
@@ -104,7 +105,8 @@ public final class AgentAttachment {
     }
 
     AgentAttachment(Node node, FabricCa ca, OriginForwarder forwarder, BridgeConfig bridge, SkillMapper mapper,
-                    boolean h2c, UdpRelay udp) {
+                    boolean h2c, UdpRelay udp, io.acip.gateway.metrics.ExchangeMeters meters) {
+        this.meters = meters;
         this.node = node;
         this.ca = ca;
         this.forwarder = forwarder;
@@ -264,7 +266,6 @@ public final class AgentAttachment {
 
     private void attach(AgentRegistration agent, Delivery delivery, String owner, CheckedAddresses checked) {
         Holding old = attached.put(agent.agent(), new Holding(agent, owner));
-        if (old != null) detach(old.registration());
         for (AgentSkill skill : agent.skills()) {
             IssuedIdentity id = ca.issueSkill(skill.name().value(), SKILL_CERT_VALIDITY);
             OriginConfig base = OriginConfig.of(agent.originFor(skill));
@@ -276,6 +277,7 @@ public final class AgentAttachment {
             InetSocketAddress endpoint = endpoint(agent.origin(), checked);
             String instance = instanceId(agent, skill);
             InstanceLoad load = new InstanceLoad(skill.capacity());
+            String label = skill.name().value();
             node.attach(0, skill.name(), new LocalInstance(instance, 0, 1, skill.region().orElse(""),
                     skill.attributes(), new SkillIdentity(id.privateKey(), id.certificate()), incoming -> {
                         if (skill.allow().isPresent()) authorize(skill.name().value(), skill.allow().get(), incoming);
@@ -286,14 +288,17 @@ public final class AgentAttachment {
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
                         return load.track(switch (protocol) {
-                            case "bhttp" -> new FarExchange(incoming, bridge, ex -> {
-                                if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
-                                    cards.serve(ex, card, origin.base());
-                                } else {
-                                    forwarder.forward(new HeadTimedExchange(ex, load), origin, ex.request().path(),
-                                            false);
-                                }
-                            });
+                            case "bhttp" -> {
+                                String traceparent = incoming.metadata().string(TlvType.TRACEPARENT).orElse(null);
+                                yield new FarExchange(incoming, bridge, ex -> {
+                                    if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
+                                        cards.serve(ex, card, origin.base());
+                                    } else {
+                                        forwarder.forward(meters.origin(new HeadTimedExchange(ex, load), label,
+                                                traceparent), origin, ex.request().path(), false);
+                                    }
+                                });
+                            }
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
                                 if (!skill.tcpTunnel()) {
@@ -314,6 +319,41 @@ public final class AgentAttachment {
             node.control().originate(0, skill.name(), instance,
                     () -> load.attributes(skill.region().orElse(""), skill.attributes()));
         }
+        // The new instances replaced the old ones of the same skills in place (same instance IDs), so a SETUP never
+        // finds the skill missing; what the new registration dropped goes now.
+        if (old != null) detachReplaced(old.registration(), agent);
+    }
+
+    private void detachReplaced(AgentRegistration old, AgentRegistration now) {
+        for (AgentSkill skill : old.skills()) {
+            if (now.skill(skill.name()).isPresent()) {
+                mapper.unregister(skill.name()); // registered again by the new attachment
+            } else {
+                detach(old, skill);
+            }
+        }
+    }
+
+    /**
+     * Reload: {@code changed} (new, or whose configuration changed) are attached, replacing in place what they had;
+     * configured agents not in {@code configured} (every name the new file lists) are detached; the rest are left
+     * alone. Run-time registrations stay.
+     */
+    public synchronized void replaceConfigured(List<AgentRegistration> changed, List<Delivery> deliveries,
+                                               java.util.Set<String> configured) {
+        for (int i = 0; i < changed.size(); i++) attach(changed.get(i), deliveries.get(i), null, CheckedAddresses.NONE);
+        for (Holding h : List.copyOf(attached.values())) {
+            if (h.configured() && !configured.contains(h.registration().agent())) {
+                attached.remove(h.registration().agent());
+                detach(h.registration());
+            }
+        }
+    }
+
+    /** Reload: the configuration's reservations (http.skills, http.rules, node.routes) become those of {@code c}. */
+    synchronized void reserveOnly(GatewayConfig c) {
+        reserved.clear();
+        reserve(c);
     }
 
     /**
@@ -373,11 +413,19 @@ public final class AgentAttachment {
     }
 
     private void detach(AgentRegistration agent) {
-        for (AgentSkill skill : agent.skills()) {
-            node.control().withdraw(0, skill.name(), instanceId(agent, skill));
-            node.detach(0, skill.name(), instanceId(agent, skill));
-            mapper.unregister(skill.name());
-        }
+        for (AgentSkill skill : agent.skills()) detach(agent, skill);
+    }
+
+    private void detach(AgentRegistration agent, AgentSkill skill) {
+        node.control().withdraw(0, skill.name(), instanceId(agent, skill));
+        node.detach(0, skill.name(), instanceId(agent, skill));
+        mapper.unregister(skill.name());
+    }
+
+    /** Whether {@code agent} came from the configuration file (rather than {@code POST /agents}). */
+    public boolean configured(String agent) {
+        Holding h = attached.get(agent);
+        return h != null && h.configured();
     }
 
     public List<AgentRegistration> agents() {

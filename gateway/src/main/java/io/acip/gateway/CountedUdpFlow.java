@@ -13,10 +13,38 @@ import java.nio.ByteBuffer;
 final class CountedUdpFlow implements UdpFlow {
     private final UdpFlow flow;
     private final Runnable release;
+    private final GatewayMetrics metrics;
+    private final String identity;
+    private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile int status = 200;
+    private volatile long bytesUp;
+    private volatile long bytesDown;
 
-    CountedUdpFlow(UdpFlow flow, Runnable release) {
+    /** Counted as open in {@code metrics} until it ends, then in the access log as sent by {@code identity}. */
+    CountedUdpFlow(UdpFlow flow, Runnable release, GatewayMetrics metrics, String identity) {
         this.flow = flow;
         this.release = release;
+        this.metrics = metrics;
+        this.identity = identity;
+        metrics.flowOpened();
+    }
+
+    /** The flow never reached the listener's hands (a stage failed): its slot and its count end here. */
+    void abandon() {
+        end();
+    }
+
+    /** Refusal, close and the agent leaving may each report the end: it counts once. */
+    private void end() {
+        if (!done.compareAndSet(false, true)) return;
+        release.run();
+        metrics.flowEnded();
+        if (metrics.accessLogged()) {
+            ConnectRequest r = flow.request();
+            io.acip.gateway.logs.AccessLog.flow(identity, r.host() + ":" + r.port(), flow.httpVersion(), status,
+                    System.nanoTime() - startNanos, bytesUp, bytesDown);
+        }
     }
 
     @Override
@@ -34,12 +62,13 @@ final class CountedUdpFlow implements UdpFlow {
         flow.accept(new UdpFlowListener() {
             @Override
             public void onDatagram(ByteBuffer payload) {
+                bytesUp += payload.remaining(); // one listener thread at a time
                 listener.onDatagram(payload);
             }
 
             @Override
             public void onClose(Throwable cause) {
-                release.run();
+                end();
                 listener.onClose(cause);
             }
         });
@@ -47,18 +76,22 @@ final class CountedUdpFlow implements UdpFlow {
 
     @Override
     public void refuse(HttpFailure failure) {
-        release.run();
+        status = failure.status();
+        end();
         flow.refuse(failure);
     }
 
     @Override
     public boolean send(ByteBuffer payload) {
-        return flow.send(payload);
+        int n = payload.remaining();
+        boolean sent = flow.send(payload);
+        if (sent) bytesDown += n;
+        return sent;
     }
 
     @Override
     public void close(Throwable cause) {
-        release.run();
+        end();
         flow.close(cause);
     }
 

@@ -2,9 +2,6 @@ package io.acip.gateway;
 
 import io.acip.control.RouteAttributes;
 import io.acip.gateway.admin.AdminServer;
-import io.acip.gateway.attach.AgentCardFetcher;
-import io.acip.gateway.attach.AgentRegistration;
-import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.config.Addresses;
 import io.acip.gateway.config.ConfigException;
@@ -23,7 +20,6 @@ import io.acip.gateway.registry.RegistrySettings;
 import io.acip.gateway.registry.RegistrySync;
 import io.acip.gateway.udp.UdpRelay;
 import io.acip.gateway.udp.UdpSettings;
-import io.acip.gateway.attach.UdpEndpoint;
 import io.acip.gateway.auth.AgentAuthenticator;
 import io.acip.gateway.auth.AuthConfig;
 import io.acip.gateway.policy.PolicyConfig;
@@ -46,7 +42,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +56,8 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
     private static final Duration NODE_CERT_VALIDITY = Duration.ofDays(30);
 
-    private final GatewayConfig config;
+    private final ConfigReload reload;
+    private volatile Path source;
     private final Node node;
     private final OriginForwarder forwarder;
     private final OriginForwarder directForwarder;
@@ -78,8 +74,9 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
                     AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
-                    AdminServer admin, UdpRelay udp, RegistrySync registry, Duration drainTimeout) {
-        this.config = config;
+                    AdminServer admin, UdpRelay udp, RegistrySync registry, Duration drainTimeout,
+                    ConfigReload reload) {
+        this.reload = reload;
         this.drainTimeout = drainTimeout;
         this.node = node;
         this.forwarder = forwarder;
@@ -126,7 +123,12 @@ public final class Gateway implements AutoCloseable {
                             new RouteAttributes(RouteAttributes.ORIGIN_STATIC, r.region(), r.attributes(), -1, -1));
                 }
             }
+            if (c.logging().json()) io.acip.gateway.logs.JsonLogFormatter.install(); // the process's logs
             GatewayMetrics metrics = new GatewayMetrics(node.stats());
+            metrics.bind(node, io.acip.gateway.telemetry.Tracing.of(c.telemetry(), n.id()));
+            Boolean access = c.logging().access();
+            metrics.accessLog(c.http() != null && (access == null || access));
+            started.add(metrics);
             GatewayConfig.Http h = c.http();
             String name = h != null ? h.name() : n.id();
             OriginForwarder forwarder = OriginForwarder.start(OriginForwarder.Settings.defaults(name));
@@ -144,7 +146,8 @@ public final class Gateway implements AutoCloseable {
             if (direct != forwarder) started.add(direct);
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
-            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp);
+            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp,
+                    metrics.exchanges());
             attachConfigured(c, agents, forwarder);
             agents.reserve(c);
             // Run-time registrations (a restart's, or other replicas'): after configuration, which they cannot take.
@@ -175,17 +178,20 @@ public final class Gateway implements AutoCloseable {
                 ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
                         mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
                 metrics.include(ingress.counters()::snapshot);
+                metrics.bind(ingress.threadPool());
                 started.add(ingress);
                 ingress.start();
             }
             AdminServer admin = null;
             CompletableFuture<Gateway> self = new CompletableFuture<>();
             if (c.admin() != null) {
-                admin = AdminServer.start(c.admin(), ca, node, agents, registry.registry(), metrics, () -> self.join().drain());
+                admin = AdminServer.start(c.admin(), ca, node, agents, registry.registry(), metrics,
+                        () -> self.join().drain(), () -> self.join().reload());
                 started.add(admin);
             }
             Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
-                    registry, io.acip.gateway.config.ConfigLoader.drainTimeout(c));
+                    registry, io.acip.gateway.config.ConfigLoader.drainTimeout(c), new ConfigReload(c, node, mapper,
+                    agents, handler, forwarder, name));
             self.complete(g);
             LOG.info(() -> "node " + n.id() + " started" + (node.linkAddress() != null ? ", links on udp "
                     + node.linkAddress() : "") + (g.ingress != null ? ", http on " + java.util.Arrays.toString(g.httpPorts()) : ""));
@@ -210,11 +216,14 @@ public final class Gateway implements AutoCloseable {
 
     private static SkillMapper mapper(GatewayConfig.Http h) {
         if (h == null) return new SkillMapper("acip", "/skills/", List.of());
-        List<SkillMapper.Rule> rules = h.rules().stream().map(r -> new SkillMapper.Rule(r.host().toLowerCase(),
-                r.pathPrefix(), new SkillName(r.skill()), r.stripPrefix())).toList();
-        SkillMapper m = new SkillMapper(h.hostSuffix(), h.pathPrefix(), rules);
+        SkillMapper m = new SkillMapper(h.hostSuffix(), h.pathPrefix(), rules(h));
         h.skills().forEach(s -> m.register(new SkillName(s)));
         return m;
+    }
+
+    static List<SkillMapper.Rule> rules(GatewayConfig.Http h) {
+        return h.rules().stream().map(r -> new SkillMapper.Rule(r.host().toLowerCase(), r.pathPrefix(),
+                new SkillName(r.skill()), r.stripPrefix())).toList();
     }
 
     private static UdpSettings udpSettings(GatewayConfig c) throws ConfigException {
@@ -235,28 +244,8 @@ public final class Gateway implements AutoCloseable {
 
     private static void attachConfigured(GatewayConfig c, AgentAttachment agents, OriginForwarder forwarder)
             throws Exception {
-        for (int i = 0; i < c.agents().size(); i++) {
-            GatewayConfig.Agent a = c.agents().get(i);
-            URI origin = URI.create(a.origin());
-            List<AgentSkill> skills = new ArrayList<>();
-            for (GatewayConfig.AgentSkill s : a.skills()) {
-                skills.add(new AgentSkill(new SkillName(s.name()), "", s.region().isEmpty() ? Optional.empty()
-                        : Optional.of(s.region()), s.attributes(), s.path(),
-                        Optional.ofNullable(s.udp()).map(UdpEndpoint::parse),
-                        Optional.ofNullable(s.allow()).map(io.acip.gateway.policy.AllowList::parse),
-                        "tcp".equals(s.tunnel()), s.capacity() == null ? AgentSkill.DEFAULT_CAPACITY : s.capacity()));
-            }
-            if (a.card()) {
-                AgentRegistration fromCard = new AgentCardFetcher(forwarder.httpClient(), Duration.ofSeconds(10))
-                        .fetch(origin, new SkillName(a.name())).get(15, TimeUnit.SECONDS);
-                for (AgentSkill s : fromCard.skills()) {
-                    if (skills.stream().noneMatch(k -> k.name().equals(s.name()))) skills.add(s);
-                }
-            }
-            Optional<UdpEndpoint> udp = a.udp() == null ? Optional.empty() : Optional.of(UdpEndpoint.parse(a.udp()));
-            agents.attach(new AgentRegistration(a.name(), origin, udp, skills), new AgentAttachment.Delivery(a.h2c(),
-                    a.cardPath(), a.hostHeader().equals("preserve") ? OriginConfig.HostHeader.PRESERVE
-                    : OriginConfig.HostHeader.ORIGIN, a.xForwarded()));
+        for (GatewayConfig.Agent a : c.agents()) {
+            agents.attach(ConfigReload.registration(a, forwarder), ConfigReload.delivery(a));
         }
     }
 
@@ -318,8 +307,30 @@ public final class Gateway implements AutoCloseable {
         return handler;
     }
 
+    /** The configuration running now (the last one reloaded). */
     public GatewayConfig config() {
-        return config;
+        return reload.running();
+    }
+
+    /** Names the file this node was started from, so SIGHUP and {@code POST /reload} can read it again. */
+    public Gateway source(Path file) {
+        source = file;
+        return this;
+    }
+
+    /**
+     * Reads the node's file again and applies it ({@link ConfigReload}): the sections that changed, or the reason
+     * nothing did (an invalid document, or a change that needs a restart, by the fields' paths).
+     */
+    public List<String> reload() throws ConfigException {
+        Path file = source;
+        if (file == null) throw new ConfigException("(reload): this node was not started from a file");
+        return reload(load(file));
+    }
+
+    /** Applies {@code next} to this running node, as {@link #reload()} does with the file. */
+    public List<String> reload(GatewayConfig next) throws ConfigException {
+        return reload.apply(next);
     }
 
     /**
@@ -396,6 +407,7 @@ public final class Gateway implements AutoCloseable {
         udp.close();
         if (handler != null) handler.close();
         node.close();
+        metrics.close();
     }
 
     /** For {@code --config}: a checked document, or the reason it is refused. */

@@ -13,6 +13,7 @@ import io.acip.gateway.bridge.EdgeExchange;
 import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
+import io.acip.gateway.metrics.ExchangeMeters;
 import io.acip.gateway.mapping.SkillTarget;
 import io.acip.gateway.policy.AccessPolicy;
 import io.acip.gateway.policy.Principal;
@@ -42,6 +43,8 @@ import java.util.function.Consumer;
  * asks which HTTP version a request came in on.
  */
 public final class GatewayHandler implements IngressHandler, AutoCloseable {
+    private static final java.util.Map<String, String> UDP_REQUESTS = java.util.Map.of("HTTP/1.1",
+            "gateway.udp.request.h11", "HTTP/2", "gateway.udp.request.h2", "HTTP/3", "gateway.udp.request.h3");
     private final Node node;
     private final SkillMapper mapper;
     private final BridgeConfig bridge;
@@ -50,8 +53,12 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
     private final Consumer<Exchange> direct;
     private final GatewayMetrics metrics;
     private final UdpRelay udp;
-    private final AgentAuthenticator authenticator;
-    private final AccessPolicy policy;
+    /** Who is served and how far (auth and policy): replaced whole on reload, read once per request. */
+    private volatile Access access;
+
+    /** The edge's authentication and policy, swapped together so no request sees one without the other. */
+    public record Access(AgentAuthenticator authenticator, AccessPolicy policy) {
+    }
 
     /** Serving every agent, as without {@code auth} and {@code policy}. */
     public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
@@ -76,33 +83,35 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         this.direct = direct;
         this.metrics = metrics;
         this.udp = udp;
-        this.authenticator = authenticator;
-        this.policy = policy;
+        this.access = new Access(authenticator, policy);
     }
 
     /** Stops what the stages run in the background (a JWKS fetched from its URL). */
     @Override
     public void close() {
-        authenticator.close();
+        access.authenticator().close();
     }
 
     @Override
     public void onExchange(Exchange exchange) {
+        long start = System.nanoTime();
+        Access a = access;
         RequestInfo r = exchange.request();
-        metrics.inc("gateway.request." + r.protocol().replace("HTTP/", "h").replace(".", ""));
         Addressing addressing = r.form() == RequestInfo.Form.ABSOLUTE ? Addressing.PROXY : Addressing.ORIGIN;
         Identification id = r.form() == RequestInfo.Form.TUNNELLED
                 ? new Identified(tunnelPrincipal(r.tunnel()), false) // authenticated on the tunnel's CONNECT
-                : authenticator.identify(r.headers(), addressing, r.clientCertificates());
+                : a.authenticator().identify(r.headers(), addressing, r.clientCertificates());
         if (id instanceof Refused refused) {
+            metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.UNAUTHENTICATED);
             refuse(exchange, refused.failure());
             return;
         }
         Identified caller = (Identified) id;
         Optional<SkillTarget> target = mapper.map(r.host(), r.path());
         if (target.isPresent()) {
-            metrics.inc("gateway.request.skill");
-            Exchange admitted = admit(exchange, caller, Optional.of(target.get().skill()), addressing);
+            metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.SKILL);
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, target.get().skill().value(),
+                    caller.principal().toString()), caller, Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
                 EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
                         caller.principal());
@@ -112,18 +121,19 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         if (r.form() == RequestInfo.Form.ABSOLUTE) {
             Optional<HttpFailure> refused = checkDirect(r.host(), r.port());
             if (refused.isPresent()) {
-                metrics.inc("gateway.request.refused");
+                metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.REFUSED);
                 refuse(exchange, refused.get());
                 return;
             }
-            Exchange admitted = admit(exchange, caller, Optional.empty(), addressing);
+            Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, ExchangeMeters.DIRECT,
+                    caller.principal().toString()), caller, Optional.empty(), addressing);
             if (admitted != null) {
-                metrics.inc("gateway.request.direct");
+                metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.DIRECT);
                 direct.accept(admitted);
             }
             return;
         }
-        metrics.inc("gateway.request.unmapped");
+        metrics.exchanges().count(r.protocol(), ExchangeMeters.Outcome.UNMAPPED);
         refuse(exchange, new HttpFailure(404, ProxyErrorType.DESTINATION_NOT_FOUND,
                 "no skill is mapped to host " + r.host() + " and path " + r.path()));
     }
@@ -132,11 +142,12 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
      * The authorize stage for one exchange: the exchange as it goes on (without the gateway's own credential unless
      * the rule passes it, holding its in-flight slot until it ends), or null when it was refused here.
      */
-    private Exchange admit(Exchange exchange, Identified caller, Optional<SkillName> skill, Addressing addressing) {
+    private Exchange admit(Access a, Exchange exchange, Identified caller, Optional<SkillName> skill,
+                           Addressing addressing) {
         RequestInfo r = exchange.request();
-        AccessPolicy.Decision d = policy.decide(caller.principal(), skill, address(r.remote()), true);
+        AccessPolicy.Decision d = a.policy().decide(caller.principal(), skill, address(r.remote()), true);
         if (!(d instanceof AccessPolicy.Granted granted)) {
-            refuse(exchange, refusal(d, caller.principal(), addressing));
+            refuse(exchange, refusal(a, d, caller.principal(), addressing));
             return null;
         }
         if (!AccessPolicy.countsNothing(granted)) exchange.onEnd(granted.release());
@@ -145,7 +156,7 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
     }
 
     /** A refused decision as the agent sees it: a challenge for an anonymous caller, else 403, or 429. */
-    private HttpFailure refusal(AccessPolicy.Decision d, Principal caller, Addressing addressing) {
+    private HttpFailure refusal(Access a, AccessPolicy.Decision d, Principal caller, Addressing addressing) {
         if (d instanceof AccessPolicy.Limited limited) {
             metrics.inc("gateway.policy.limited");
             return new HttpFailure(429, ProxyErrorType.HTTP_REQUEST_DENIED, limited.detail())
@@ -155,12 +166,16 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         String detail = ((AccessPolicy.Denied) d).detail();
         // Credentials could change the answer for an anonymous caller (RFC 9110 §15.5.2, §15.5.8); the rule is not
         // named to a caller who has not even said who it is.
-        return !caller.authenticated() && authenticator.enabled()
-                ? authenticator.challenge(addressing, null, "credentials required")
+        return !caller.authenticated() && a.authenticator().enabled()
+                ? a.authenticator().challenge(addressing, null, "credentials required")
                 : new HttpFailure(403, ProxyErrorType.HTTP_REQUEST_DENIED, detail);
     }
 
     private void refuse(Exchange exchange, HttpFailure failure) {
+        // A metered exchange reports its own refusal when it ends; the others (unmapped, unauthenticated) here.
+        if (!(exchange instanceof io.acip.gateway.metrics.MeteredExchange)) {
+            metrics.exchanges().refusals().add(exchange.request(), failure, "-");
+        }
         exchange.body().abort(new IllegalStateException("refused"));
         exchange.response().fail(failure);
     }
@@ -182,9 +197,10 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
 
     @Override
     public TunnelDecision onConnect(ConnectRequest request) {
+        Access a = access;
         Identification id = request.tunnel() != null
                 ? new Identified(tunnelPrincipal(request.tunnel()), false)
-                : authenticator.identify(request.headers(), Addressing.PROXY, request.clientCertificates());
+                : a.authenticator().identify(request.headers(), Addressing.PROXY, request.clientCertificates());
         if (id instanceof Refused refused) {
             metrics.inc("gateway.connect.refused");
             return new TunnelDecision.Refuse(refused.failure());
@@ -195,10 +211,10 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
             SkillName s = skill.get();
             boolean intercept = intercepted.stream().anyMatch(s::isUnder);
             // An intercepted tunnel is checked here and counted per request inside it; a carried one counts once.
-            AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), !intercept);
+            AccessPolicy.Decision d = a.policy().decide(caller, skill, address(request.remote()), !intercept);
             if (!(d instanceof AccessPolicy.Granted granted)) {
                 metrics.inc("gateway.connect.refused");
-                return new TunnelDecision.Refuse(refusal(d, caller, Addressing.PROXY));
+                return new TunnelDecision.Refuse(refusal(a, d, caller, Addressing.PROXY));
             }
             granted.release().run(); // a byte tunnel's lifetime is not tracked: it counts against the rate only
             metrics.inc(intercept ? "gateway.connect.intercepted" : "gateway.connect.skill");
@@ -217,11 +233,11 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         Optional<HttpFailure> refused = destination instanceof EgressPolicy.Refused r ? Optional.of(r.failure())
                 : Optional.empty();
         if (refused.isEmpty()) {
-            AccessPolicy.Decision d = policy.decide(caller, Optional.empty(), address(request.remote()), true);
+            AccessPolicy.Decision d = a.policy().decide(caller, Optional.empty(), address(request.remote()), true);
             if (d instanceof AccessPolicy.Granted granted) {
                 granted.release().run();
             } else {
-                refused = Optional.of(refusal(d, caller, Addressing.PROXY));
+                refused = Optional.of(refusal(a, d, caller, Addressing.PROXY));
             }
         }
         if (refused.isPresent()) {
@@ -244,11 +260,12 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
      */
     @Override
     public void onConnectUdp(UdpFlow flow) {
-        metrics.inc("gateway.udp.request." + flow.httpVersion().replace("HTTP/", "h").replace(".", ""));
+        metrics.inc(UDP_REQUESTS.getOrDefault(flow.httpVersion(), "gateway.udp.request.other"));
         ConnectRequest request = flow.request();
+        Access a = access;
         Identification id = request.tunnel() != null
                 ? new Identified(tunnelPrincipal(request.tunnel()), false)
-                : authenticator.identify(request.headers(), Addressing.MASQUE, request.clientCertificates());
+                : a.authenticator().identify(request.headers(), Addressing.MASQUE, request.clientCertificates());
         if (id instanceof Refused refused) {
             flow.refuse(refused.failure());
             return;
@@ -256,12 +273,12 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         Principal caller = ((Identified) id).principal();
         Optional<SkillName> skill = mapper.forHost(request.host());
         // A flow to a target that is not a skill is direct egress, as far as the policy goes (its checks follow).
-        AccessPolicy.Decision d = policy.decide(caller, skill, address(request.remote()), true);
+        AccessPolicy.Decision d = a.policy().decide(caller, skill, address(request.remote()), true);
         if (!(d instanceof AccessPolicy.Granted granted)) {
-            flow.refuse(refusal(d, caller, Addressing.MASQUE));
+            flow.refuse(refusal(a, d, caller, Addressing.MASQUE));
             return;
         }
-        UdpFlow admitted = new CountedUdpFlow(flow, granted.release());
+        CountedUdpFlow admitted = new CountedUdpFlow(flow, granted.release(), metrics, caller.toString());
         try {
             if (skill.isPresent()) {
                 SkillFlow.start(node, admitted, skill.get(), List.of(), udp.settings().maxDgramPayload(), metrics,
@@ -270,9 +287,16 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
                 udp.direct(admitted);
             }
         } catch (RuntimeException e) {
-            granted.release().run(); // the listener refuses the raw flow, which knows nothing of the slot
+            admitted.abandon(); // the listener refuses the raw flow, which knows nothing of the slot or the gauge
             throw e;
         }
+    }
+
+    /** Replaces authentication and policy at once (reload): requests already past them keep what they were given. */
+    public void access(Access next) {
+        Access old = access;
+        access = next;
+        if (old.authenticator() != next.authenticator()) old.authenticator().close();
     }
 
     /** Resolves {@code host} and checks every address against the egress policy; why not, or empty. */

@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz}, {@code GET /routes},
+ * {@code GET /} (the status page) and {@code GET /status} (what it shows), {@code GET /agents}, {@code POST /reload} (read the configuration file again),
  * {@code POST /agents} (attach an agent from a registration document, body up to 1 MiB), {@code DELETE
  * /agents/<name>}, {@code PUT /agents/<name>/lease} (renew a registration's lease), {@code POST /drain} (drain and stop the node, as on SIGTERM). {@link AdminGate} decides who gets in; {@link AttachScope} and {@link AgentAttachment} what a
  * registration may take. TLS when {@code admin.client_ca} or {@code admin.tls_certificate} is set.
@@ -55,7 +56,7 @@ public final class AdminServer implements AutoCloseable {
     /** @param drain starts the node's drain ({@code POST /drain}); the future completes once it has stopped */
     public static AdminServer start(GatewayConfig.Admin config, FabricCa ca, Node node, AgentAttachment agents,
                                     AgentRegistry registry, GatewayMetrics metrics,
-                                    Supplier<CompletableFuture<Void>> drain) throws Exception {
+                                    Supplier<CompletableFuture<Void>> drain, Reload reload) throws Exception {
         InetSocketAddress address = Addresses.parse("admin.listen", config.listen());
         AdminToken token = config.tokenFile() == null ? null : AdminToken.load(config.tokenFile());
         AdminTls tls = config.tls() ? AdminTls.of(config, address, ca) : null;
@@ -66,7 +67,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         server.addConnector(connector);
-        server.setHandler(new Endpoints(gate, scope, node, agents, registry, metrics, drain));
+        server.setHandler(new Endpoints(gate, scope, node, agents, registry, metrics, drain, reload));
         server.start();
         if (!config.credentialed()) {
             LOG.warning("admin listener on " + address.getHostString() + ":" + connector.getLocalPort()
@@ -83,6 +84,12 @@ public final class AdminServer implements AutoCloseable {
                 new HttpConnectionFactory(https));
     }
 
+    /** {@code POST /reload}: the node reads its file again; the sections that changed. */
+    @FunctionalInterface
+    public interface Reload {
+        List<String> reload() throws ConfigException;
+    }
+
     /** The endpoints, behind the gate. */
     private static final class Endpoints extends Handler.Abstract {
         private final AdminGate gate;
@@ -92,9 +99,11 @@ public final class AdminServer implements AutoCloseable {
         private final AgentRegistry registry;
         private final GatewayMetrics metrics;
         private final Supplier<CompletableFuture<Void>> drain;
+        private final Reload reload;
 
         Endpoints(AdminGate gate, AttachScope scope, Node node, AgentAttachment agents, AgentRegistry registry,
-                  GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain) {
+                  GatewayMetrics metrics, Supplier<CompletableFuture<Void>> drain, Reload reload) {
+            this.reload = reload;
             this.gate = gate;
             this.scope = scope;
             this.node = node;
@@ -110,6 +119,15 @@ public final class AdminServer implements AutoCloseable {
             if (who.refusal() != null) return problem(response, callback, who.refusal());
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            if (method.equals("GET") && (path.equals("/") || path.equals("/status.js"))) {
+                StatusPage.Resource page = path.equals("/") ? StatusPage.HTML : StatusPage.SCRIPT;
+                response.getHeaders().put("Content-Security-Policy", StatusPage.POLICY);
+                response.getHeaders().put("X-Content-Type-Options", "nosniff");
+                return send(response, callback, 200, page.type(), page.body());
+            }
+            if (method.equals("GET") && path.equals("/status")) {
+                return send(response, callback, 200, "application/json", StatusReport.json(node, metrics));
+            }
             if (method.equals("GET") && path.equals("/metrics")) {
                 return send(response, callback, 200, "text/plain; version=0.0.4", metrics.prometheus());
             }
@@ -123,6 +141,9 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("GET") && path.equals("/routes")) {
                 return send(response, callback, 200, "application/json", RouteListing.json(node));
+            }
+            if (method.equals("GET") && path.equals("/agents")) {
+                return send(response, callback, 200, "application/json", AgentListing.json(agents));
             }
             if (method.equals("POST") && path.equals("/agents")) {
                 // Resolving the registration's names blocks: off the thread that delivered the body.
@@ -153,6 +174,11 @@ public final class AdminServer implements AutoCloseable {
                     return problem(response, callback, AdminProblem.of(e));
                 }
             }
+            if (method.equals("POST") && path.equals("/reload")) {
+                // Reading the file and attaching agents (Agent Cards) block: off the thread that took the request.
+                request.getComponents().getExecutor().execute(() -> reload(who.caller(), response, callback));
+                return true;
+            }
             if (method.equals("DELETE") && path.startsWith("/agents/")) {
                 try {
                     AgentRegistration gone = agents.detachRegistered(path.substring("/agents/".length()), who.caller());
@@ -172,6 +198,21 @@ public final class AdminServer implements AutoCloseable {
             return "{\"backend\":" + jsonString(s.backend()) + ",\"stale\":" + s.stale() + ",\"revision\":"
                     + s.revision() + (s.stale() ? ",\"stale_since\":" + jsonString(s.staleSince().toString())
                     + ",\"detail\":" + jsonString(s.detail()) : "") + "}";
+        }
+
+        private void reload(String caller, Response response, Callback callback) {
+            try {
+                List<String> changed = reload.reload();
+                LOG.info("admin: " + caller + " reloaded the configuration: " + changed);
+                send(response, callback, 200, "application/json", "{\"node\":" + jsonString(node.nodeId())
+                        + ",\"reloaded\":" + jsonList(changed) + "}");
+            } catch (ConfigException e) {
+                LOG.warning("admin: reload asked by " + caller + " refused: " + e.getMessage());
+                problem(response, callback, new AdminProblem(409, "reload-refused", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warning("admin: reload asked by " + caller + " failed: " + e);
+                problem(response, callback, new AdminProblem(500, "reload-failed", e.toString()));
+            }
         }
 
         private void attach(ByteBuffer body, String caller, Response response, Callback callback) {

@@ -198,6 +198,10 @@ public final class ConfigLoader {
         if (c.admin() != null) admin(c.admin());
         io.acip.gateway.registry.RegistrySettings.check(c.registry());
         drainTimeout(c);
+        if (!c.logging().format().equals("text") && !c.logging().json()) {
+            throw new ConfigException("logging.format: '" + c.logging().format() + "' must be text or json");
+        }
+        telemetry(c.telemetry());
         io.acip.gateway.auth.AuthConfig.authenticator(c.auth(), "check");
         io.acip.gateway.policy.PolicyConfig.policy(c.policy(), c.auth() != null);
         if ((c.auth() != null || !c.policy().isEmpty()) && c.http() == null) {
@@ -297,6 +301,24 @@ public final class ConfigLoader {
         }
         return new io.acip.link.LinkConfig(d.maxUdpPayload(), d.streamWindow(), d.connectionWindow(), d.maxStreams(),
                 keepAlive, idle, d.reconnectMin(), d.reconnectMax(), d.socketBuffer());
+    }
+
+    private static void telemetry(GatewayConfig.Telemetry t) throws ConfigException {
+        if (t.samplingRatio() < 0 || t.samplingRatio() > 1) {
+            throw new ConfigException("telemetry.sampling_ratio: " + t.samplingRatio() + " outside 0..1");
+        }
+        if (t.otlpEndpoint() != null) {
+            java.net.URI u;
+            try {
+                u = java.net.URI.create(t.otlpEndpoint());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("telemetry.otlp_endpoint: not a URL: " + e.getMessage());
+            }
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new ConfigException("telemetry.otlp_endpoint: must be an absolute http or https URL (the "
+                        + "collector's /v1/traces)");
+            }
+        }
     }
 
     /** {@code shutdown.drain_timeout}: how long a drain lets what is in flight finish (default 30 s, at most 1 h). */

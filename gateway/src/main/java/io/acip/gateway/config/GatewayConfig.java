@@ -10,7 +10,8 @@ import java.util.Map;
  * Values are checked by {@link ConfigLoader}, which refuses a bad document naming the path of the offending field.
  */
 public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp,
-                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Registry registry) {
+                            Auth auth, List<PolicyRule> policy, Shutdown shutdown, Registry registry, Logging logging,
+                            Telemetry telemetry) {
 
     public GatewayConfig {
         agents = agents == null ? List.of() : List.copyOf(agents);
@@ -19,17 +20,19 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         policy = policy == null ? List.of() : List.copyOf(policy);
         shutdown = shutdown == null ? Shutdown.DEFAULT : shutdown;
         registry = registry == null ? Registry.FILE : registry;
+        logging = logging == null ? Logging.DEFAULT : logging;
+        telemetry = telemetry == null ? Telemetry.OFF : telemetry;
     }
 
-    /** Without a {@code registry} section: run-time registrations in the file store under {@code node.data_dir}. */
+    /** Without a {@code registry}, {@code logging} or {@code telemetry} section: their defaults. */
     public GatewayConfig(Node node, Http http, Egress egress, List<Agent> agents, Admin admin, Udp udp, Auth auth,
                          List<PolicyRule> policy, Shutdown shutdown) {
-        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null);
+        this(node, http, egress, agents, admin, udp, auth, policy, shutdown, null, null, null);
     }
 
     /** This configuration with another {@code registry} section (for code that builds configurations). */
     public GatewayConfig withRegistry(Registry r) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, r);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, r, logging, telemetry);
     }
 
     /** Without a {@code shutdown} section: its defaults. */
@@ -50,7 +53,8 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** This configuration with edge authentication and policy (for code that builds configurations). */
     public GatewayConfig withAccess(Auth auth, List<PolicyRule> policy) {
-        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, registry);
+        return new GatewayConfig(node, http, egress, agents, admin, udp, auth, policy, shutdown, registry, logging,
+                telemetry);
     }
 
     /** The ACIP node: identity, links, static routes. */
@@ -415,6 +419,36 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
 
     /** TLS to etcd: the CA its server certificates chain to, and optionally a client certificate and key (PEM). */
     public record EtcdTls(String ca, String certificate, String key) {
+    }
+
+    /**
+     * Logs: {@code format} {@code text} (one line per event) or {@code json} (one object per line, for shippers);
+     * {@code access}: a line per HTTP exchange and CONNECT-UDP flow at the edge (default on where {@code http} is).
+     */
+    public record Logging(String format, Boolean access) {
+        static final Logging DEFAULT = new Logging(null, null);
+
+        public Logging {
+            format = format == null ? "text" : format;
+        }
+
+        public boolean json() {
+            return format.equals("json");
+        }
+    }
+
+    /**
+     * Traces (OpenTelemetry): exported over OTLP/HTTP to {@code otlp_endpoint} (the full URL, e.g.
+     * {@code http://collector:4318/v1/traces}); none without it. {@code sampling_ratio} of new traces are kept (a
+     * trace the agent's {@code traceparent} started keeps its own decision).
+     */
+    public record Telemetry(@JsonProperty("otlp_endpoint") String otlpEndpoint,
+                            @JsonProperty("sampling_ratio") Double samplingRatio) {
+        static final Telemetry OFF = new Telemetry(null, null);
+
+        public Telemetry {
+            samplingRatio = samplingRatio == null ? 1.0 : samplingRatio;
+        }
     }
 
     /** A token bucket: {@code burst} requests at once, refilled at {@code per_second}. */

@@ -41,7 +41,8 @@ public final class UdpEchoAgent implements AutoCloseable {
                 ch = b.bind(host, port).sync().channel();
             } catch (Exception e) {
                 if (!fallBackToFree) throw e;
-                ch = b.bind(host, 0).sync().channel();
+                // A fresh handler: the failed bind already added the first one to a pipeline (it is not @Sharable).
+                ch = b.handler(new Echo()).bind(host, 0).sync().channel();
                 int got = ((InetSocketAddress) ch.localAddress()).getPort();
                 LOG.info(() -> "udp echo agent: cannot bind port " + port + " (" + e.getMessage() + "), using " + got);
             }

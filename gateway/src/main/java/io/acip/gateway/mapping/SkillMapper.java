@@ -27,16 +27,28 @@ public final class SkillMapper {
 
     private final String hostSuffix;
     private final String pathPrefix;
-    private final List<Rule> rules;
+    private volatile List<Rule> rules;
     private final Map<SkillName, Integer> registered = new ConcurrentHashMap<>();
 
     public SkillMapper(String hostSuffix, String pathPrefix, List<Rule> rules) {
         this.hostSuffix = "." + hostSuffix.toLowerCase(Locale.ROOT);
         this.pathPrefix = pathPrefix;
+        this.rules = sorted(rules);
+        for (Rule r : rules) register(r.skill());
+    }
+
+    private static List<Rule> sorted(List<Rule> rules) {
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingInt((Rule r) -> -r.pathPrefix().length())); // longest prefix first
-        this.rules = List.copyOf(sorted);
-        for (Rule r : rules) register(r.skill());
+        return List.copyOf(sorted);
+    }
+
+    /** Replaces the explicit rules (reload): lookups see the old list or the new one, never a mix. */
+    public synchronized void replaceRules(List<Rule> next) {
+        List<Rule> old = rules;
+        for (Rule r : next) register(r.skill());
+        rules = sorted(next);
+        for (Rule r : old) unregister(r.skill());
     }
 
     /** Makes a skill known to path mapping, once more. */

@@ -184,6 +184,11 @@ public final class IngressServer implements AutoCloseable {
         return http3 == null ? -1 : http3.port();
     }
 
+    /** The listeners' worker threads, for the gateway's metrics (Jetty thread pool meters). */
+    public org.eclipse.jetty.util.thread.ThreadPool threadPool() {
+        return server.getThreadPool();
+    }
+
     /** Counters named {@code ingress.<thing>.<event>}, for the gateway to export. */
     public IngressCounters counters() {
         return counters;
