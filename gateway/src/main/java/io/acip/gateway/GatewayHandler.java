@@ -152,7 +152,7 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         }
         if (!AccessPolicy.countsNothing(granted)) exchange.onEnd(granted.release());
         if (!caller.consumedAuthorization() || granted.passAuthorization()) return exchange;
-        return new ForwardedExchange(exchange, r.withHeaders(withoutAuthorization(r.headers())));
+        return exchange.withRequest(r.withHeaders(withoutAuthorization(r.headers())));
     }
 
     /** A refused decision as the agent sees it: a challenge for an anonymous caller, else 403, or 429. */

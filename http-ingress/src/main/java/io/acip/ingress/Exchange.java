@@ -19,4 +19,27 @@ public interface Exchange {
      * or at once if it already has.
      */
     void onEnd(Runnable action);
+
+    /** This exchange going on with another request head (a stage rewrote its path or fields); body and answer stay. */
+    default Exchange withRequest(RequestInfo changed) {
+        return new Rewritten(this, changed);
+    }
+
+    /** {@link #withRequest}: the original's body, sink and end, under a changed head. */
+    record Rewritten(Exchange original, RequestInfo request) implements Exchange {
+        @Override
+        public BodySource body() {
+            return original.body();
+        }
+
+        @Override
+        public ResponseSink response() {
+            return original.response();
+        }
+
+        @Override
+        public void onEnd(Runnable action) {
+            original.onEnd(action);
+        }
+    }
 }

@@ -3,12 +3,10 @@ package io.acip.gateway.mapping;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.gateway.http.RequestPath;
 import io.acip.gateway.http.RequestPath.EscapedSlashes;
-import io.acip.ingress.BodySource;
 import io.acip.ingress.ConnectRequest;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.IngressHandler;
 import io.acip.ingress.RequestInfo;
-import io.acip.ingress.ResponseSink;
 import io.acip.ingress.Tunnel;
 import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
@@ -56,7 +54,7 @@ public final class PathNormalization implements IngressHandler {
             return;
         }
         metrics.inc("gateway.request.path_normalized");
-        next.onExchange(new Retargeted(exchange, r.withPath(target)));
+        next.onExchange(exchange.withRequest(r.withPath(target)));
     }
 
     @Override
@@ -74,21 +72,4 @@ public final class PathNormalization implements IngressHandler {
         next.onConnectUdp(flow);
     }
 
-    /** The same exchange with its path normalized. */
-    private record Retargeted(Exchange original, RequestInfo request) implements Exchange {
-        @Override
-        public BodySource body() {
-            return original.body();
-        }
-
-        @Override
-        public ResponseSink response() {
-            return original.response();
-        }
-
-        @Override
-        public void onEnd(Runnable action) {
-            original.onEnd(action);
-        }
-    }
 }

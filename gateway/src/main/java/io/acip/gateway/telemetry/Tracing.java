@@ -4,10 +4,8 @@ import io.acip.capsule.bhttp.Field;
 import io.acip.capsule.bhttp.Fields;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.metrics.MeteredExchange;
-import io.acip.ingress.BodySource;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
-import io.acip.ingress.ResponseSink;
 import io.acip.node.NodeTimings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -93,7 +91,7 @@ public final class Tracing implements AutoCloseable {
             ended(session, metered);
             ended(request, metered);
         });
-        return new Traced(exchange, r.withHeaders(withTraceparent(r.headers(), session)));
+        return exchange.withRequest(r.withHeaders(withTraceparent(r.headers(), session)));
     }
 
     /**
@@ -114,7 +112,7 @@ public final class Tracing implements AutoCloseable {
             ended(origin, metered);
             ended(delivery, metered);
         });
-        return new Traced(exchange, r.withHeaders(withTraceparent(r.headers(), origin)));
+        return exchange.withRequest(r.withHeaders(withTraceparent(r.headers(), origin)));
     }
 
     private static void ended(Span span, MeteredExchange m) {
@@ -177,23 +175,6 @@ public final class Tracing implements AutoCloseable {
         }
     };
 
-    /** An exchange going on with the traced request head. */
-    private record Traced(Exchange original, RequestInfo request) implements Exchange {
-        @Override
-        public BodySource body() {
-            return original.body();
-        }
-
-        @Override
-        public ResponseSink response() {
-            return original.response();
-        }
-
-        @Override
-        public void onEnd(Runnable action) {
-            original.onEnd(action);
-        }
-    }
 
     /** Exports what is still queued, then stops. */
     @Override
