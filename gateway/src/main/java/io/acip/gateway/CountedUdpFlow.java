@@ -84,8 +84,9 @@ final class CountedUdpFlow implements UdpFlow {
     @Override
     public boolean send(ByteBuffer payload) {
         int n = payload.remaining();
+        bytesDown += n; // before the agent can see it: an end that races with the send still logs these bytes
         boolean sent = flow.send(payload);
-        if (sent) bytesDown += n;
+        if (!sent) bytesDown -= n;
         return sent;
     }
 
