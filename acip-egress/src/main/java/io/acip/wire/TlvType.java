@@ -49,6 +49,11 @@ public final class TlvType {
      * initiator as unattested, which is all it could do before.
      */
     public static final long INITIATOR_ATTESTATION = 0x14;
+    /**
+     * Exchanges in a session (§13): empty in SETUP, the initiator offers to carry a sequence of HTTP exchanges; a
+     * varint in SETUP_ACK, the responder accepts and keeps the session that many milliseconds between exchanges.
+     */
+    public static final long EXCHANGES = 0x16;
 
     private TlvType() {
     }
@@ -61,6 +66,6 @@ public final class TlvType {
     public static boolean known(long type) {
         return type >= TENANT && type <= RESUME || type == SKILL_CERTIFICATE || type == SKILL_PROOF
                 || type == RESUME_ACK || type == RESUMPTION_OFFER
-                || type == INITIATOR_ATTESTATION;
+                || type == INITIATOR_ATTESTATION || type == EXCHANGES;
     }
 }

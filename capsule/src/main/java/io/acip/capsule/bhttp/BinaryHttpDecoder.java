@@ -72,11 +72,24 @@ public final class BinaryHttpDecoder {
 
     /** Consumes all of {@code in}, reporting what completes. */
     public void decode(ByteBuffer in) throws CodecException {
+        decode(in, false);
+    }
+
+    /**
+     * Consumes {@code in} up to the end of the message, reporting what completes, and leaves what follows in
+     * {@code in}: for a stream of messages back to back without padding (docs/acip-v0.md §13.2). The caller checks
+     * {@link #isComplete()} and hands the rest to the next message's decoder.
+     */
+    public void decodeMessage(ByteBuffer in) throws CodecException {
+        decode(in, true);
+    }
+
+    private void decode(ByteBuffer in, boolean stopAtEnd) throws CodecException {
         if (finished) throw new IllegalStateException("decode after finish");
         if (state == State.FAILED) throw new CodecException("decoder failed earlier");
         boolean ok = false;
         try {
-            run(in);
+            if (!(stopAtEnd && state == State.PADDING)) run(in, stopAtEnd);
             ok = true;
         } finally {
             if (!ok) state = State.FAILED;
@@ -112,7 +125,7 @@ public final class BinaryHttpDecoder {
         }
     }
 
-    private void run(ByteBuffer in) throws CodecException {
+    private void run(ByteBuffer in, boolean stopAtEnd) throws CodecException {
         while (true) {
             switch (state) {
                 case FRAMING -> {
@@ -121,6 +134,10 @@ public final class BinaryHttpDecoder {
                     framing = Framing.fromIndicator(indicator);
                     if (expected != null && framing.kind() != expected) {
                         throw new CodecException("expected a " + expected + ", got framing " + framing);
+                    }
+                    if (stopAtEnd && framing.isKnownLength()) { // a zero byte here would be padding elsewhere
+                        throw new CodecException("known-length framing in a sequence of messages (docs/acip-v0.md"
+                                + " §13.2)");
                     }
                     state = framing.kind() == MessageKind.REQUEST ? State.CONTROL_DATA : State.STATUS;
                 }
@@ -171,7 +188,7 @@ public final class BinaryHttpDecoder {
                     state = State.CHUNK_LENGTH;
                 }
                 case PADDING -> {
-                    checkPadding(in);
+                    if (!stopAtEnd) checkPadding(in);
                     return;
                 }
                 default -> throw new IllegalStateException(state.name());
