@@ -527,6 +527,7 @@ public final class Node implements AutoCloseable {
             List<String> path = new ArrayList<>(ack.metadata().trajectory());
             Collections.reverse(path);
             stats.inc("acip.session.opened");
+            s.setupAck = ack.metadata();
             s.opened(keys.sender(true), keys.receiver(true), List.copyOf(new LinkedHashSet<>(path)),
                     ack.metadata().string(TlvType.SELECTED_INSTANCE).orElse(""));
             s.announce();

@@ -44,6 +44,8 @@ public final class Session extends Leg {
     PacketProtection opener;
     List<String> trajectory = List.of();
     String selectedInstance = "";
+    /** The SETUP_ACK as the initiator received it; empty at a responder. */
+    io.acip.wire.Metadata setupAck = io.acip.wire.Metadata.EMPTY;
     private boolean finSent;
     private boolean finReceived;
     private boolean readPaused;
@@ -167,6 +169,16 @@ public final class Session extends Leg {
 
     public String selectedInstance() {
         return selectedInstance;
+    }
+
+    /** The responder's SETUP_ACK metadata, at the initiator once open (what the responder accepted, §13.1). */
+    public io.acip.wire.Metadata setupAck() {
+        return setupAck;
+    }
+
+    /** Open and not yet ended: packets can still flow. */
+    public boolean isOpen() {
+        return state == State.OPEN;
     }
 
     public EventLoop eventLoop() {

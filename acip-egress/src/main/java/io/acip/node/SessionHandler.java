@@ -30,4 +30,12 @@ public interface SessionHandler {
     /** Writing should pause ({@code false}) or may resume ({@code true}). */
     default void onWritabilityChanged(Session session, boolean writable) {
     }
+
+    /**
+     * TLVs a responder's handler adds to its SETUP_ACK, after the handshake's (such as EXCHANGES, docs/acip-v0.md
+     * §13.1); asked once, right after {@link LocalSkill#accept}.
+     */
+    default java.util.List<io.acip.wire.Tlv> setupAckMetadata() {
+        return java.util.List.of();
+    }
 }

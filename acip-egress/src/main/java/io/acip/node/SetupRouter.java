@@ -8,10 +8,12 @@ import io.acip.seal.SessionAuthenticationException;
 import io.acip.seal.SessionKeys;
 import io.acip.wire.Limits;
 import io.acip.wire.MalformedPacketException;
+import io.acip.wire.Metadata;
 import io.acip.wire.Reset;
 import io.acip.wire.ResetCode;
 import io.acip.wire.Setup;
 import io.acip.wire.SetupAck;
+import io.acip.wire.Tlv;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -245,7 +247,9 @@ final class SetupRouter {
         responder.opened(keys.sender(false), keys.receiver(false), List.copyOf(new LinkedHashSet<>(trajectory)),
                 instance.instanceId());
         // SETUP_ACK first: a responder may write from onOpen, and nothing may overtake the SETUP_ACK.
-        node.passSetupAck(responder, new SetupAck(0, response.ackMetadata()));
+        Metadata ack = response.ackMetadata();
+        for (Tlv t : responder.handler.setupAckMetadata()) ack = ack.with(t);
+        node.passSetupAck(responder, new SetupAck(0, ack));
         responder.announce();
         return true;
     }

@@ -5,8 +5,8 @@ import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.attach.CheckedAddresses;
 import io.acip.gateway.attach.AttachRefusedException;
 import io.acip.gateway.bridge.BridgeConfig;
-import io.acip.gateway.bridge.FarExchange;
 import io.acip.gateway.bridge.FarTunnel;
+import io.acip.gateway.bridge.SessionPool;
 import io.acip.gateway.config.GatewayConfig;
 import io.acip.gateway.discovery.AgentCardCache;
 import io.acip.gateway.discovery.AgentCardPaths;
@@ -14,6 +14,7 @@ import io.acip.gateway.mapping.SkillMapper;
 import io.acip.gateway.origin.OriginConfig;
 import io.acip.gateway.origin.OriginForwarder;
 import io.acip.gateway.udp.UdpRelay;
+import io.acip.ingress.Exchange;
 import io.acip.gateway.policy.AllowList;
 import io.acip.gateway.policy.Principal;
 import io.acip.gateway.registry.Registration;
@@ -40,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -69,6 +71,7 @@ public final class AgentAttachment {
     }
 
     private final Node node;
+    private final SessionPool pool;
     private final FabricCa ca;
     private final OriginForwarder forwarder;
     private final io.acip.gateway.metrics.ExchangeMeters meters;
@@ -104,10 +107,11 @@ public final class AgentAttachment {
         }
     }
 
-    AgentAttachment(Node node, FabricCa ca, OriginForwarder forwarder, BridgeConfig bridge, SkillMapper mapper,
+    AgentAttachment(SessionPool pool, FabricCa ca, OriginForwarder forwarder, BridgeConfig bridge, SkillMapper mapper,
                     boolean h2c, UdpRelay udp, io.acip.gateway.metrics.ExchangeMeters meters) {
         this.meters = meters;
-        this.node = node;
+        this.pool = pool;
+        this.node = pool.node();
         this.ca = ca;
         this.forwarder = forwarder;
         this.bridge = bridge;
@@ -287,17 +291,21 @@ public final class AgentAttachment {
                             throw new SessionRefusedException(ResetCode.PROTOCOL_VIOLATION, "payload protocol "
                                     + protocol + (datagrams ? " needs" : " cannot ride") + " a datagram-mode session");
                         }
-                        return load.track(switch (protocol) {
+                        return switch (protocol) {
                             case "bhttp" -> {
-                                String traceparent = incoming.metadata().string(TlvType.TRACEPARENT).orElse(null);
-                                yield new FarExchange(incoming, bridge, ex -> {
+                                String setupTrace = incoming.metadata().string(TlvType.TRACEPARENT).orElse(null);
+                                Consumer<Exchange> stage = ex -> {
                                     if (AgentCardPaths.isCardRequest(ex.request().method(), ex.request().path())) {
                                         cards.serve(ex, card, origin.base());
-                                    } else {
+                                    } else { // in a sequence of exchanges, each brings its own trace (§13.4)
+                                        String traceparent = ex.request().headers().first("traceparent")
+                                                .orElse(setupTrace);
                                         forwarder.forward(meters.origin(new HeadTimedExchange(ex, load), label,
                                                 traceparent), origin, ex.request().path(), false);
                                     }
-                                });
+                                };
+                                // CATS load counts exchanges in flight, not the idle sessions that wait for them.
+                                yield pool.serve(incoming, bridge, stage, load::begin);
                             }
                             case "bytes" -> {
                                 // A byte tunnel reaches any path at the origin: only for skills that declare it.
@@ -305,13 +313,13 @@ public final class AgentAttachment {
                                     throw new SessionRefusedException(ResetCode.PAYLOAD_PROTOCOL_REFUSED, "skill "
                                             + skill.name() + " takes no byte tunnels (tunnel: tcp)");
                                 }
-                                yield tunnel(endpoint);
+                                yield load.track(tunnel(endpoint));
                             }
-                            case "udp" -> udp.deliver(agent.agent(), skill.udp().or(agent::udp).map(checked::pin),
-                                    skill.name());
+                            case "udp" -> load.track(udp.deliver(agent.agent(),
+                                    skill.udp().or(agent::udp).map(checked::pin), skill.name()));
                             default -> throw new SessionRefusedException(ResetCode.DESTINATION_UNAVAILABLE,
                                     "agent " + agent.agent() + " takes no " + protocol + " sessions");
-                        });
+                        };
                     }));
             mapper.register(skill.name());
             // Neighbours learn the skill is here (docs/acip-v0.md §12), with its load and latency as measured, and

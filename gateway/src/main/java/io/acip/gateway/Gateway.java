@@ -3,6 +3,7 @@ package io.acip.gateway;
 import io.acip.control.RouteAttributes;
 import io.acip.gateway.admin.AdminServer;
 import io.acip.gateway.bridge.BridgeConfig;
+import io.acip.gateway.bridge.SessionPool;
 import io.acip.gateway.config.Addresses;
 import io.acip.gateway.config.ConfigException;
 import io.acip.gateway.config.Durations;
@@ -59,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final ConfigReload reload;
     private volatile Path source;
     private final Node node;
+    private final SessionPool pool;
     private final OriginForwarder forwarder;
     private final OriginForwarder directForwarder;
     private final AgentAttachment agents;
@@ -72,13 +74,14 @@ public final class Gateway implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private boolean draining;
 
-    private Gateway(GatewayConfig config, Node node, OriginForwarder forwarder, OriginForwarder directForwarder,
+    private Gateway(GatewayConfig config, Node node, SessionPool pool, OriginForwarder forwarder, OriginForwarder directForwarder,
                     AgentAttachment agents, GatewayMetrics metrics, IngressServer ingress, GatewayHandler handler,
                     AdminServer admin, UdpRelay udp, RegistrySync registry, Duration drainTimeout,
                     ConfigReload reload) {
         this.reload = reload;
         this.drainTimeout = drainTimeout;
         this.node = node;
+        this.pool = pool;
         this.forwarder = forwarder;
         this.directForwarder = directForwarder;
         this.agents = agents;
@@ -136,7 +139,8 @@ public final class Gateway implements AutoCloseable {
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
             BridgeConfig bridge = new BridgeConfig(name, firstByte, 256 * 1024, HeaderLimits.DEFAULT.binaryHttp(),
-                    streamIdle(h));
+                    streamIdle(h), io.acip.gateway.config.ConfigLoader.sessionPool(n));
+            SessionPool pool = new SessionPool(node, bridge.pool());
             SkillMapper mapper = mapper(h);
             EgressPolicy egress = egressPolicy(c.egress());
             // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
@@ -146,7 +150,7 @@ public final class Gateway implements AutoCloseable {
             if (direct != forwarder) started.add(direct);
             UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
             started.add(udp);
-            AgentAttachment agents = new AgentAttachment(node, ca, forwarder, bridge, mapper, false, udp,
+            AgentAttachment agents = new AgentAttachment(pool, ca, forwarder, bridge, mapper, false, udp,
                     metrics.exchanges());
             attachConfigured(c, agents, forwarder);
             agents.reserve(c);
@@ -171,7 +175,7 @@ public final class Gateway implements AutoCloseable {
                     LOG.warning("no auth section: every agent that reaches " + name + " is served anonymously; see "
                             + "docs/security.md to require credentials");
                 }
-                handler = new GatewayHandler(node, mapper, bridge, egress, intercept,
+                handler = new GatewayHandler(pool, mapper, bridge, egress, intercept,
                         ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp,
                         authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
@@ -189,7 +193,7 @@ public final class Gateway implements AutoCloseable {
                         () -> self.join().drain(), () -> self.join().reload());
                 started.add(admin);
             }
-            Gateway g = new Gateway(c, node, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
+            Gateway g = new Gateway(c, node, pool, forwarder, direct, agents, metrics, ingress, handler, admin, udp,
                     registry, io.acip.gateway.config.ConfigLoader.drainTimeout(c), new ConfigReload(c, node, mapper,
                     agents, handler, forwarder, name));
             self.complete(g);
@@ -357,6 +361,7 @@ public final class Gateway implements AutoCloseable {
                 + " s to finish");
         try {
             node.drain();
+            pool.drain(); // sessions kept for later exchanges end now; those in use, after their exchange
             boolean listenersIdle = ingress == null || ingress.drain(drainTimeout);
             int sessions = node.activeSessions().get(5, TimeUnit.SECONDS);
             // Transit and far sessions end when their ends finish: wait for them within what is left.

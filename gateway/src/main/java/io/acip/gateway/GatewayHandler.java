@@ -10,6 +10,7 @@ import io.acip.gateway.auth.AgentAuthenticator.Identified;
 import io.acip.gateway.auth.AgentAuthenticator.Refused;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.EdgeExchange;
+import io.acip.gateway.bridge.SessionPool;
 import io.acip.gateway.bridge.TunnelBridge;
 import io.acip.gateway.egress.EgressPolicy;
 import io.acip.gateway.mapping.SkillMapper;
@@ -46,6 +47,7 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
     private static final java.util.Map<String, String> UDP_REQUESTS = java.util.Map.of("HTTP/1.1",
             "gateway.udp.request.h11", "HTTP/2", "gateway.udp.request.h2", "HTTP/3", "gateway.udp.request.h3");
     private final Node node;
+    private final SessionPool pool;
     private final SkillMapper mapper;
     private final BridgeConfig bridge;
     private final EgressPolicy egress;
@@ -61,10 +63,10 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
     }
 
     /** Serving every agent, as without {@code auth} and {@code policy}. */
-    public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
+    public GatewayHandler(SessionPool pool, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
                           List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics,
                           UdpRelay udp) {
-        this(node, mapper, bridge, egress, intercepted, direct, metrics, udp, AgentAuthenticator.none(),
+        this(pool, mapper, bridge, egress, intercepted, direct, metrics, udp, AgentAuthenticator.none(),
                 AccessPolicy.open());
     }
 
@@ -72,10 +74,11 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
      * @param direct forwards an absolute-form request to a destination that is not a skill (policy already checked)
      * @param udp carries CONNECT-UDP flows to targets that are not skills (and decides whether they may go)
      */
-    public GatewayHandler(Node node, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
+    public GatewayHandler(SessionPool pool, SkillMapper mapper, BridgeConfig bridge, EgressPolicy egress,
                           List<SkillName> intercepted, Consumer<Exchange> direct, GatewayMetrics metrics,
                           UdpRelay udp, AgentAuthenticator authenticator, AccessPolicy policy) {
-        this.node = node;
+        this.pool = pool;
+        this.node = pool == null ? null : pool.node();
         this.mapper = mapper;
         this.bridge = bridge;
         this.egress = egress;
@@ -113,7 +116,7 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
             Exchange admitted = admit(a, metrics.exchanges().edge(exchange, start, target.get().skill().value(),
                     caller.principal().toString()), caller, Optional.of(target.get().skill()), addressing);
             if (admitted != null) {
-                EdgeExchange.start(node, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
+                EdgeExchange.start(pool, admitted, target.get().skill(), target.get().path(), bridge, List.of(),
                         caller.principal());
             }
             return;

@@ -44,20 +44,29 @@ final class InstanceLoad {
 
     /** {@code handler}'s session counts as in flight until it closes or is reset. */
     SessionHandler track(SessionHandler handler) {
-        inFlight.incrementAndGet();
-        return new Tracked(handler);
+        return new Tracked(handler, begin());
     }
 
-    private final class Tracked implements SessionHandler {
-        private final SessionHandler handler;
-        private final AtomicBoolean ended = new AtomicBoolean();
+    /** One more in flight, until the returned action runs (at most once counts). */
+    Runnable begin() {
+        inFlight.incrementAndGet();
+        AtomicBoolean ended = new AtomicBoolean();
+        return () -> {
+            if (ended.compareAndSet(false, true)) inFlight.decrementAndGet();
+        };
+    }
 
-        Tracked(SessionHandler handler) {
+    private static final class Tracked implements SessionHandler {
+        private final SessionHandler handler;
+        private final Runnable end;
+
+        Tracked(SessionHandler handler, Runnable end) {
             this.handler = handler;
+            this.end = end;
         }
 
         private void end() {
-            if (ended.compareAndSet(false, true)) inFlight.decrementAndGet();
+            end.run();
         }
 
         @Override
@@ -90,6 +99,11 @@ final class InstanceLoad {
         @Override
         public void onWritabilityChanged(Session session, boolean writable) {
             handler.onWritabilityChanged(session, writable);
+        }
+
+        @Override
+        public java.util.List<io.acip.wire.Tlv> setupAckMetadata() {
+            return handler.setupAckMetadata();
         }
     }
 }

@@ -17,10 +17,10 @@ import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.RequestInfo;
-import io.acip.node.Node;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
+import io.acip.wire.Exchanges;
 import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import io.acip.wire.Tlv;
@@ -35,10 +35,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP exchange carried to a skill as one ACIP session (DESIGN §4): the request goes out as indeterminate-length
+ * One HTTP exchange carried to a skill over an ACIP session (DESIGN §4): the request goes out as indeterminate-length
  * Binary HTTP, streamed chunk by chunk as the agent sends it; the response comes back the same way and is written
  * to the agent as it arrives. Nothing is buffered whole: the agent's body is read only while the session can take
- * more, and the session is read only while the agent keeps up. All state lives on the session's event loop.
+ * more, and the session is read only while the agent keeps up. The session is the exchange's own, or one of a
+ * sequence that its {@link PooledSession} carries (docs/acip-v0.md §13), which it hands back once request and
+ * response went whole. All state lives on the session's event loop.
  */
 public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     /** The response header naming the nodes the session crossed, initiator's node first. */
@@ -52,6 +54,14 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private final BinaryHttpDecoder decoder;
     private Session session;
     private EventLoop loop;
+    private PooledSession carrier;
+    /** The session carries a sequence of exchanges: no FIN after the request, messages read one at a time. */
+    private boolean sequence;
+    /** Done with the session: it went back to its pool, so nothing here may touch it again. */
+    private boolean released;
+    private boolean responseBegun;
+    /** The whole request, kept until the response begins, to go again once if the responder never read it. */
+    private ByteBuf replay;
     private SinkWriter out;
     private boolean requestSent;
     private boolean headSeen;
@@ -77,7 +87,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
      * target (the agent's path with any skill prefix taken off). An authenticated {@code principal} is the session's
      * initiator, attested by this node (docs/acip-v0.md §7.6); an anonymous one is named by its address.
      */
-    public static void start(Node node, Exchange exchange, SkillName skill, String path, BridgeConfig config,
+    public static void start(SessionPool pool, Exchange exchange, SkillName skill, String path, BridgeConfig config,
                              List<Tlv> metadata, Principal principal) {
         if (AgentCardPaths.isCardRequest(exchange.request().method(), path)) {
             exchange = CardRewritingSink.wrap(exchange, path); // its URLs must name this gateway as the agent used it
@@ -87,6 +97,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         EdgeExchange e = new EdgeExchange(exchange, config, path, affinity);
         List<Tlv> tlvs = new ArrayList<>(metadata);
         tlvs.add(Tlv.ofString(TlvType.PAYLOAD_PROTOCOL, "bhttp"));
+        if (pool.offers()) tlvs.add(Exchanges.OFFER);
         affinity.tlv().ifPresent(tlvs::add);
         exchange.request().headers().first("traceparent")
                 .ifPresent(tp -> tlvs.add(Tlv.ofString(TlvType.TRACEPARENT, tp)));
@@ -98,14 +109,32 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             exchange.response().fail(refused.failure());
             return;
         }
-        node.open(request, e);
+        pool.carry(request, e);
+    }
+
+    void carriedBy(PooledSession s) {
+        carrier = s;
+    }
+
+    /** The session ended before any byte of the response, and the request can go again whole (§13.3). */
+    boolean replayable() {
+        return replay != null && !responseBegun && !done;
     }
 
     @Override
     public void onOpen(Session s) {
         session = s;
         loop = s.eventLoop();
-        out = new SinkWriter(loop, busy -> s.setReadable(!busy), this::agentGone);
+        sequence = carrier != null && carrier.sequence();
+        if (out == null) out = new SinkWriter(loop, busy -> {
+            if (!released) session.setReadable(!busy); // a session handed back is the next exchange's to pause
+        }, this::agentGone);
+        if (requestSent) { // again, on a new session, after one that ended without reading it (§13.3)
+            ByteBuf again = replay;
+            replay = null; // a new session was never used before: it cannot have ended unread
+            session.write(again, !sequence);
+            return;
+        }
         RequestInfo r = exchange.request();
         List<Field> extra = new ArrayList<>();
         extra.add(HeaderHygiene.via(r.protocol(), config.proxyName()));
@@ -161,8 +190,9 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 // content follows, and forwards a request without content without body framing.
                 chunk = Unpooled.wrappedBuffer(unsentHead, chunk);
                 unsentHead = null;
+                if (c.last() && sequence) replay = chunk.retainedDuplicate(); // no copy: a reference until the head
             }
-            session.write(chunk, c.last());
+            session.write(chunk, c.last() && !sequence);
             lastActivity = System.nanoTime();
             if (c.last()) {
                 requestSent = true;
@@ -188,7 +218,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     }
 
     private void timedOut(long ms) {
-        if (headSeen || done) return;
+        if (headSeen || done || released) return;
         fail(new HttpFailure(504, ProxyErrorType.HTTP_RESPONSE_TIMEOUT, "skill " + session.responder()
                 + " sent no response within " + ms + " ms"));
         session.reset(ResetCode.TIMEOUT, "no response within " + ms + " ms");
@@ -202,8 +232,24 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     @Override
     public void onData(Session s, ByteBuf data, boolean fin) {
         try {
-            decoder.decode(data.nioBuffer());
-            if (fin) decoder.finish();
+            if (data.isReadable()) responseBegun = true;
+            if (!sequence) {
+                decoder.decode(data.nioBuffer());
+                if (fin) decoder.finish();
+                return;
+            }
+            if (fin && !responseBegun) { // ended unread (§13.3), and the request cannot go again: never processed
+                fail(new HttpFailure(503, ProxyErrorType.DESTINATION_UNAVAILABLE, "skill " + s.responder()
+                        + " ended its session before reading the request, which was not processed"));
+                s.reset(ResetCode.CANCELLED, "ended before the request was read");
+                return;
+            }
+            ByteBuffer in = data.nioBuffer();
+            decoder.decodeMessage(in);
+            if (in.hasRemaining()) throw new CodecException("bytes after the response (docs/acip-v0.md §13.2)");
+            if (fin && !decoder.isComplete()) {
+                throw new CodecException("the session ended before the response was complete");
+            }
         } catch (CodecException e) {
             s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP response: " + e.getMessage());
             fail(new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, "malformed response from skill "
@@ -222,6 +268,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     @Override
     public void onResponseHead(ResponseHead head) {
         headSeen = true;
+        releaseReplay();
         if (firstByteTimer != null) firstByteTimer.cancel(false);
         lastActivity = System.nanoTime();
         long idle = config.streamIdleTimeout().toNanos();
@@ -235,7 +282,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     /** http.stream_idle_timeout: silence cuts a stream, content moving either way never does. */
     private void checkIdle() {
-        if (done) return;
+        if (done || released) return;
         long idle = config.streamIdleTimeout().toNanos();
         long silent = System.nanoTime() - lastActivity;
         if (silent < idle) {
@@ -262,6 +309,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     @Override
     public void onComplete() {
+        if (sequence) handBack();
         Fields t = trailers;
         out.submit(cb -> {
             if (t.isEmpty()) {
@@ -291,9 +339,35 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
         }
     }
 
+    /**
+     * The response is whole: the session goes back to its pool when the request went whole too, else it cannot carry
+     * another exchange (§13.3) and ends here.
+     */
+    private void handBack() {
+        if (idleTimer != null) idleTimer.cancel(false);
+        if (requestSent) {
+            released = true;
+            session.setReadable(true); // the agent may still be slow to take this response: not the next one's concern
+            carrier.exchangeDone(this);
+        } else {
+            session.reset(ResetCode.CANCELLED, "response complete before the request was sent whole");
+        }
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
+    }
+
     /** The agent's side failed (it went away): nothing to answer, drop the session. */
     private void agentGone(Throwable cause) {
         if (done) return;
+        if (released) { // the session is another exchange's now
+            finish(cause);
+            return;
+        }
         session.reset(ResetCode.CANCELLED, "agent went away: " + cause.getMessage());
         finish(cause);
     }
@@ -306,6 +380,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void finish(Throwable cause) {
         done = true;
+        releaseReplay();
         if (unsentHead != null) {
             unsentHead.release();
             unsentHead = null;

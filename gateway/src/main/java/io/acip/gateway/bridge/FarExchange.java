@@ -30,8 +30,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The far side of {@link EdgeExchange}: a session carrying one Binary HTTP request becomes an {@link Exchange} for a
- * local HTTP stage (the origin forwarder). Request content is queued up to a bound and the session is paused past
+ * The far side of {@link EdgeExchange}: a Binary HTTP request in a session becomes an {@link Exchange} for a local HTTP
+ * stage (the origin forwarder); the session is its own, or one of a sequence that a {@link FarSession} serves
+ * (docs/acip-v0.md §13). Request content is queued up to a bound and the session is paused past
  * it; response writes complete only when the session can take more, so a slow agent on the other side slows the
  * origin down. Session callbacks arrive on the node's loop; exchange calls may come from any thread.
  */
@@ -41,6 +42,8 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     private final Consumer<Exchange> stage;
     private final BinaryHttpDecoder decoder;
     private final Bhttp response = Bhttp.response();
+    /** The session's sequence of exchanges this one is part of, or null for a session of its own. */
+    private final FarSession sequence;
     private Session session;
     private RequestInfo info;
     private boolean started;
@@ -60,9 +63,14 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     private Fields trailers = Fields.EMPTY;
 
     public FarExchange(IncomingSession incoming, BridgeConfig config, Consumer<Exchange> stage) {
+        this(incoming, config, stage, null);
+    }
+
+    FarExchange(IncomingSession incoming, BridgeConfig config, Consumer<Exchange> stage, FarSession sequence) {
         this.incoming = incoming;
         this.config = config;
         this.stage = stage;
+        this.sequence = sequence;
         this.decoder = BinaryHttpDecoder.forRequest(config.limits(), this);
     }
 
@@ -75,9 +83,30 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
 
     @Override
     public void onData(Session s, ByteBuf data, boolean fin) {
-        try {
-            decoder.decode(data.nioBuffer());
+        ByteBuffer in = data.nioBuffer();
+        decode(s, () -> {
+            decoder.decode(in);
             if (fin) decoder.finish();
+        });
+    }
+
+    /** In a sequence: reads up to the end of this request and leaves what follows in {@code in} (§13.2). */
+    void deliver(Session s, ByteBuffer in) {
+        decode(s, () -> decoder.decodeMessage(in));
+    }
+
+    /** The request arrived whole. */
+    boolean requestComplete() {
+        return decoder.isComplete();
+    }
+
+    private interface Decoding {
+        void run() throws CodecException;
+    }
+
+    private void decode(Session s, Decoding step) {
+        try {
+            step.run();
             // The stage starts once what arrived with the head is queued: Binary HTTP says whether content follows
             // only by what comes next, and the edge sends a request without content as head and end together, so
             // the origin gets no body framing for it (RFC 9112 §6.3).
@@ -87,7 +116,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
             }
         } catch (CodecException e) {
             enqueue(BodyChunk.failed(new IllegalStateException("malformed Binary HTTP request: " + e.getMessage())));
-            if (info == null) {
+            if (info == null || sequence != null) { // in a sequence, the next message's start is lost too
                 s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP request: " + e.getMessage());
             } else {
                 fail(new HttpFailure(400, io.acip.capsule.proxystatus.ProxyErrorType.HTTP_REQUEST_ERROR,
@@ -283,8 +312,15 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
                 if (done != null) done.done(new IllegalStateException("session ended"));
                 return;
             }
-            session.write(bytes, last);
-            if (last) ended = true;
+            boolean fin = last && (sequence == null || sequence.endsWith(this));
+            session.write(bytes, fin);
+            if (last) {
+                ended = true;
+                if (sequence != null) {
+                    end.fire(); // the exchange is over, the session goes on
+                    sequence.responseDone(this, fin);
+                }
+            }
             if (done == null) return;
             if (last || session.isWritableByApplication()) {
                 done.done(null);

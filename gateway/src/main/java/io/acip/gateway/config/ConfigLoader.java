@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.acip.gateway.bridge.PoolSettings;
 import io.acip.node.NodeConfig;
 import io.acip.wire.SkillName;
 import java.io.IOException;
@@ -95,6 +96,7 @@ public final class ConfigLoader {
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
         resumptionLifetime(n);
         RouteExchange.of(n);
+        sessionPool(n);
 
         GatewayConfig.Http h = c.http();
         if (h != null) {
@@ -333,5 +335,29 @@ public final class ConfigLoader {
         // YAML 1.1 reads a bare off as the boolean false.
         if ("off".equals(n.resumption()) || "false".equals(n.resumption())) return Duration.ZERO;
         return Durations.parse("node.resumption", n.resumption(), NodeConfig.DEFAULT_RESUMPTION_LIFETIME);
+    }
+
+    /** {@code node.session_pool}, with its defaults ({@link PoolSettings#DEFAULT}). */
+    public static PoolSettings sessionPool(GatewayConfig.Node n) throws ConfigException {
+        GatewayConfig.SessionPool p = n.sessionPool();
+        PoolSettings d = PoolSettings.DEFAULT;
+        String at = "node.session_pool.";
+        Duration responderIdle = Durations.parse(at + "responder_idle_timeout", p.responderIdleTimeout(),
+                d.responderIdleTimeout());
+        if (responderIdle.compareTo(io.acip.wire.Exchanges.MIN_IDLE) < 0) {
+            throw new ConfigException(at + "responder_idle_timeout: must be at least 1s");
+        }
+        return new PoolSettings(p.enabled() == null || p.enabled(),
+                Durations.parse(at + "idle_timeout", p.idleTimeout(), d.idleTimeout()), responderIdle,
+                atLeast(at + "max_idle_per_key", p.maxIdlePerKey(), d.maxIdlePerKey(), 0),
+                atLeast(at + "max_idle", p.maxIdle(), d.maxIdle(), 0),
+                atLeast(at + "max_exchanges", p.maxExchanges(), d.maxExchanges(), 1),
+                Durations.parse(at + "max_age", p.maxAge(), d.maxAge()));
+    }
+
+    private static int atLeast(String path, Integer value, int fallback, int min) throws ConfigException {
+        if (value == null) return fallback;
+        if (value < min) throw new ConfigException(path + ": must be at least " + min);
+        return value;
     }
 }

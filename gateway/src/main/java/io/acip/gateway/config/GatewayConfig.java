@@ -61,14 +61,24 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
     public record Node(String id, String listen, @JsonProperty("data_dir") String dataDir,
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
                        Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption,
-                       @JsonProperty("require_attestation") Boolean requireAttestation, Control control) {
+                       @JsonProperty("require_attestation") Boolean requireAttestation, Control control,
+                       @JsonProperty("session_pool") SessionPool sessionPool) {
         public Node {
+            sessionPool = sessionPool == null ? SessionPool.DEFAULT : sessionPool;
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
             timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
             maxSessions = maxSessions == null ? 100_000 : maxSessions;
             requireAttestation = requireAttestation != null && requireAttestation;
             control = control == null ? Control.DEFAULT : control;
+        }
+
+        /** With the default session pool. */
+        public Node(String id, String listen, String dataDir, String fabricCa, List<Neighbour> neighbours,
+                    List<Route> routes, Timeouts timeouts, Integer maxSessions, String resumption,
+                    Boolean requireAttestation, Control control) {
+            this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption,
+                    requireAttestation, control, null);
         }
 
         /** Without requiring attestation, with the default route exchange. */
@@ -82,6 +92,19 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     List<Route> routes, Timeouts timeouts, Integer maxSessions) {
             this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, null, null, null);
         }
+    }
+
+    /**
+     * HTTP exchanges over sessions that carry many (docs/acip-v0.md §13): whether an edge offers and a far gateway
+     * accepts them, and the bounds of an edge's pools. Absent fields take the defaults in docs/configuration.md.
+     */
+    public record SessionPool(Boolean enabled, @JsonProperty("idle_timeout") String idleTimeout,
+                              @JsonProperty("responder_idle_timeout") String responderIdleTimeout,
+                              @JsonProperty("max_idle_per_key") Integer maxIdlePerKey,
+                              @JsonProperty("max_idle") Integer maxIdle,
+                              @JsonProperty("max_exchanges") Integer maxExchanges,
+                              @JsonProperty("max_age") String maxAge) {
+        static final SessionPool DEFAULT = new SessionPool(null, null, null, null, null, null, null);
     }
 
     /**

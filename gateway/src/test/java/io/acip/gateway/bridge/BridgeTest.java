@@ -38,6 +38,8 @@ class BridgeTest {
     private final FabricCa ca = FabricCa.generate("bridge test");
     private Node edge;
     private Node far;
+    private SessionPool edgePool;
+    private SessionPool farPool;
 
     @BeforeEach
     void start() throws Exception {
@@ -46,6 +48,8 @@ class BridgeTest {
         edge.linkReady("far").get(10, TimeUnit.SECONDS);
         far.linkReady("edge").get(10, TimeUnit.SECONDS);
         edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+        edgePool = new SessionPool(edge, CONFIG.pool());
+        farPool = new SessionPool(far, CONFIG.pool());
     }
 
     @AfterEach
@@ -63,7 +67,7 @@ class BridgeTest {
     private void serve(String skill, Consumer<Exchange> stage) {
         IssuedIdentity id = ca.issueSkill(skill, Duration.ofDays(1));
         far.attach(0, new SkillName(skill), LocalInstance.of(skill, new SkillIdentity(id.privateKey(),
-                id.certificate()), incoming -> new FarExchange(incoming, CONFIG, stage)));
+                id.certificate()), incoming -> farPool.serve(incoming, CONFIG, stage, () -> () -> { })));
     }
 
     /** A stage that answers with the request line and the whole body it read. */
@@ -97,7 +101,7 @@ class BridgeTest {
         byte[] big = new byte[300_000];
         MemoryExchange ex = new MemoryExchange("POST", "/upload?x=1", Fields.of("host", "echo.demo.acip",
                 "connection", "keep-alive"), List.of(big, big));
-        EdgeExchange.start(edge, ex, new SkillName("demo/echo"), "/upload?x=1", CONFIG, List.of(), Principal.ANONYMOUS);
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/echo"), "/upload?x=1", CONFIG, List.of(), Principal.ANONYMOUS);
         ResponseHead head = ex.head.get(10, TimeUnit.SECONDS);
         assertEquals(200, head.status());
         assertEquals("edge,far", head.fields().first(EdgeExchange.TRAJECTORY_HEADER).orElseThrow());
@@ -110,7 +114,7 @@ class BridgeTest {
     @Test
     void unknownSkillIsA502NamingTheCause() throws Exception {
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/missing"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/missing"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         HttpFailure f = ex.failure.get(10, TimeUnit.SECONDS);
         assertEquals(502, f.status());
         assertEquals(ProxyErrorType.DESTINATION_NOT_FOUND, f.error());
@@ -122,7 +126,7 @@ class BridgeTest {
         serve("demo/down", ex -> ex.response().fail(new HttpFailure(502, ProxyErrorType.CONNECTION_REFUSED,
                 "origin 127.0.0.1:1 refused the connection")));
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/down"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/down"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         ResponseHead head = ex.head.get(10, TimeUnit.SECONDS);
         assertEquals(502, head.status());
         assertTrue(head.fields().first("proxy-status").orElseThrow().contains("error=connection_refused"));
@@ -138,7 +142,7 @@ class BridgeTest {
                 g -> secondMayGo.thenRun(() -> ex.response().content(ByteBuffer.wrap("data: 2\n\n".getBytes()),
                         true, h -> { })))));
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
-        EdgeExchange.start(edge, ex, new SkillName("demo/sse"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/sse"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
         assertEquals(200, ex.head.get(10, TimeUnit.SECONDS).status());
         // The first event arrives while the stage still holds the second.
         ex.firstContent.get(10, TimeUnit.SECONDS);

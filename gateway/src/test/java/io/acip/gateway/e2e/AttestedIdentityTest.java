@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.bridge.BridgeConfig;
 import io.acip.gateway.bridge.EdgeExchange;
+import io.acip.gateway.bridge.SessionPool;
 import io.acip.gateway.attach.AgentRegistration;
 import io.acip.gateway.attach.AgentSkill;
 import io.acip.gateway.policy.AllowList;
@@ -57,7 +58,7 @@ class AttestedIdentityTest {
         BridgeConfig bridge = new BridgeConfig("acip-edge", Duration.ofSeconds(5), 256 * 1024,
                 io.acip.capsule.bhttp.BinaryHttpLimits.DEFAULT);
         front = new IngressServer(IngressConfig.builder("acip-edge").cleartext(new InetSocketAddress("127.0.0.1", 0))
-                .build(), new TestAuthentication(fabric, bridge));
+                .build(), new TestAuthentication(bridge, new SessionPool(fabric.edge.node(), bridge.pool())));
         front.start();
     }
 
@@ -71,7 +72,7 @@ class AttestedIdentityTest {
      * Stands in for the edge's authentication stage: {@code x-test-identity} and {@code x-test-groups} name the
      * principal; without them the agent is anonymous. The request goes to the skill named in {@code x-test-skill}.
      */
-    private record TestAuthentication(Fabric3 fabric, BridgeConfig bridge) implements IngressHandler {
+    private record TestAuthentication(BridgeConfig bridge, SessionPool pool) implements IngressHandler {
         @Override
         public void onExchange(Exchange exchange) {
             var h = exchange.request().headers();
@@ -79,7 +80,7 @@ class AttestedIdentityTest {
                     h.first("x-test-groups").map(g -> Arrays.asList(g.split(","))).orElse(List.of()),
                     Principal.Method.API_KEY)).orElse(Principal.ANONYMOUS);
             SkillName skill = new SkillName(h.first("x-test-skill").orElse("demo/echo"));
-            EdgeExchange.start(fabric.edge.node(), exchange, skill, exchange.request().path(), bridge, List.of(), p);
+            EdgeExchange.start(pool, exchange, skill, exchange.request().path(), bridge, List.of(), p);
         }
 
         @Override

@@ -1,0 +1,155 @@
+package io.acip.gateway.bridge;
+
+import io.acip.node.Session;
+import io.acip.node.SessionHandler;
+import io.acip.node.SessionRequest;
+import io.acip.wire.Exchanges;
+import io.acip.wire.ResetCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An edge's session as its exchanges see it (docs/acip-v0.md §13): it hands the session's events to the exchange
+ * riding it now, and, between exchanges, waits in its pool until the next one takes it, its idle time runs out or
+ * the responder ends it. A session whose responder did not accept the offer carries its one exchange and ends.
+ * Everything but {@link #carryNext} runs on the session's event loop.
+ */
+final class PooledSession implements SessionHandler {
+    private final SessionPool pool;
+    final SessionPool.Key key;
+    private final SessionRequest request;
+    private Session session;
+    private EdgeExchange current;
+    private boolean sequence;
+    private Duration idleLimit;
+    private boolean ended;
+    private boolean responderFinished;
+    private int carried = 1;
+    private long openedNanos;
+    private ScheduledFuture<?> idleTimer;
+
+    PooledSession(SessionPool pool, SessionPool.Key key, SessionRequest request, EdgeExchange first) {
+        this.pool = pool;
+        this.key = key;
+        this.request = request;
+        this.current = first;
+        first.carriedBy(this);
+    }
+
+    /** The responder accepted: this session carries a sequence of exchanges. */
+    boolean sequence() {
+        return sequence;
+    }
+
+    @Override
+    public void onOpen(Session s) {
+        session = s;
+        openedNanos = System.nanoTime();
+        Duration responderIdle = Exchanges.accepted(s.setupAck()).orElse(null);
+        sequence = responderIdle != null;
+        if (sequence) {
+            Duration half = responderIdle.dividedBy(2); // §13.3: never race the responder's end of an idle session
+            idleLimit = half.compareTo(pool.settings().idleTimeout()) < 0 ? half : pool.settings().idleTimeout();
+        }
+        current.onOpen(s);
+    }
+
+    @Override
+    public void onData(Session s, ByteBuf data, boolean fin) {
+        if (fin) responderFinished = true; // before the exchange hears it: it must not hand the session back
+        EdgeExchange e = current;
+        if (e == null) {
+            if (data.isReadable()) {
+                s.reset(ResetCode.PROTOCOL_VIOLATION, "response bytes while no exchange is in progress (§13.2)");
+            } else if (fin) {
+                end(); // the responder ended the session between exchanges: this end's FIN, then its CLOSE
+            }
+            return;
+        }
+        if (fin && !data.isReadable() && e.replayable()) {
+            // §13.3: the responder ended the session before reading the request: it was never processed, so it goes
+            // again, whole, on a session of its own.
+            current = null;
+            end();
+            pool.node().stats().inc("gateway.pool.retried");
+            pool.open(key, request, e);
+            return;
+        }
+        e.onData(s, data, fin);
+    }
+
+    @Override
+    public void onReset(Session s, ResetCode code, String detail) {
+        if (session == null) session = s;
+        forget();
+        EdgeExchange e = current;
+        current = null;
+        if (e != null) e.onReset(s, code, detail);
+    }
+
+    @Override
+    public void onClose(Session s) {
+        forget();
+        EdgeExchange e = current;
+        current = null;
+        if (e != null) e.onClose(s);
+    }
+
+    @Override
+    public void onWritabilityChanged(Session s, boolean writable) {
+        if (current != null) current.onWritabilityChanged(s, writable);
+    }
+
+    /** {@code e}'s response arrived whole after its request went whole: the next exchange may ride (§13.2). */
+    void exchangeDone(EdgeExchange e) {
+        if (current != e) return;
+        current = null;
+        PoolSettings p = pool.settings();
+        if (ended || responderFinished || carried >= p.maxExchanges()
+                || System.nanoTime() - openedNanos > p.maxAge().toNanos() || !pool.offer(this)) {
+            end();
+            return;
+        }
+        long ms = idleLimit.toMillis();
+        idleTimer = session.eventLoop().schedule(() -> {
+            if (current == null && !ended && pool.remove(this)) end(); // still idle: nobody took it meanwhile
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Taken from the pool, on any thread: {@code e} rides this session next, on its loop. */
+    void carryNext(EdgeExchange e) {
+        session.eventLoop().execute(() -> {
+            if (ended || !session.isOpen()) { // it ended while being handed over
+                pool.open(key, request, e);
+                return;
+            }
+            if (idleTimer != null) idleTimer.cancel(false);
+            carried++;
+            current = e;
+            e.carriedBy(this);
+            e.onOpen(session);
+        });
+    }
+
+    /** Ends the session while idle (its pool drains); hops to the session's loop. */
+    void endIdle() {
+        session.eventLoop().execute(() -> {
+            if (current == null) end();
+        });
+    }
+
+    /** §13.3: this end's FIN between exchanges; the responder answers with its own and CLOSE. */
+    private void end() {
+        forget();
+        if (session.isOpen()) session.write(Unpooled.EMPTY_BUFFER, true);
+    }
+
+    private void forget() {
+        ended = true;
+        if (idleTimer != null) idleTimer.cancel(false);
+        pool.remove(this);
+    }
+}
