@@ -25,9 +25,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static int run(Path file) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Gateway> started = new java.util.concurrent.atomic.AtomicReference<>();
+        reloadOnHangup(started); // before the listeners open: a SIGHUP must never take the default action (exit)
         Gateway node;
         try {
             node = Gateway.start(Gateway.load(file)).source(file);
+            started.set(node);
         } catch (ConfigException e) {
             System.err.println("configuration refused: " + e.getMessage());
             return AcipGateway.REFUSED;
@@ -35,16 +38,21 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("node did not start: " + e);
             return AcipGateway.FAILED;
         }
-        reloadOnHangup(node);
         return untilDrained(node);
     }
 
     /**
      * SIGHUP reads the file again and applies it (as nginx does); a refused file is logged with its reason and the
-     * running configuration stays. On a thread of its own: reading Agent Cards may block.
+     * running configuration stays. On a thread of its own: reading Agent Cards may block. A process started with
+     * SIGHUP ignored (under nohup) keeps it ignored: the JVM installs no handler then.
      */
-    private static void reloadOnHangup(Gateway node) {
+    private static void reloadOnHangup(java.util.concurrent.atomic.AtomicReference<Gateway> started) {
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> new Thread(() -> {
+            Gateway node = started.get();
+            if (node == null) {
+                LOG.warning("SIGHUP before the node started: nothing to reload");
+                return;
+            }
             try {
                 node.reload();
             } catch (ConfigException e) {

@@ -140,7 +140,11 @@ class ReloadTest {
         int admin = freePort();
         Path file = dir.resolve("hup.yaml");
         Files.writeString(file, yaml("hup", "127.0.0.1:" + port, "127.0.0.1:" + admin, false));
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // Through python3, which restores SIGHUP's default action: a test run under nohup would otherwise hand the
+        // node an ignored SIGHUP, for which the JVM installs no handler.
+        List<String> cmd = List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGHUP, "
+                + "signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dio.netty.leakDetection.level=disabled", "-cp", System.getProperty("java.class.path"),
                 io.acip.gateway.Main.class.getName(), "run", "--config", file.toString());
         Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("hup.log")
