@@ -427,6 +427,7 @@ public final class AgentAttachment {
     private void detach(AgentRegistration agent, AgentSkill skill) {
         node.control().withdraw(0, skill.name(), instanceId(agent, skill));
         node.detach(0, skill.name(), instanceId(agent, skill));
+        pool.detached(instanceId(agent, skill));
         mapper.unregister(skill.name());
     }
 

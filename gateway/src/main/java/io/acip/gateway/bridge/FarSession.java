@@ -34,6 +34,8 @@ public final class FarSession implements SessionHandler {
     private Runnable currentDone;
     private boolean finSent;
     private boolean initiatorFinished;
+    /** The node drains or the instance was detached: the exchange in progress, if any, is the last. */
+    private boolean ending;
     private ScheduledFuture<?> idleTimer;
 
     /**
@@ -89,7 +91,7 @@ public final class FarSession implements SessionHandler {
 
     /** Whether {@code e}'s response is the session's last, so its last DATA carries FIN (§13.3). */
     boolean endsWith(FarExchange e) {
-        return !e.requestComplete() || initiatorFinished || pool.draining();
+        return !e.requestComplete() || initiatorFinished || ending;
     }
 
     /** {@code e}'s response went whole; {@code fin} says whether that ended this direction. */
@@ -101,11 +103,19 @@ public final class FarSession implements SessionHandler {
         armIdle();
     }
 
-    /** The node drains (§6.5): an idle session ends now, a busy one after its response (endsWith). */
+    /**
+     * The node drains (§6.5) or the instance was detached: an idle session ends now, a busy one after its response
+     * (endsWith), so no later exchange reaches an instance that is gone.
+     */
     void drain() {
         session.eventLoop().execute(() -> {
+            ending = true;
             if (current == null) end();
         });
+    }
+
+    String instanceId() {
+        return incoming.instanceId();
     }
 
     @Override

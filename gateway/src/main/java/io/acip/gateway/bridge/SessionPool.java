@@ -176,4 +176,9 @@ public final class SessionPool {
         }
         serving.forEach(FarSession::drain);
     }
+
+    /** An instance was detached: the sessions it serves end between exchanges, as in a drain. */
+    public void detached(String instanceId) {
+        for (FarSession s : serving) if (s.instanceId().equals(instanceId)) s.drain();
+    }
 }

@@ -80,11 +80,13 @@ class MetricsTest {
         assertTrue(edge.contains("gateway_request_duration_seconds_bucket{skill=\"demo/echo\",status=\"2xx\",le=\""),
                 "a histogram, not only a count");
         assertTrue(sample(edge, "acip_session_setup_seconds_count", "handshake=\"full\"")
-                + sample(edge, "acip_session_setup_seconds_count", "handshake=\"resumed\"") >= 4, edge);
+                + sample(edge, "acip_session_setup_seconds_count", "handshake=\"resumed\"") >= 1, edge);
+        // One agent, one after another: its exchanges ride one pooled session (docs/acip-v0.md §13).
+        assertTrue(sample(edge, "gateway_pool_reused_total", "") >= 3, edge);
         assertEquals(0, sample(edge, "gateway_exchanges_active", ""), edge);
         assertEquals(1, sample(edge, "acip_links", ""), edge);
         // The node's own counters keep their names; families whose last segment varies become labels.
-        assertTrue(sample(edge, "acip_session_opened_total", "") >= 4, edge);
+        assertTrue(sample(edge, "acip_session_opened_total", "") >= 1, edge);
         assertTrue(edge.contains("jvm_memory_used_bytes{"), "JVM meters");
         assertTrue(edge.contains("jetty_threads_current"), "Jetty's thread pool");
         assertTrue(edge.contains("netty_allocator_memory_used{"), "Netty's allocator");
@@ -92,7 +94,7 @@ class MetricsTest {
         String far = scrape(fabric.far.adminPort());
         assertTrue(sample(far, "gateway_origin_duration_seconds_count", "skill=\"demo/echo\",status=\"2xx\"") >= 4,
                 far);
-        assertTrue(sample(far, "acip_session_delivered_total", "") >= 4, far);
+        assertTrue(sample(far, "acip_session_delivered_total", "") >= 1, far);
     }
 
     @Test
