@@ -336,6 +336,7 @@ public final class AgentAttachment {
         for (AgentSkill skill : old.skills()) {
             if (now.skill(skill.name()).isPresent()) {
                 mapper.unregister(skill.name()); // registered again by the new attachment
+                pool.retire(instanceId(old, skill)); // its sessions were accepted under the old registration
             } else {
                 detach(old, skill);
             }
@@ -427,7 +428,7 @@ public final class AgentAttachment {
     private void detach(AgentRegistration agent, AgentSkill skill) {
         node.control().withdraw(0, skill.name(), instanceId(agent, skill));
         node.detach(0, skill.name(), instanceId(agent, skill));
-        pool.detached(instanceId(agent, skill));
+        pool.retire(instanceId(agent, skill));
         mapper.unregister(skill.name());
     }
 

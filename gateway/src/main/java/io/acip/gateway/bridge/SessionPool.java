@@ -177,8 +177,12 @@ public final class SessionPool {
         serving.forEach(FarSession::drain);
     }
 
-    /** An instance was detached: the sessions it serves end between exchanges, as in a drain. */
-    public void detached(String instanceId) {
+    /**
+     * An instance was detached, or replaced in place by a new registration (another origin, another allow list): the
+     * sessions accepted under the old one end between exchanges, as in a drain, so every later exchange is judged by
+     * what holds now.
+     */
+    public void retire(String instanceId) {
         for (FarSession s : serving) if (s.instanceId().equals(instanceId)) s.drain();
     }
 }
