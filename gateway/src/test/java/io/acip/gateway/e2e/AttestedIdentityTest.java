@@ -144,6 +144,30 @@ class AttestedIdentityTest {
         assertEquals(200, get("x-test-identity: apikey:auditor", "x-test-skill: test/guarded").status());
     }
 
+    /**
+     * Exchanges ride pooled sessions (docs/acip-v0.md §13), which the far gateway authorized once: an allow list
+     * replaced at run time retires them, so the next exchange of a caller it no longer names is refused.
+     */
+    @Test
+    void aNarrowedAllowListReachesCallersWhoseSessionsArePooled() throws Exception {
+        fabric.far.agents().attach(guarded("revocable", "test/revocable", "group:ci", "identity:apikey:auditor"), false);
+        String[] auditor = {"x-test-identity: apikey:auditor", "x-test-skill: test/revocable"};
+        assertEquals(200, get(auditor).status());
+        assertEquals(200, get(auditor).status(), "again, on the pooled session");
+        fabric.far.agents().attach(guarded("revocable", "test/revocable", "group:ci"), false);
+        Curl.Result refused = get(auditor);
+        assertEquals(403, refused.status(), refused.out());
+        assertTrue(refused.body().contains("apikey:auditor"), refused.body());
+        assertEquals(200, get("x-test-identity: apikey:ci-bot", "x-test-groups: ci", "x-test-skill: test/revocable")
+                .status());
+    }
+
+    private static AgentRegistration guarded(String agent, String skill, String... allow) {
+        return new AgentRegistration(agent, fabric.agents.uri(), Optional.empty(), List.of(new AgentSkill(
+                new SkillName(skill), "", Optional.empty(), Map.of(), "", Optional.empty(),
+                Optional.of(AllowList.parse(List.of(allow))))));
+    }
+
     @Test
     void aSkillWithoutAllowServesEveryone() throws Exception {
         assertEquals(200, get().status());
