@@ -41,6 +41,7 @@ public final class RequestPath {
 
     private static final Pattern ESCAPED_SLASH = Pattern.compile("%(2[fF]|5[cC])");
     private static final Pattern ANY_SEPARATOR = Pattern.compile("/|\\\\|%2[fF]|%5[cC]");
+    private static final Pattern SLASH = Pattern.compile("/");
 
     private RequestPath() {
     }
@@ -77,7 +78,9 @@ public final class RequestPath {
 
     /** RFC 3986 §5.2.4 on an absolute path; null when it climbs above the root; {@code path} itself when unchanged. */
     private static String removeDotSegments(String path, boolean everySeparator) {
-        String[] segments = (everySeparator ? ANY_SEPARATOR : Pattern.compile("/")).split(path, -1);
+        // Every dot segment has a '.', or a '%' of "%2e": most paths have neither, and nothing to remove.
+        if (path.indexOf('.') < 0 && path.indexOf('%') < 0) return path;
+        String[] segments = (everySeparator ? ANY_SEPARATOR : SLASH).split(path, -1);
         List<String> out = new ArrayList<>(segments.length);
         boolean changed = false;
         for (int i = 1; i < segments.length; i++) { // segments[0] is what precedes the leading slash: nothing
