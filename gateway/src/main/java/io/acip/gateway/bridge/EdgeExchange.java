@@ -162,7 +162,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     /** Moves request content into the session while the session can take it. */
     private void pumpRequest() {
         demandPending = false;
-        while (!requestSent && !done && session.isWritableByApplication()) {
+        while (!requestSent && !done && !released && session.isWritableByApplication()) {
             BodyChunk c = exchange.body().read();
             if (c == null) {
                 writeHead(); // content may be a while, or come only after the response began: the head goes now
@@ -345,12 +345,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
      */
     private void handBack() {
         if (idleTimer != null) idleTimer.cancel(false);
+        released = true;
         if (requestSent) {
-            released = true;
             session.setReadable(true); // the agent may still be slow to take this response: not the next one's concern
             carrier.exchangeDone(this);
-        } else {
-            session.reset(ResetCode.CANCELLED, "response complete before the request was sent whole");
+        } else { // the response stands; the rest of the request goes nowhere (finish aborts it)
+            carrier.abandon(this, "response complete before the request was sent whole");
         }
     }
 

@@ -119,6 +119,12 @@ final class PooledSession implements SessionHandler {
         }, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** {@code e} leaves the session unusable (§13.3): it is reset without {@code e} hearing of it. */
+    void abandon(EdgeExchange e, String why) {
+        if (current == e) current = null;
+        session.reset(ResetCode.CANCELLED, why);
+    }
+
     /** Taken from the pool, on any thread: {@code e} rides this session next, on its loop. */
     void carryNext(EdgeExchange e) {
         session.eventLoop().execute(() -> {

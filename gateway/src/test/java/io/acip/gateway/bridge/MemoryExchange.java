@@ -30,12 +30,17 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
     private final io.acip.ingress.ExchangeEnd end = new io.acip.ingress.ExchangeEnd();
 
     MemoryExchange(String method, String path, Fields headers, List<byte[]> chunks) {
+        this(method, path, headers, chunks, true);
+    }
+
+    /** {@code ends}: the body ends after {@code chunks}; else the agent sends them and then nothing, for ever. */
+    MemoryExchange(String method, String path, Fields headers, List<byte[]> chunks, boolean ends) {
         info = new RequestInfo(method, "http", "echo.demo.acip", path, headers, "HTTP/1.1", RequestInfo.Form.ORIGIN,
                 false, new InetSocketAddress("127.0.0.1", 40000), new InetSocketAddress("127.0.0.1", 8080));
         for (int i = 0; i < chunks.size(); i++) {
             body.add(BodyChunk.of(ByteBuffer.wrap(chunks.get(i)), false, () -> { }));
         }
-        body.add(BodyChunk.end(Fields.EMPTY));
+        if (ends) body.add(BodyChunk.end(Fields.EMPTY));
     }
 
     @Override
@@ -60,6 +65,9 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
 
     @Override
     public void demand(Runnable onAvailable) {
+        synchronized (this) {
+            if (body.isEmpty()) return; // nothing more will come: the reader waits for ever
+        }
         onAvailable.run();
     }
 

@@ -269,6 +269,29 @@ class SessionPoolTest {
         }
     }
 
+    /** §13.3: a response complete before its request ends the session; the agent gets the response all the same. */
+    @Test
+    void aResponseBeforeTheWholeRequestStandsAndTheSessionIsNotReused() throws Exception {
+        serve(PoolSettings.DEFAULT, ex -> {
+            if (ex.request().path().equals("/early")) {
+                ex.response().head(new ResponseHead(413, Fields.of("content-length", "0")),
+                        f -> ex.response().content(ByteBuffer.allocate(0), true, g -> { }));
+            } else {
+                echo(ex);
+            }
+        });
+        SessionPool edgePool = new SessionPool(edge, PoolSettings.DEFAULT);
+        MemoryExchange early = new MemoryExchange("POST", "/early", Fields.of("host", "echo.demo.acip"),
+                List.of(new byte[1000]), false); // the agent never finishes its body
+        EdgeExchange.start(edgePool, early, SKILL, "/early", config(PoolSettings.DEFAULT), List.of(),
+                Principal.ANONYMOUS);
+        assertEquals(413, early.head.get(10, TimeUnit.SECONDS).status());
+        early.content.get(10, TimeUnit.SECONDS);
+        assertEquals(0, edgePool.idleSessions(), "a session with half a request in it carries nothing more");
+        assertEquals("GET /next 0", exchange(edgePool, "GET", "/next", new byte[0]));
+        assertEquals(2, delivered());
+    }
+
     @Test
     void poolKeysSeparateWhatTheResponderDecidesOnButNotTheTrace() {
         SessionRequest a = SessionRequest.stream(SKILL, "http://10.0.0.1", Tlv.ofVarInt(TlvType.TENANT, 7),
