@@ -108,19 +108,42 @@ class EndToEndTest {
         assertTrue(h2.out().startsWith("HTTP/2 200"), h2.out() + h2.err());
     }
 
+    /**
+     * One agent's successive exchanges ride one session to the far gateway (docs/acip-v0.md §13), whatever HTTP
+     * version each arrives in: the pool key is who calls and under which policy, not how.
+     */
+    @Test
+    void successiveExchangesOverH1H2AndH3ShareAPooledSession() throws Exception {
+        io.acip.node.NodeStats stats = fabric.edge.node().stats();
+        long opened = stats.get("gateway.pool.opened");
+        long reused = stats.get("gateway.pool.reused");
+        assertEquals(200, Curl.run("-i", "http://127.0.0.1:" + fabric.http() + "/skills/demo/echo/p1").status());
+        assertEquals(200, Curl.run("-i", "--http2-prior-knowledge", "http://127.0.0.1:" + fabric.http()
+                + "/skills/demo/echo/p2").status());
+        HttpResponse<String> h3 = flupke().sendAsync(HttpRequest.newBuilder(URI.create("https://localhost:"
+                + fabric.https() + "/skills/demo/echo/p3")).build(), HttpResponse.BodyHandlers.ofString())
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, h3.statusCode(), h3.body());
+        assertTrue(stats.get("gateway.pool.opened") - opened <= 1, "at most one new session");
+        assertTrue(stats.get("gateway.pool.reused") - reused >= 2, "the later exchanges rode it");
+    }
+
+    private static HttpClient flupke() throws Exception {
+        X509Certificate ca;
+        try (var in = java.nio.file.Files.newInputStream(fabric.caPem)) {
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        return tech.kwik.flupke.Http3Client.newBuilder()
+                .trustManager(io.acip.ingress.masque.KwikH3Connection.trustManager(ca))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
     @Test
     void http3IsAdvertisedAndReachesTheSkill() throws Exception {
         Curl.Result h2 = Curl.run("-i", "--http2", "--cacert", fabric.caPem.toString(), "https://localhost:"
                 + fabric.https() + "/skills/demo/echo/alt-svc");
         assertEquals("h3=\":" + fabric.https() + "\"; ma=86400", h2.header("alt-svc"), h2.out());
-        X509Certificate ca;
-        try (var in = java.nio.file.Files.newInputStream(fabric.caPem)) {
-            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        HttpClient flupke = tech.kwik.flupke.Http3Client.newBuilder()
-                .trustManager(io.acip.ingress.masque.KwikH3Connection.trustManager(ca))
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> r = flupke.sendAsync(HttpRequest.newBuilder(URI.create("https://localhost:"
+        HttpResponse<String> r = flupke().sendAsync(HttpRequest.newBuilder(URI.create("https://localhost:"
                         + fabric.https() + "/skills/demo/echo/h3?q=1")).POST(HttpRequest.BodyPublishers.ofString("over quic"))
                         .build(), HttpResponse.BodyHandlers.ofString())
                 .get(20, java.util.concurrent.TimeUnit.SECONDS);
