@@ -11,21 +11,11 @@ import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.HttpFailure;
-import io.acip.node.LocalInstance;
-import io.acip.node.Node;
-import io.acip.node.NodeConfig;
-import io.acip.node.SkillIdentity;
-import io.acip.routing.NextHop;
-import io.acip.tls.FabricCa;
-import io.acip.tls.IssuedIdentity;
 import io.acip.wire.SkillName;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -35,39 +25,24 @@ import org.junit.jupiter.api.Test;
 /** HTTP exchanges over a two-node fabric through the bridge, with an in-memory agent and origin stage. */
 class BridgeTest {
     private static final BridgeConfig CONFIG = BridgeConfig.defaults("gw-test");
-    private final FabricCa ca = FabricCa.generate("bridge test");
-    private Node edge;
-    private Node far;
+    private TwoNodes nodes;
     private SessionPool edgePool;
     private SessionPool farPool;
 
     @BeforeEach
     void start() throws Exception {
-        far = node("far", List.of());
-        edge = node("edge", List.of(new NodeConfig.Neighbour("far", far.linkAddress())));
-        edge.linkReady("far").get(10, TimeUnit.SECONDS);
-        far.linkReady("edge").get(10, TimeUnit.SECONDS);
-        edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
-        edgePool = new SessionPool(edge, CONFIG.pool());
-        farPool = new SessionPool(far, CONFIG.pool());
+        nodes = new TwoNodes();
+        edgePool = new SessionPool(nodes.edge, CONFIG.pool());
+        farPool = new SessionPool(nodes.far, CONFIG.pool());
     }
 
     @AfterEach
     void stop() {
-        edge.close();
-        far.close();
-    }
-
-    private Node node(String id, List<NodeConfig.Neighbour> neighbours) throws InterruptedException {
-        IssuedIdentity identity = ca.issueNode(id, Duration.ofDays(1));
-        return Node.start(NodeConfig.defaults(id, new InetSocketAddress("127.0.0.1", 0), identity, ca.certificate(),
-                neighbours));
+        nodes.close();
     }
 
     private void serve(String skill, Consumer<Exchange> stage) {
-        IssuedIdentity id = ca.issueSkill(skill, Duration.ofDays(1));
-        far.attach(0, new SkillName(skill), LocalInstance.of(skill, new SkillIdentity(id.privateKey(),
-                id.certificate()), incoming -> farPool.serve(incoming, CONFIG, stage, () -> () -> { })));
+        nodes.serve(skill, skill, incoming -> farPool.serve(incoming, CONFIG, stage, () -> () -> { }));
     }
 
     /** A stage that answers with the request line and the whole body it read. */

@@ -10,18 +10,11 @@ import io.acip.capsule.bhttp.ResponseHead;
 import io.acip.gateway.policy.Principal;
 import io.acip.ingress.BodyChunk;
 import io.acip.ingress.Exchange;
-import io.acip.node.IncomingSession;
-import io.acip.node.LocalInstance;
 import io.acip.node.LocalSkill;
 import io.acip.node.Node;
-import io.acip.node.NodeConfig;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
-import io.acip.node.SkillIdentity;
-import io.acip.routing.NextHop;
-import io.acip.tls.FabricCa;
-import io.acip.tls.IssuedIdentity;
 import io.acip.wire.Exchanges;
 import io.acip.wire.Limits;
 import io.acip.wire.ResetCode;
@@ -30,13 +23,11 @@ import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,34 +43,24 @@ import org.junit.jupiter.api.Test;
  */
 class SessionPoolTest {
     private static final SkillName SKILL = new SkillName("demo/echo");
-    private final FabricCa ca = FabricCa.generate("pool test");
+    private TwoNodes nodes;
     private Node edge;
     private Node far;
 
     @BeforeEach
     void start() throws Exception {
-        far = node("far", List.of());
-        edge = node("edge", List.of(new NodeConfig.Neighbour("far", far.linkAddress())));
-        edge.linkReady("far").get(10, TimeUnit.SECONDS);
-        far.linkReady("edge").get(10, TimeUnit.SECONDS);
-        edge.addRoute(0, new SkillName("demo"), new NextHop.Neighbour("far", 0, 1, "", Map.of()));
+        nodes = new TwoNodes();
+        edge = nodes.edge;
+        far = nodes.far;
     }
 
     @AfterEach
     void stop() {
-        edge.close();
-        far.close();
-    }
-
-    private Node node(String id, List<NodeConfig.Neighbour> neighbours) throws InterruptedException {
-        IssuedIdentity identity = ca.issueNode(id, Duration.ofDays(1));
-        return Node.start(NodeConfig.defaults(id, new InetSocketAddress("127.0.0.1", 0), identity, ca.certificate(),
-                neighbours));
+        nodes.close();
     }
 
     private void attach(LocalSkill skill) {
-        IssuedIdentity id = ca.issueSkill(SKILL.value(), Duration.ofDays(1));
-        far.attach(0, SKILL, LocalInstance.of("echo-1", new SkillIdentity(id.privateKey(), id.certificate()), skill));
+        nodes.serve(SKILL.value(), "echo-1", skill);
     }
 
     private SessionPool serve(PoolSettings settings, Consumer<Exchange> stage) {
