@@ -252,6 +252,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             }
         } catch (CodecException e) {
             s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP response: " + e.getMessage());
+            if (released) return; // junk after a whole response: the session goes, the response stands
             fail(new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, "malformed response from skill "
                     + s.responder() + ": " + e.getMessage()));
         }

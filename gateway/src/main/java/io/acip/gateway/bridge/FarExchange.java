@@ -62,7 +62,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     private WriteCallback waitingForWritable;
     private Fields trailers = Fields.EMPTY;
 
-    public FarExchange(IncomingSession incoming, BridgeConfig config, Consumer<Exchange> stage) {
+    FarExchange(IncomingSession incoming, BridgeConfig config, Consumer<Exchange> stage) {
         this(incoming, config, stage, null);
     }
 
