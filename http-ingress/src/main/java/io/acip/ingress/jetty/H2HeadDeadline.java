@@ -11,7 +11,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * One HTTP/2 connection's head deadline: the client's preface and first SETTINGS (RFC 9113 §3.4), then each header
  * block from its HEADERS frame to the frame that carries END_HEADERS (§4.3), must arrive whole within the timeout.
- * Past it the connection is closed with GOAWAY ENHANCE_YOUR_CALM: a header block cannot be abandoned alone, since
+ * Past it the connection gets GOAWAY ENHANCE_YOUR_CALM and is closed: a header block cannot be abandoned alone, since
  * the HPACK state it would leave behind is shared by the whole connection (§4.3), and Jetty opens no stream before
  * the block is complete, so there is no stream to reset. One task on Jetty's scheduler, only while a head is late
  * enough to be still in progress after a read; a head that arrives within one read costs no task.
@@ -93,7 +93,9 @@ final class H2HeadDeadline {
         }
         if (expired == null) return; // parsed before its connection opened, and closed since
         counters.increment(TIMED_OUT);
-        expired.close(ErrorCode.ENHANCE_YOUR_CALM_ERROR.code, "request_head_timeout", Callback.NOOP);
+        // Jetty waits for the peer's answer to a GOAWAY it sends; this peer is not answering, so the connection closes.
+        expired.close(ErrorCode.ENHANCE_YOUR_CALM_ERROR.code, "request_head_timeout",
+                Callback.from(() -> expired.getEndPoint().close(), x -> expired.getEndPoint().close(x)));
     }
 
     private static long nonZero(long nanoTime) {

@@ -1,9 +1,11 @@
 package io.acip.ingress.jetty;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpStatus;
@@ -56,21 +58,31 @@ class HeadTimedHttpConnection extends HttpConnection {
     }
 
     @Override
-    public void onFillable() {
-        super.onFillable();
-        // A later request's head began in what was just read: its deadline runs from its first byte.
-        HttpParser.State state = getParser().getState();
-        if (deadline == 0 && state.ordinal() > HttpParser.State.START.ordinal()
-                && state.ordinal() <= HttpParser.State.HEADER.ordinal()) {
-            deadline = nonZero(getParser().getBeginNanoTime() + timeoutNanos);
-        }
-        if (deadline != 0) keepIdleTimeoutAtDeadline(); // the bytes just read restarted Jetty's idle timer
+    protected HttpParser newHttpParser(HttpCompliance compliance) {
+        // As Jetty's, but a parser that tells where each head begins (called by the super constructor).
+        HttpParser parser = new HeadTimedParser(requestHandler, getHttpConfiguration().getRequestHeaderSize(),
+                compliance);
+        parser.setHeaderCacheSize(getHttpConfiguration().getHeaderCacheSize());
+        parser.setHeaderCacheCaseSensitive(getHttpConfiguration().isHeaderCacheCaseSensitive());
+        return parser;
+    }
+
+    /**
+     * The timer fired while a read is in progress (a byte came just then): Jetty would close without an answer. Not
+     * yet, then: that read keeps the idle timeout at the deadline, which is now, so the timer fires again at once with
+     * the read interest back in place, and the 408 goes out.
+     */
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        if (deadline != 0 && !isFillInterested()) return false;
+        return super.onIdleExpired(timeout);
     }
 
     @Override
     public void onFillInterestedFailed(Throwable cause) {
-        long d = deadline;
-        if (cause instanceof TimeoutException && d != 0 && System.nanoTime() - d >= 0) {
+        // While a head is awaited the read timeout is the deadline (or the idle timeout, if shorter: a silence that
+        // long in a head is as much a request not received in time).
+        if (cause instanceof TimeoutException && deadline != 0) {
             counters.increment(TIMED_OUT);
             getParser().close();
             requestHandler.badMessage(new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408,
@@ -81,7 +93,8 @@ class HeadTimedHttpConnection extends HttpConnection {
     }
 
     private void keepIdleTimeoutAtDeadline() {
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        // Rounded up: Jetty's idle check counts whole milliseconds and would fire a little early.
+        long left = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000 + 1);
         getEndPoint().setIdleTimeout(idleTimeoutMillis > 0 ? Math.min(left, idleTimeoutMillis) : left);
     }
 
@@ -93,6 +106,26 @@ class HeadTimedHttpConnection extends HttpConnection {
         if (deadline != 0) {
             deadline = 0;
             getEndPoint().setIdleTimeout(idleTimeoutMillis);
+        }
+    }
+
+    /**
+     * Starts a later request's deadline at its first byte, and keeps the idle timeout at the deadline after each
+     * read: in the parser, so that it happens on the one thread that reads, never beside it.
+     */
+    private final class HeadTimedParser extends HttpParser {
+        HeadTimedParser(RequestHandler handler, int maxHeaderBytes, HttpCompliance compliance) {
+            super(handler, maxHeaderBytes, compliance);
+        }
+
+        @Override
+        public boolean parseNext(ByteBuffer buffer) {
+            if (deadline == 0 && isStart() && buffer.hasRemaining()) {
+                deadline = nonZero(System.nanoTime() + timeoutNanos);
+            }
+            boolean handle = super.parseNext(buffer);
+            if (deadline != 0) keepIdleTimeoutAtDeadline(); // the bytes just read restarted Jetty's idle timer
+            return handle;
         }
     }
 
