@@ -238,7 +238,8 @@ public final class Http3Listener implements AutoCloseable {
             context.counters().increment(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP);
             REFUSALS.warn(() -> "refused a QUIC connection from " + client.getAddress().getHostAddress()
                     + ": it holds " + context.perIp().max() + " already (http.limits.max_connections_per_ip)");
-            quic.close(false, CONNECTION_REFUSED, Unpooled.EMPTY_BUFFER);
+            // After the initializer: closed inside it, the CONNECTION_CLOSE never leaves and the client waits.
+            quic.eventLoop().execute(() -> quic.close(false, CONNECTION_REFUSED, Unpooled.EMPTY_BUFFER));
             return false;
         }
         quic.closeFuture().addListener(f -> release.run());
