@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * show in the node's counters.
  */
 @Timeout(60)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the cap's test holds the connections: it goes last
 class SlowClientsTest {
     private static final int CAP = 2;
     @TempDir
@@ -47,6 +51,7 @@ class SlowClientsTest {
     }
 
     @Test
+    @Order(1)
     void anUnfinishedHeadIsAnswered408WithinTheConfiguredTimeout() throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.httpPorts()[0])) {
             s.setSoTimeout(5_000);
@@ -62,6 +67,7 @@ class SlowClientsTest {
     }
 
     @Test
+    @Order(2)
     void aClientOverTheConfiguredCapIsClosed() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
