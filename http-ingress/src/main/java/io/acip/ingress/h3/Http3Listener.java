@@ -238,6 +238,7 @@ public final class Http3Listener implements AutoCloseable {
             context.counters().increment(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP);
             REFUSALS.warn(() -> "refused a QUIC connection from " + client.getAddress().getHostAddress()
                     + ": it holds " + context.perIp().max() + " already (http.limits.max_connections_per_ip)");
+            quic.pipeline().addLast(ConnectionEvents.INSTANCE); // takes the cut handshake's failure, closing
             // After the initializer: closed inside it, the CONNECTION_CLOSE never leaves and the client waits.
             quic.eventLoop().execute(() -> quic.close(false, CONNECTION_REFUSED, Unpooled.EMPTY_BUFFER));
             return false;

@@ -83,7 +83,8 @@ class ConnectionsPerIpTest {
         long before = server.counters().get(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP);
         InetSocketAddress h3 = new InetSocketAddress("127.0.0.1", server.http3Port());
         assertRefused(h3);
-        assertEquals(before + 1, server.counters().get(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP));
+        // At least once: a client's retransmitted Initial may come after the refusal and be refused in turn.
+        assertTrue(server.counters().get(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP) > before);
 
         open.remove(0).close();
         awaitTrue(() -> server.connectionsPerIp().open(LOOPBACK) == CAP - 1, "the closed connection released");

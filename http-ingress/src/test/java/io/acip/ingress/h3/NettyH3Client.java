@@ -57,9 +57,11 @@ final class NettyH3Client implements AutoCloseable {
                 .initialMaxStreamDataBidirectionalLocal(1 << 18)
                 .initialMaxStreamDataBidirectionalRemote(1 << 18)
                 .build();
+        Channel bound = null;
         try {
-            udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+            bound = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            udp = bound;
             quic = QuicChannel.newBootstrap(udp)
                     .handler(new ChannelInitializer<QuicChannel>() {
                         @Override
@@ -70,7 +72,8 @@ final class NettyH3Client implements AutoCloseable {
                     .remoteAddress(listener)
                     .connect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception | Error e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (bound != null) bound.close().awaitUninterruptibly(2, TimeUnit.SECONDS); // and the half-open QUIC one
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             throw e;
         }
     }
