@@ -277,6 +277,11 @@ public final class Gateway implements AutoCloseable {
         if (h.connectUdpTemplate() != null) b.connectUdpPath(h.connectUdpTemplate());
         b.idleTimeout(streamIdle(h)); // silence only: Jetty's idle timer restarts with every byte either way
         b.udpIdleTimeout(Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT));
+        GatewayConfig.Limits limits = h.limits();
+        Duration headTimeout = Durations.parse("http.limits.request_head_timeout", limits.requestHeadTimeout(), null);
+        if (headTimeout != null) b.requestHeadTimeout(headTimeout);
+        if (limits.maxConnectionsPerIp() != null) b.maxConnectionsPerIp(limits.maxConnectionsPerIp());
+        if (limits.maxConcurrentStreams() != null) b.maxConcurrentStreams(limits.maxConcurrentStreams());
         return b.http3(h.http3()).build();
     }
 

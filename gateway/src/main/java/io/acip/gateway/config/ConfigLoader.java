@@ -126,6 +126,7 @@ public final class ConfigLoader {
                 throw new ConfigException("http.escaped_slashes: '" + h.escapedSlashes() + "' must be reject or keep");
             }
             Durations.parse("http.stream_idle_timeout", h.streamIdleTimeout(), null);
+            limits(h.limits());
         }
         for (int i = 0; i < c.egress().allow().size(); i++) {
             String cidr = c.egress().allow().get(i);
@@ -289,6 +290,18 @@ public final class ConfigLoader {
             }
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(path + ": '" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static void limits(GatewayConfig.Limits l) throws ConfigException {
+        Durations.parse("http.limits.request_head_timeout", l.requestHeadTimeout(), null);
+        if (l.maxConnectionsPerIp() != null && l.maxConnectionsPerIp() < 0) {
+            throw new ConfigException("http.limits.max_connections_per_ip: " + l.maxConnectionsPerIp()
+                    + " must be 0 (no limit) or more");
+        }
+        if (l.maxConcurrentStreams() != null && (l.maxConcurrentStreams() < 1 || l.maxConcurrentStreams() > 65_536)) {
+            throw new ConfigException("http.limits.max_concurrent_streams: " + l.maxConcurrentStreams()
+                    + " must be between 1 and 65536");
         }
     }
 

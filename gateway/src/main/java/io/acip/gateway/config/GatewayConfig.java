@@ -188,8 +188,9 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("first_byte_timeout") String firstByteTimeout, Boolean http3,
                        @JsonProperty("connect_udp_template") String connectUdpTemplate,
                        @JsonProperty("escaped_slashes") String escapedSlashes,
-                       @JsonProperty("stream_idle_timeout") String streamIdleTimeout) {
+                       @JsonProperty("stream_idle_timeout") String streamIdleTimeout, Limits limits) {
         public Http {
+            limits = limits == null ? Limits.DEFAULT : limits;
             escapedSlashes = escapedSlashes == null ? "reject" : escapedSlashes;
             http3 = http3 == null ? tlsListen != null : http3;
             skills = skills == null ? List.of() : List.copyOf(skills);
@@ -200,12 +201,21 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
             intercept = intercept == null ? List.of() : List.copyOf(intercept);
         }
 
+        /** With the default limits on slow and greedy clients. */
+        public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
+                    String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
+                    String firstByteTimeout, Boolean http3, String connectUdpTemplate, String escapedSlashes,
+                    String streamIdleTimeout) {
+            this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
+                    firstByteTimeout, http3, connectUdpTemplate, escapedSlashes, streamIdleTimeout, null);
+        }
+
         /** Escaped slashes refused, and no stream idle timeout of its own (5 minutes). */
         public Http(String name, String listen, String tlsListen, String tlsCertificate, String tlsKey,
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout, Boolean http3, String connectUdpTemplate) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, http3, connectUdpTemplate, null, null);
+                    firstByteTimeout, http3, connectUdpTemplate, null, null, null);
         }
 
         /** With the defaults for what came later: HTTP/3 beside a TLS listener, RFC 9298's default template. */
@@ -213,8 +223,21 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     String hostSuffix, String pathPrefix, List<Rule> rules, List<String> skills, List<String> intercept,
                     String firstByteTimeout) {
             this(name, listen, tlsListen, tlsCertificate, tlsKey, hostSuffix, pathPrefix, rules, skills, intercept,
-                    firstByteTimeout, null, null, null, null);
+                    firstByteTimeout, null, null, null, null, null);
         }
+    }
+
+    /**
+     * What one client may make the HTTP listeners hold: how long a request head may take to arrive whole
+     * ({@code request_head_timeout}, default 10s), how many connections one client IP address may hold open over all
+     * listeners, TCP and QUIC together ({@code max_connections_per_ip}, default 256, 0 for no limit), and how many
+     * request streams one HTTP/2 or HTTP/3 connection may have open at once ({@code max_concurrent_streams},
+     * default 128).
+     */
+    public record Limits(@JsonProperty("request_head_timeout") String requestHeadTimeout,
+                         @JsonProperty("max_connections_per_ip") Integer maxConnectionsPerIp,
+                         @JsonProperty("max_concurrent_streams") Integer maxConcurrentStreams) {
+        static final Limits DEFAULT = new Limits(null, null, null);
     }
 
     /** An explicit mapping: requests for {@code host} (and {@code path_prefix}, if set) go to {@code skill}. */

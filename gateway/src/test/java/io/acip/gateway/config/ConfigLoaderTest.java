@@ -86,6 +86,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpLimitsHaveDefaultsAndAreChecked() throws ConfigException {
+        GatewayConfig.Limits none = ConfigLoader.parse(GOOD).http().limits();
+        assertEquals(null, none.requestHeadTimeout());
+        String set = GOOD.replace("  listen: 127.0.0.1:8080", "  listen: 127.0.0.1:8080\n  limits:\n"
+                + "    request_head_timeout: 5s\n    max_connections_per_ip: 0\n    max_concurrent_streams: 64");
+        GatewayConfig.Limits limits = ConfigLoader.parse(set).http().limits();
+        assertEquals("5s", limits.requestHeadTimeout());
+        assertEquals(0, limits.maxConnectionsPerIp());
+        assertEquals(64, limits.maxConcurrentStreams());
+        assertEquals("http.limits.request_head_timeout: must be more than zero", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(set.replace(": 5s", ": 0s"))).getMessage());
+        assertEquals("http.limits.max_connections_per_ip: -1 must be 0 (no limit) or more",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(set.replace("per_ip: 0", "per_ip: -1")))
+                        .getMessage());
+        assertEquals("http.limits.max_concurrent_streams: 0 must be between 1 and 65536",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(set.replace("streams: 64", "streams: 0")))
+                        .getMessage());
+    }
+
+    @Test
     void aSkillTakesByteTunnelsOnlyWithTunnelTcp() throws ConfigException {
         assertEquals(null, ConfigLoader.parse(GOOD).agents().get(0).skills().get(0).tunnel());
         String tcp = GOOD.replace("- name: demo/echo", "- name: demo/echo\n        tunnel: tcp");

@@ -15,6 +15,15 @@ final class CounterNames {
     static final String UDP_CAPSULES_MALFORMED = "udp_capsules_malformed";
 
     static final String H3_CONNECTIONS_ACCEPTED = "h3_connections_accepted";
+    /** QUIC connections closed with CONNECTION_REFUSED: their client IP address held its limit already. */
+    static final String H3_CONNECTIONS_REFUSED_PER_IP = "h3_connections_refused_per_ip";
+    /** Request streams reset with H3_REQUEST_INCOMPLETE: no HEADERS frame within the head deadline. */
+    static final String H3_REQUEST_HEAD_TIMEOUTS = "h3_request_head_timeouts";
+    /**
+     * Connections closed with H3_EXCESSIVE_LOAD: a header section over the advertised SETTINGS_MAX_FIELD_SECTION_SIZE
+     * (RFC 9114 §4.2.2), or a frame of an unknown type too large to skip.
+     */
+    static final String H3_EXCESSIVE_LOAD = "h3_connections_excessive_load";
     /** Connections closed with H3_DATAGRAM_ERROR or H3_ID_ERROR for a datagram's quarter stream ID (RFC 9297 §2.1). */
     static final String H3_DATAGRAM_ERRORS = "h3_datagram_errors";
     /** QUIC DATAGRAMs for a stream that is closed, not a CONNECT-UDP flow, or never opened in time. */

@@ -1,6 +1,8 @@
 package io.acip.ingress.h3;
 
+import io.acip.ingress.ConnectionsPerIp;
 import io.acip.ingress.IngressHandler;
+import io.acip.ingress.ThrottledLog;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressCounters;
 import io.netty.bootstrap.Bootstrap;
@@ -50,6 +52,11 @@ public final class Http3Listener implements AutoCloseable {
      */
     private static final int MAX_SEND_UDP_PAYLOAD = 1452;
 
+    /** RFC 9000 §20.1: the server refuses to accept a new connection. */
+    private static final int CONNECTION_REFUSED = 0x02;
+    private static final ThrottledLog REFUSALS = new ThrottledLog(
+            java.util.logging.Logger.getLogger(Http3Listener.class.getName()), Duration.ofSeconds(10));
+
     private final IngressConfig config;
     private final InetSocketAddress udpAddress;
     private final ListenerContext context;
@@ -57,21 +64,31 @@ public final class Http3Listener implements AutoCloseable {
     private EventLoopGroup group;
     private Channel channel;
 
+    /**
+     * @param perIp open connections per client IP address, shared with the TCP listeners so that one cap covers
+     *     both
+     */
     public Http3Listener(IngressConfig config, InetSocketAddress udpAddress, IngressHandler handler,
-                         IngressCounters counters) {
-        this(config, udpAddress, handler, counters, config.udpIdleTimeout());
+                         IngressCounters counters, ConnectionsPerIp perIp) {
+        this(config, udpAddress, handler, counters, config.udpIdleTimeout(), perIp);
     }
 
     /** With another CONNECT-UDP idle timeout than the config's (at least 2 minutes): for tests only. */
     Http3Listener(IngressConfig config, InetSocketAddress udpAddress, IngressHandler handler,
                   IngressCounters counters, Duration udpIdleTimeout) {
+        this(config, udpAddress, handler, counters, udpIdleTimeout, new ConnectionsPerIp(config.maxConnectionsPerIp()));
+    }
+
+    private Http3Listener(IngressConfig config, InetSocketAddress udpAddress, IngressHandler handler,
+                          IngressCounters counters, Duration udpIdleTimeout, ConnectionsPerIp perIp) {
         this.config = Objects.requireNonNull(config, "config");
         this.udpAddress = Objects.requireNonNull(udpAddress, "udpAddress");
         if (config.tlsIdentity() == null) {
             throw new IllegalArgumentException("ingress.tlsIdentity is required for HTTP/3");
         }
         this.context = new ListenerContext(config, Objects.requireNonNull(handler, "handler"),
-                Objects.requireNonNull(counters, "counters"), udpIdleTimeout, new InFlight());
+                Objects.requireNonNull(counters, "counters"), udpIdleTimeout, new InFlight(),
+                Objects.requireNonNull(perIp, "perIp"));
     }
 
     /**
@@ -198,6 +215,7 @@ public final class Http3Listener implements AutoCloseable {
 
         @Override
         protected void initChannel(QuicChannel quic) {
+            if (!admitted(quic, context)) return;
             context.counters().increment(CounterNames.H3_CONNECTIONS_ACCEPTED);
             connections.add(quic);
             quic.attr(H3Connection.KEY).set(new H3Connection(quic, context));
@@ -206,6 +224,27 @@ public final class Http3Listener implements AutoCloseable {
                             new DefaultHttp3SettingsFrame(localSettings(context.config())), true),
                     ConnectionEvents.INSTANCE);
         }
+    }
+
+    /**
+     * Counts the connection against its client IP address's limit, released once when it closes; one over the
+     * limit is closed at once with CONNECTION_REFUSED (RFC 9000 §20.1).
+     */
+    private static boolean admitted(QuicChannel quic, ListenerContext context) {
+        java.net.SocketAddress peer = quic.remoteSocketAddress();
+        if (!(peer instanceof InetSocketAddress client)) return true; // not an IP peer: nothing to count by
+        Runnable release = context.perIp().tryOpen(client.getAddress());
+        if (release == null) {
+            context.counters().increment(CounterNames.H3_CONNECTIONS_REFUSED_PER_IP);
+            REFUSALS.warn(() -> "refused a QUIC connection from " + client.getAddress().getHostAddress()
+                    + ": it holds " + context.perIp().max() + " already (http.limits.max_connections_per_ip)");
+            quic.pipeline().addLast(ConnectionEvents.INSTANCE); // takes the cut handshake's failure, closing
+            // After the initializer: closed inside it, the CONNECTION_CLOSE never leaves and the client waits.
+            quic.eventLoop().execute(() -> quic.close(false, CONNECTION_REFUSED, Unpooled.EMPTY_BUFFER));
+            return false;
+        }
+        quic.closeFuture().addListener(f -> release.run());
+        return true;
     }
 
     /** Gives each request stream its own handler. */

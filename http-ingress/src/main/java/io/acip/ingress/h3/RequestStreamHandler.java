@@ -15,6 +15,7 @@ import io.acip.ingress.BodySource;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3ErrorCode;
+import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3HeadersValidationException;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
@@ -27,6 +28,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request stream: reads the request head, then serves the stream as an {@link Exchange} (ordinary requests) or
@@ -48,6 +51,7 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
     private H3UdpFlow flow;
     private boolean flowEnded;
     private final ArrayDeque<ByteBuffer> earlyDatagrams = new ArrayDeque<>();
+    private ScheduledFuture<?> headTimer;
 
     RequestStreamHandler(ListenerContext context) {
         this.context = context;
@@ -60,6 +64,8 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
         writer = new StreamWriter(stream);
         connection = H3Connection.of(stream.parent());
         if (connection != null) connection.streamOpened(quarterStreamId(), this);
+        headTimer = stream.eventLoop().schedule(this::headTimedOut, context.config().requestHeadTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
         // Not inline: this runs inside the stream initializer, which would take a decoding error for its own.
         if (stream.isActive()) stream.eventLoop().execute(ctx::read);
     }
@@ -73,7 +79,10 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
     @Override
     protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
         switch (state) {
-            case HEAD -> onHead(ctx, frame);
+            case HEAD -> {
+                cancelHeadTimer();
+                onHead(ctx, frame);
+            }
             case EXCHANGE -> {
                 try {
                     body.onTrailers(RequestHead.of(frame.headers()).fields());
@@ -122,6 +131,7 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
         if (connection != null) connection.streamClosed(quarterStreamId());
         ClosedChannelException gone = new ClosedChannelException();
         writer.releasePending();
@@ -142,6 +152,9 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
             // Netty resets the stream with H3_MESSAGE_ERROR (RFC 9114 §4.1.2): only count it.
             context.counters().increment(CounterNames.H3_REQUESTS_MALFORMED);
             return;
+        }
+        if (cause instanceof Http3Exception h3 && h3.errorCode() == Http3ErrorCode.H3_EXCESSIVE_LOAD) {
+            context.counters().increment(CounterNames.H3_EXCESSIVE_LOAD); // Netty closes the connection
         }
         switch (state) {
             case EXCHANGE -> body.onFailure(cause);
@@ -171,6 +184,26 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 
     void flowEnded() {
         flowEnded = true;
+    }
+
+    /**
+     * No HEADERS frame within the head deadline: the stream is reset and its reading stopped with
+     * H3_REQUEST_INCOMPLETE (RFC 9114 §8.1), as for a stream that ended without a whole request.
+     */
+    private void headTimedOut() {
+        headTimer = null;
+        if (state != State.HEAD || !stream.isActive()) return;
+        context.counters().increment(CounterNames.H3_REQUEST_HEAD_TIMEOUTS);
+        state = State.ANSWERED;
+        dropEarlyDatagrams();
+        writer.reset(Http3ErrorCode.H3_REQUEST_INCOMPLETE);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
     }
 
     private long quarterStreamId() {

@@ -1,5 +1,6 @@
 package io.acip.ingress.jetty;
 
+import java.time.Duration;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.SessionContainer;
@@ -21,8 +22,23 @@ import org.eclipse.jetty.server.HttpConfiguration;
  * Extended CONNECT stays accepted whatever the client's SETTINGS say ({@link ExtendedConnectSettings}).
  */
 final class H2cConnectionFactory extends HTTP2CServerConnectionFactory {
-    H2cConnectionFactory(HttpConfiguration configuration) {
+    private final Duration headTimeout;
+    private final IngressCounters counters;
+    // Jetty's own, kept before IngressServer takes it out of the bean tree (see IngressServer#h2).
+    private final SessionContainer sessions;
+
+    H2cConnectionFactory(HttpConfiguration configuration, Duration headTimeout, IngressCounters counters) {
         super(configuration);
+        this.headTimeout = headTimeout;
+        this.counters = counters;
+        this.sessions = getBean(SessionContainer.class);
+    }
+
+    /** Jetty's connection with a head deadline ({@link H2HeadDeadline}). */
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        return configure(HeadTimedH2Connections.newConnection(this, sessions, newSessionListener(connector, endPoint),
+                connector, endPoint, headTimeout, counters), connector, endPoint);
     }
 
     @Override

@@ -42,6 +42,12 @@ import java.util.regex.Pattern;
  * @param clientTrust trust anchors for TLS client certificates on the TLS and HTTP/3 listeners: when not empty, the
  *     listeners ask agents for a certificate (optional: one that does not chain to these is refused in the
  *     handshake, none at all is allowed) and hand the verified chain to the handler
+ * @param requestHeadTimeout how long a request head may take to arrive whole, however slowly its bytes trickle:
+ *     from the connection's accept (TLS handshake included) for its first request, from the first byte of each
+ *     later one; an HTTP/2 connection's preface and SETTINGS, and each header block; an HTTP/3 request stream's
+ *     HEADERS frame
+ * @param maxConnectionsPerIp open connections from one client IP address over all listeners (TCP connections and
+ *     QUIC connections together); 0 for no limit
  */
 public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress, InetSocketAddress tlsAddress,
                             IssuedIdentity tlsIdentity, LeafCertificateMinter interceptionMinter,
@@ -50,7 +56,8 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
                             int h2StreamWindow, int h2SessionWindow, int maxConnections, int maxThreads,
                             int tunnelBufferSize, Duration stopTimeout, boolean addVia,
                             ConnectUdpTemplate connectUdpTemplate, Duration udpIdleTimeout, boolean http3,
-                            java.util.List<java.security.cert.X509Certificate> clientTrust) {
+                            java.util.List<java.security.cert.X509Certificate> clientTrust,
+                            Duration requestHeadTimeout, int maxConnectionsPerIp) {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
@@ -78,6 +85,8 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         range("h2StreamWindow", h2StreamWindow, 65_535, Integer.MAX_VALUE);
         range("h2SessionWindow", h2SessionWindow, 65_535, Integer.MAX_VALUE);
         range("maxConnections", maxConnections, 0, Integer.MAX_VALUE);
+        positive("requestHeadTimeout", requestHeadTimeout);
+        range("maxConnectionsPerIp", maxConnectionsPerIp, 0, Integer.MAX_VALUE);
         range("maxThreads", maxThreads, 8, 100_000);
         range("tunnelBufferSize", tunnelBufferSize, KIB, 4 * MIB);
         if (connectUdpTemplate == null) throw invalid("connectUdpTemplate", "is required", null);
@@ -135,6 +144,8 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         private Duration udpIdleTimeout = Duration.ofMinutes(2);
         private boolean http3;
         private java.util.List<java.security.cert.X509Certificate> clientTrust = java.util.List.of();
+        private Duration requestHeadTimeout = Duration.ofSeconds(10);
+        private int maxConnectionsPerIp = 256;
 
         private Builder(String proxyName) {
             this.proxyName = proxyName;
@@ -247,12 +258,23 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
             return this;
         }
 
+        public Builder requestHeadTimeout(Duration timeout) {
+            this.requestHeadTimeout = timeout;
+            return this;
+        }
+
+        /** Open connections one client IP address may hold over all listeners; 0 for no limit. */
+        public Builder maxConnectionsPerIp(int connections) {
+            this.maxConnectionsPerIp = connections;
+            return this;
+        }
+
         public IngressConfig build() {
             return new IngressConfig(proxyName, cleartextAddress, tlsAddress, tlsIdentity, interceptionMinter,
                     requestHeaderSize, responseHeaderSize, idleTimeout, tunnelIdleTimeout, connectTimeout,
                     maxConcurrentStreams, h2StreamWindow, h2SessionWindow, maxConnections, maxThreads,
                     tunnelBufferSize, stopTimeout, addVia, connectUdpTemplate, udpIdleTimeout, http3,
-                    clientTrust);
+                    clientTrust, requestHeadTimeout, maxConnectionsPerIp);
         }
     }
 }

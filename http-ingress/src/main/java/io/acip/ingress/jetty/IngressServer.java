@@ -1,5 +1,6 @@
 package io.acip.ingress.jetty;
 
+import io.acip.ingress.ConnectionsPerIp;
 import io.acip.ingress.IngressHandler;
 import io.acip.ingress.h3.Http3Listener;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class IngressServer implements AutoCloseable {
     private static final char[] KEY_STORE_PASSWORD = "acip-ingress".toCharArray(); // in-memory store only
 
     private final IngressCounters counters = new IngressCounters();
+    private final ConnectionsPerIp perIp;
     private final List<SessionContainer> h2Sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Server server;
     private final ServerConnector cleartext;
@@ -57,6 +59,7 @@ public final class IngressServer implements AutoCloseable {
     IngressServer(IngressConfig config, IngressHandler handler, Duration udpIdleTimeout) {
         this.config = config;
         this.handler = handler;
+        this.perIp = new ConnectionsPerIp(config.maxConnectionsPerIp());
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
         threads.setName("acip-ingress");
         server = new Server(threads);
@@ -68,7 +71,8 @@ public final class IngressServer implements AutoCloseable {
         HttpConfiguration listeners = new HttpConfiguration(http);
         if (config.http3()) listeners.addCustomizer(new AltSvcCustomizer(this::tlsPort));
         cleartext = config.cleartextAddress() == null ? null : listen(config, config.cleartextAddress(),
-                new TargetFormHttpConnectionFactory(listeners), h2(new H2cConnectionFactory(listeners), config));
+                new TargetFormHttpConnectionFactory(listeners, config.requestHeadTimeout(), counters),
+                h2(new H2cConnectionFactory(listeners, config.requestHeadTimeout(), counters), config));
         tls = config.tlsAddress() == null ? null : tlsListener(config, listeners);
         InterceptConnector interceptor = config.interceptionMinter() == null ? null : interceptor(config, http);
 
@@ -103,7 +107,7 @@ public final class IngressServer implements AutoCloseable {
             server.start();
             if (config.http3()) {
                 http3 = new Http3Listener(config, new InetSocketAddress(config.tlsAddress().getAddress(), tlsPort()),
-                        handler, counters);
+                        handler, counters, perIp);
                 http3.start();
             }
         } catch (Exception e) {
@@ -189,6 +193,11 @@ public final class IngressServer implements AutoCloseable {
         return server.getThreadPool();
     }
 
+    /** Open connections per client IP address, over the TCP and HTTP/3 listeners. */
+    public ConnectionsPerIp connectionsPerIp() {
+        return perIp;
+    }
+
     /** Counters named {@code ingress.<thing>.<event>}, for the gateway to export. */
     public IngressCounters counters() {
         return counters;
@@ -249,6 +258,7 @@ public final class IngressServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.addBean(new ConnectionsPerIpLimit(perIp, counters));
         server.addConnector(connector);
         return connector;
     }
@@ -264,10 +274,11 @@ public final class IngressServer implements AutoCloseable {
             ssl.setWantClientAuth(true);
             ssl.setTrustStore(ClientTrust.keyStore(config.clientTrust()));
         }
-        ALPNServerConnectionFactory alpn = alpn();
+        ALPNServerConnectionFactory alpn = alpn(config);
         ServerConnector connector = listen(config, config.tlsAddress(),
                 new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
-                h2(new H2ConnectionFactory(https), config), new TargetFormHttpConnectionFactory(https));
+                h2(new H2ConnectionFactory(https, config.requestHeadTimeout(), counters), config),
+                new TargetFormHttpConnectionFactory(https, config.requestHeadTimeout(), counters));
         connector.addBean(new HandshakeCounter("ingress.tls", counters));
         return connector;
     }
@@ -277,12 +288,13 @@ public final class IngressServer implements AutoCloseable {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(mintingContext(config));
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
-        ALPNServerConnectionFactory alpn = alpn();
+        ALPNServerConnectionFactory alpn = alpn(config);
         InterceptSslConnectionFactory tls = new InterceptSslConnectionFactory(ssl, alpn.getProtocol());
-        TargetFormHttpConnectionFactory http1 = new TargetFormHttpConnectionFactory(https);
+        TargetFormHttpConnectionFactory http1 = new TargetFormHttpConnectionFactory(https,
+                config.requestHeadTimeout(), counters);
         InterceptConnector connector = new InterceptConnector(server, 4 * config.tunnelBufferSize(),
-                new TunnelProtocolDetector(tls, http1, counters), tls, alpn, h2(new H2ConnectionFactory(https), config),
-                http1);
+                new TunnelProtocolDetector(tls, http1, counters), tls, alpn,
+                h2(new H2ConnectionFactory(https, config.requestHeadTimeout(), counters), config), http1);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         connector.addBean(new HandshakeCounter("ingress.intercept", counters));
         server.addConnector(connector);
@@ -309,8 +321,9 @@ public final class IngressServer implements AutoCloseable {
         return https;
     }
 
-    private static ALPNServerConnectionFactory alpn() {
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+    private ALPNServerConnectionFactory alpn(IngressConfig config) {
+        ALPNServerConnectionFactory alpn = new HandshakeTimedAlpnFactory(config.requestHeadTimeout(), counters,
+                "h2", "http/1.1");
         alpn.setDefaultProtocol("http/1.1"); // a client that offers no ALPN speaks HTTP/1.1
         return alpn;
     }

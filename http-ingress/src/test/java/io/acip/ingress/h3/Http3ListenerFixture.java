@@ -1,5 +1,6 @@
 package io.acip.ingress.h3;
 
+import io.acip.ingress.ConnectionsPerIp;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressCounters;
 import io.acip.ingress.masque.KwikH3Connection;
@@ -23,13 +24,24 @@ abstract class Http3ListenerFixture {
     Http3Listener listener;
 
     static IngressConfig config() {
+        return builder().build();
+    }
+
+    static IngressConfig.Builder builder() {
         return IngressConfig.builder(PROXY_NAME).tls(new InetSocketAddress("127.0.0.1", 0), H3TestPki.SERVER)
-                .idleTimeout(Duration.ofSeconds(60)).stopTimeout(Duration.ofSeconds(5)).build();
+                .idleTimeout(Duration.ofSeconds(60)).stopTimeout(Duration.ofSeconds(5));
+    }
+
+    /** The listener's config; a class that tests a limit overrides it. */
+    IngressConfig listenerConfig() {
+        return config();
     }
 
     @BeforeAll
     void startListener() throws IOException {
-        listener = new Http3Listener(config(), new InetSocketAddress("127.0.0.1", 0), handler, counters);
+        IngressConfig config = listenerConfig();
+        listener = new Http3Listener(config, new InetSocketAddress("127.0.0.1", 0), handler, counters,
+                new ConnectionsPerIp(config.maxConnectionsPerIp()));
         listener.start();
     }
 

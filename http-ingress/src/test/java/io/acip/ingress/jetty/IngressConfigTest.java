@@ -35,7 +35,11 @@ class IngressConfigTest {
         assertMessage("ingress.tlsIdentity", () -> new IngressConfig("gw", null, ANY, null, null, 16384, 16384,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 65535, 65535, 0, 8, 4096,
                 Duration.ofSeconds(1), true, ConnectUdpTemplate.defaultFor("gw"), Duration.ofMinutes(2), false,
-                null));
+                null, Duration.ofSeconds(10), 0));
+        assertMessage("ingress.requestHeadTimeout", () -> IngressConfig.builder("gw").cleartext(ANY)
+                .requestHeadTimeout(Duration.ZERO).build());
+        assertMessage("ingress.maxConnectionsPerIp", () -> IngressConfig.builder("gw").cleartext(ANY)
+                .maxConnectionsPerIp(-1).build());
         assertMessage("ingress.udpIdleTimeout", () -> IngressConfig.builder("gw").cleartext(ANY)
                 .udpIdleTimeout(Duration.ofSeconds(30)).build());
         assertMessage("ingress.connectUdpPath", () -> IngressConfig.builder("gw").cleartext(ANY)
