@@ -70,6 +70,7 @@ public final class Node implements AutoCloseable {
     private final LinkEndpoints linkEndpoints;
     private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long linkUps;
     private volatile boolean draining;
     volatile NodeTimings timings = NodeTimings.NONE;
 
@@ -111,6 +112,14 @@ public final class Node implements AutoCloseable {
     /** The UDP address links are accepted on (with the port chosen, if 0 was configured). */
     public InetSocketAddress linkAddress() {
         return linkEndpoints.boundAddress();
+    }
+
+    /**
+     * Links that came up since the node started: a path that was down may be back, so what was chosen while it was
+     * down (a pooled session's path, for one) may no longer be the best.
+     */
+    public long linkUps() {
+        return linkUps;
     }
 
     public NodeStats stats() {
@@ -612,6 +621,7 @@ public final class Node implements AutoCloseable {
 
     void linkUp(Link link) {
         Link old = links.put(link.peerNodeId, link);
+        linkUps++; // one writer, the loop
         stats.inc("acip.link.up");
         List<CompletableFuture<Void>> waiting = linkWaiters.remove(link.peerNodeId);
         if (waiting != null) waiting.forEach(w -> w.complete(null));

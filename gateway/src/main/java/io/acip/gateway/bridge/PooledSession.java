@@ -3,6 +3,7 @@ package io.acip.gateway.bridge;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
+import io.acip.routing.Route;
 import io.acip.wire.Exchanges;
 import io.acip.wire.ResetCode;
 import io.netty.buffer.ByteBuf;
@@ -21,6 +22,8 @@ final class PooledSession implements SessionHandler {
     private final SessionPool pool;
     final SessionPool.Key key;
     private final SessionRequest request;
+    private final Route route;
+    private final long linkUps;
     private Session session;
     private EdgeExchange current;
     private boolean sequence;
@@ -36,7 +39,22 @@ final class PooledSession implements SessionHandler {
         this.key = key;
         this.request = request;
         this.current = first;
+        this.route = route();
+        this.linkUps = pool.node().linkUps();
         first.carriedBy(this);
+    }
+
+    private Route route() {
+        return pool.node().routes().lookup(key.tenant(), request.skill()).orElse(null);
+    }
+
+    /**
+     * Whether a new SETUP would still start out the way this session's did: its route is the same (routes are
+     * replaced whole when a hop, a metric or a learned path changes) and no link came up since (a better path may be
+     * back). Otherwise the next exchange opens a session of its own, routed as things are now.
+     */
+    boolean onCurrentPath() {
+        return route() == route && pool.node().linkUps() == linkUps;
     }
 
     /** The responder accepted: this session carries a sequence of exchanges. */

@@ -37,12 +37,21 @@ public final class SessionPool {
      * What decides, at the responder's node, who is served and how (§13.4): an exchange rides only a session whose
      * SETUP it could have sent itself. The metadata is every TLV but TRACEPARENT (per exchange), as encoded.
      */
-    record Key(SkillName skill, String initiator, List<String> groups, int hopLimit, ByteBuffer metadata) {
+    record Key(SkillName skill, String initiator, List<String> groups, int hopLimit, ByteBuffer metadata, long tenant) {
         static Key of(SessionRequest r) {
             List<Tlv> tlvs = new ArrayList<>(r.metadata());
             tlvs.removeIf(t -> t.type() == TlvType.TRACEPARENT);
+            Metadata m = new Metadata(tlvs);
             return new Key(r.skill(), r.initiator(), r.attestation() == null ? null : r.attestation().groups(),
-                    r.hopLimit(), ByteBuffer.wrap(new Metadata(tlvs).endToEnd()));
+                    r.hopLimit(), ByteBuffer.wrap(m.endToEnd()), tenant(m));
+        }
+
+        private static long tenant(Metadata m) {
+            try {
+                return m.first(TlvType.TENANT).isPresent() ? m.first(TlvType.TENANT).get().varInt() : 0;
+            } catch (io.acip.wire.MalformedPacketException e) {
+                return 0; // the node refuses such a SETUP; the session is never pooled
+            }
         }
     }
 
@@ -88,7 +97,11 @@ public final class SessionPool {
             return;
         }
         Key key = Key.of(request);
-        PooledSession s = take(key);
+        PooledSession s;
+        while ((s = take(key)) != null && !s.onCurrentPath()) {
+            node.stats().inc("gateway.pool.rerouted");
+            s.endIdle(); // routed as things were: the exchange goes the way a SETUP would go now
+        }
         if (s != null) {
             node.stats().inc("gateway.pool.reused");
             s.carryNext(exchange);

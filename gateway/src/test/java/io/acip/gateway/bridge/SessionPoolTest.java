@@ -190,6 +190,22 @@ class SessionPoolTest {
         assertEquals(2, delivered());
     }
 
+    /** A route that changed (a hop added, a metric moved, a learned path) sends the next exchange the new way. */
+    @Test
+    void aChangedRouteRetiresTheSessionsRoutedTheOldWay() throws Exception {
+        serve(PoolSettings.DEFAULT, SessionPoolTest::echo);
+        SessionPool edgePool = new SessionPool(edge, PoolSettings.DEFAULT);
+        exchange(edgePool, "GET", "/x", new byte[0]);
+        exchange(edgePool, "GET", "/x", new byte[0]);
+        assertEquals(1, delivered());
+        edge.addRoute(0, new SkillName("demo"), new io.acip.routing.NextHop.Neighbour("far", 0, 2, "", java.util.Map.of()));
+        exchange(edgePool, "GET", "/y", new byte[0]);
+        assertEquals(2, delivered(), "a new session, routed by the new route");
+        assertEquals(1, edge.stats().get("gateway.pool.rerouted"));
+        exchange(edgePool, "GET", "/z", new byte[0]);
+        assertEquals(2, delivered(), "and that one is pooled again");
+    }
+
     @Test
     void drainEndsIdleSessionsAndTheNextExchangeOpensANewOne() throws Exception {
         SessionPool farPool = serve(PoolSettings.DEFAULT, SessionPoolTest::echo);
