@@ -117,7 +117,11 @@ class Http3ConnectUdpTest extends Http3ListenerFixture {
             flow.sendCapsule(0x00, new byte[] {0x04, 'x'}); // context 4 in a capsule
             flow.send(bytes("context 0"));
             assertArrayEquals(bytes("context 0"), flow.receive(WAIT));
-            assertNull(flow.receive(Duration.ofMillis(200)));
+            // Nothing of the other contexts comes back. Under load the test client may send its DATAGRAM twice (a
+            // retransmitted packet), so a second "context 0" is no failure.
+            for (byte[] more; (more = flow.receive(Duration.ofMillis(200))) != null; ) {
+                assertArrayEquals(bytes("context 0"), more);
+            }
         }
         assertEquals(before + 2, counters.get(CounterNames.UDP_DROPPED_CONTEXT_ID));
     }
