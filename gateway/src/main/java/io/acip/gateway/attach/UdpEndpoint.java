@@ -7,7 +7,8 @@ import java.util.Objects;
 public record UdpEndpoint(String host, int port) {
     public UdpEndpoint {
         Objects.requireNonNull(host, "host");
-        if (host.isEmpty() || host.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F || c == '/' || c == '@')) {
+        if (host.isEmpty() || host.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F || c == '/' || c == '@' || c == '['
+                || c == ']')) {
             throw new IllegalArgumentException("not a host name or IP literal: '" + host + "'");
         }
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of 1..65535: " + port);
@@ -25,6 +26,10 @@ public record UdpEndpoint(String host, int port) {
             }
             host = text.substring(1, close);
             port = text.substring(close + 2);
+            // Brackets hold an IPv6 literal and nothing else (RFC 3986 §3.2.2): "[[x]:1" or "[name]:1" is no address.
+            if (host.indexOf(':') < 0 || !host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                throw new IllegalArgumentException("not an IPv6 literal in brackets: '" + text + "'");
+            }
         } else {
             int colon = text.lastIndexOf(':');
             if (colon < 0 || text.indexOf(':') != colon) {
