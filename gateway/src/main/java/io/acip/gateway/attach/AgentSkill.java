@@ -74,6 +74,8 @@ public record AgentSkill(SkillName name, String description, Optional<String> re
     static String pathPrefixProblem(String prefix) {
         if (prefix.isEmpty()) return null;
         if (!prefix.startsWith("/")) return "must start with '/'";
+        // "/a//" would lose one slash here and another when written back: a prefix means whole segments, none empty.
+        if (prefix.contains("//")) return "holds an empty segment ('//')";
         for (int i = 0; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
             // RFC 3986 §3.3: a path holds no '?' or '#', and only visible US-ASCII travels unencoded.

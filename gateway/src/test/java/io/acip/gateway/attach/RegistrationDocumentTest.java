@@ -87,6 +87,8 @@ class RegistrationDocumentTest {
             + "| skills[0].capacity: must be a whole number from 1 to 1000000",
         OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"udp\":\"10.0.0.5:0\"}]}"
             + "| skills[0].udp: port out of 1..65535: 0",
+        OK_HEAD + "\"skills\":[{\"name\":\"a/b\",\"pathPrefix\":\"/flight//\"}]}"
+            + "| skills[0].pathPrefix: holds an empty segment ('//')",
         OK_HEAD + "\"udp\":\"[[pt]:443\",\"skills\":[{\"name\":\"a/b\"}]}"
             + "| udp: not an IPv6 literal in brackets: '[[pt]:443'",
         OK_HEAD + "\"udp\":\"[voice.example]:443\",\"skills\":[{\"name\":\"a/b\"}]}"
