@@ -28,24 +28,27 @@ import java.util.Map;
  * role. Per-role figures come from measuring each role's own process, not from dividing the chain.
  *
  * <pre>java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dsessions=20000 -cp bench/target/benchmarks.jar
- *     io.acip.bench.IdleSessionFootprint [--sessions N] [--window 500] [--warmup 1000] [--top 15] [--no-roles]
- *     [--idle-timeout s (3600)] [--max-sessions n (node default)] [--child-heap MiB (this JVM's -Xmx)]</pre>
+ *     io.acip.bench.IdleSessionFootprint [--sessions N] [--window 500] [--warmup 1000] [--top 15]
+ *     [--only local,chain,edge,transit,far] [--setup-timeout s (30)] [--idle-timeout s (3600)] [--max-sessions n (node default)] [--child-heap MiB (this JVM's -Xmx)]</pre>
  */
 public final class IdleSessionFootprint {
+    /** local: a node with a local skill; chain: edge, transit, far in this JVM; edge, transit, far: that node alone. */
+    private static final List<String> SCENARIOS = List.of("local", "chain", "edge", "transit", "far");
     private static final long GIB = 1L << 30;
     private static final long GOAL_BYTES = 10 * 1024;
     private static final int GOAL_SESSIONS = 100_000;
     /** Heap per session opened still held after they all ended that is worth showing what it is. */
     private static final long REMAINING_NOTED = 64;
 
-    private record Options(int sessions, int window, int warmup, int top, boolean roles, Duration idleTimeout,
-                           int maxSessions, long childHeapMib) {
+    private record Options(int sessions, int window, int warmup, int top, List<String> scenarios,
+                           Duration setupTimeout, Duration idleTimeout, int maxSessions, long childHeapMib) {
         static Options parse(String[] args) {
             int sessions = Integer.getInteger("sessions", 20_000);
             int window = 500;
             int warmup = 1000;
             int top = 15;
-            boolean roles = true;
+            List<String> scenarios = SCENARIOS;
+            long setup = 30;
             long idle = 3600;
             int max = 0;
             long childHeap = Runtime.getRuntime().maxMemory() >> 20;
@@ -59,18 +62,21 @@ public final class IdleSessionFootprint {
                     case "--idle-timeout" -> idle = positive(args[i], value);
                     case "--max-sessions" -> max = positive(args[i], value);
                     case "--child-heap" -> childHeap = positive(args[i], value);
-                    case "--no-roles" -> {
-                        roles = false;
-                        i--;
+                    case "--only" -> {
+                        scenarios = List.of(String.valueOf(value).split(","));
+                        if (!SCENARIOS.containsAll(scenarios)) {
+                            throw new IllegalArgumentException("--only takes some of " + String.join(",", SCENARIOS));
+                        }
                     }
+                    case "--setup-timeout" -> setup = positive(args[i], value);
                     case "--help", "-h" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
             }
             if (sessions < 1) throw new IllegalArgumentException("-Dsessions needs a positive integer");
-            return new Options(sessions, Math.min(window, sessions), warmup, top, roles, Duration.ofSeconds(idle), max,
-                    childHeap);
+            return new Options(sessions, Math.min(window, sessions), warmup, top, scenarios, Duration.ofSeconds(setup),
+                    Duration.ofSeconds(idle), max, childHeap);
         }
 
         private static int positive(String option, String value) {
@@ -94,25 +100,25 @@ public final class IdleSessionFootprint {
     public static void main(String[] args) throws Exception {
         Options o = Harness.optionsOrExit(args, Options::parse, "usage: [-Dsessions=N (20000)] IdleSessionFootprint"
                 + " [--sessions N] [--window in flight (500)] [--warmup sessions (1000)] [--top classes (15)]"
-                + " [--no-roles] [--idle-timeout s (3600)] [--max-sessions per node (node default)]"
+                + " [--only local,chain,edge,transit,far (all)] [--setup-timeout s (30)] [--idle-timeout s (3600)] [--max-sessions per node (node default)]"
                 + " [--child-heap MiB (this JVM's max heap)]");
         Harness.quiet("io.acip");
-        int scenarios = o.roles ? 5 : 2;
-        Harness.startWatchdog("IdleSessionFootprint", Duration.ofSeconds(scenarios * (180L + o.sessions / 100)));
+        Harness.startWatchdog("IdleSessionFootprint", Duration.ofSeconds(o.scenarios.size() * (300L + o.sessions / 20)));
 
         Path caDir = Files.createTempDirectory("footprint-ca");
         FabricCa ca = FabricCa.loadOrCreate(caDir, "bench footprint");
-        LineNode.Settings settings = new LineNode.Settings(o.idleTimeout, o.maxSessions);
+        LineNode.Settings settings = new LineNode.Settings(o.setupTimeout, o.idleTimeout, o.maxSessions);
         MeasuredLine.Load load = new MeasuredLine.Load(o.sessions, o.window, o.warmup);
         List<String> chain = List.of("edge", "transit", "far");
         List<Footprint> rows = new ArrayList<>();
         try {
-            rows.add(measure("local skill, 1 node", ca, caDir, List.of("local"), -1, settings, o, load));
-            rows.add(measure("chain, one JVM", ca, caDir, chain, -1, settings, o, load));
-            if (o.roles) {
-                for (int i = 0; i < chain.size(); i++) {
-                    rows.add(measure(chain.get(i) + ", own JVM", ca, caDir, chain, i, settings, o, load));
-                }
+            for (String scenario : o.scenarios) {
+                rows.add(switch (scenario) {
+                    case "local" -> measure("local skill, 1 node", ca, caDir, List.of("local"), -1, settings, o, load);
+                    case "chain" -> measure("chain, one JVM", ca, caDir, chain, -1, settings, o, load);
+                    default -> measure(scenario + ", own JVM", ca, caDir, chain, chain.indexOf(scenario), settings, o,
+                            load);
+                });
             }
         } finally {
             try (var files = Files.list(caDir)) {
@@ -135,10 +141,10 @@ public final class IdleSessionFootprint {
         boolean touched = jvm.contains("-XX:+AlwaysPreTouch");
         System.out.printf(Locale.ROOT, "%nIdleSessionFootprint: %,d idle connection-mode sessions (%d in flight while"
                         + " opening, %,d opened and ended first), %d CPUs, JDK %s, this JVM's heap %d MiB%s, own JVMs"
-                        + " %d MiB; node idle timeout %d s, max_sessions %,d%n", o.sessions, o.window, o.warmup,
+                        + " %d MiB; node setup and attempt timeouts %d s, idle timeout %d s, max_sessions %,d%n", o.sessions, o.window, o.warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version().feature(),
                 Runtime.getRuntime().maxMemory() >> 20, touched ? " (touched at start)" : "", o.childHeapMib,
-                o.idleTimeout.toSeconds(), o.effectiveMaxSessions());
+                o.setupTimeout.toSeconds(), o.idleTimeout.toSeconds(), o.effectiveMaxSessions());
         System.out.printf(Locale.ROOT, "%-20s %-20s %8s %7s %8s %9s %9s %9s  %s%n", "measured", "heap of", "opened",
                 "open/s", "heap B", "off-heap", "after end", "1 GiB", "counted toward max_sessions per session");
         for (Footprint f : rows) {

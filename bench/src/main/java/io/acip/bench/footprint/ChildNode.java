@@ -24,10 +24,12 @@ import java.util.logging.Logger;
 /**
  * A {@link LineNode} in a JVM of its own, so its heap holds that node alone and is measured apart. The parent drives
  * it with one command a line on its stdin and reads one answer a line on its stdout; every answer, and every
- * progress line while sessions open, is awaited at most {@link IdleSessions#WAIT_SECONDS}.
+ * progress line while sessions open or end, is awaited at most {@link #ANSWER_SECONDS}.
  */
 public final class ChildNode implements FootprintNode {
     private static final String EOF = "\u0000eof";
+    /** A node's own waits last up to {@link IdleSessions#WAIT_SECONDS}: its answer may come a little later. */
+    private static final long ANSWER_SECONDS = IdleSessions.WAIT_SECONDS + 15;
     /** Held so the level set stays: the logging framework keeps loggers only weakly. */
     private static final Logger QUIET = Logger.getLogger("io.acip");
 
@@ -68,7 +70,8 @@ public final class ChildNode implements FootprintNode {
                 "-Dio.netty.leakDetection.level=disabled", "-cp", System.getProperty("java.class.path"),
                 ChildNode.class.getName(), caDir.toString(), id,
                 next == null ? "-" : next.nodeId() + "@" + next.address().getHostString() + ":" + next.address().getPort(),
-                Long.toString(settings.idleTimeout().toSeconds()), Integer.toString(settings.maxSessions())));
+                Long.toString(settings.setupTimeout().toSeconds()), Long.toString(settings.idleTimeout().toSeconds()),
+                Integer.toString(settings.maxSessions())));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             return new ChildNode(id, p);
@@ -78,10 +81,13 @@ public final class ChildNode implements FootprintNode {
         }
     }
 
-    /** The next answer, which must start with {@code word}; what follows it. */
+    /** The next answer, which must start with {@code word}; what follows it. Progress lines are skipped. */
     private String answer(String word) throws IOException, InterruptedException {
-        String line = answers.poll(IdleSessions.WAIT_SECONDS, TimeUnit.SECONDS);
-        if (line == null) throw new IOException("node " + id + " did not answer within " + IdleSessions.WAIT_SECONDS + " s");
+        String line;
+        do {
+            line = answers.poll(ANSWER_SECONDS, TimeUnit.SECONDS);
+        } while (line != null && line.startsWith("progress "));
+        if (line == null) throw new IOException("node " + id + " did not answer within " + ANSWER_SECONDS + " s");
         if (line.equals(EOF)) throw new IOException("node " + id + " exited");
         if (line.startsWith("error ")) throw new IOException("node " + id + ": " + line.substring(6));
         if (!line.startsWith(word + " ") && !line.equals(word)) {
@@ -125,7 +131,7 @@ public final class ChildNode implements FootprintNode {
         commands.println("open " + count + " " + window);
         Map<String, Integer> refused = new TreeMap<>();
         while (true) {
-            String line = answers.poll(IdleSessions.WAIT_SECONDS, TimeUnit.SECONDS);
+            String line = answers.poll(ANSWER_SECONDS, TimeUnit.SECONDS);
             if (line == null || line.equals(EOF)) throw new IOException("node " + id + " stopped while opening");
             if (line.startsWith("error ")) throw new IOException("node " + id + ": " + line.substring(6));
             String[] f = line.split(" ", 3);
@@ -171,7 +177,7 @@ public final class ChildNode implements FootprintNode {
         }
     }
 
-    /** The child: {@code caDir id next|- idleSeconds maxSessions}; see the class comment for the commands. */
+    /** The child: {@code caDir id next|- setupSeconds idleSeconds maxSessions}; see the class comment for the commands. */
     public static void main(String[] args) throws Exception {
         QUIET.setLevel(Level.WARNING);
         PrintStream out = System.out;
@@ -183,7 +189,8 @@ public final class ChildNode implements FootprintNode {
             next = new NodeConfig.Neighbour(at[0], new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
         }
         LineNode node = LineNode.start(ca, args[1], next, new LineNode.Settings(
-                Duration.ofSeconds(Long.parseLong(args[3])), Integer.parseInt(args[4])));
+                Duration.ofSeconds(Long.parseLong(args[3])), Duration.ofSeconds(Long.parseLong(args[4])),
+                Integer.parseInt(args[5])));
         out.println("ready " + node.address().getHostString() + ":" + node.address().getPort());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
@@ -205,7 +212,8 @@ public final class ChildNode implements FootprintNode {
                             r.refused().forEach((why, n) -> out.println("refused " + n + " " + why));
                             out.println("opened " + r.asked() + " " + r.opened() + " " + r.seconds());
                         }
-                        case "end" -> out.println("ended " + node.endAll());
+                        case "end" -> out.println("ended " + node.sessions().endAll(1000,
+                                left -> out.println("progress " + left)));
                         case "resets" -> out.println("resets " + node.resetAfterOpen());
                         case "active" -> out.println("active " + node.activeSessions());
                         default -> out.println("error unknown command " + line);

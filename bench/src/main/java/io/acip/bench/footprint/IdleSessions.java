@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
@@ -25,8 +26,9 @@ public final class IdleSessions {
 
     private final Node node;
     private final SkillName skill;
-    /** Sized before the baseline is taken, so the slots are not counted as session state. */
+    /** The open sessions; sized before the baseline is taken, so the slots are not counted as session state. */
     private final Session[] sessions;
+    private final AtomicInteger filled = new AtomicInteger();
     private final LongAdder opened = new LongAdder();
     private final Map<String, Integer> refused = new ConcurrentHashMap<>();
     private final LongAdder resetAfterOpen = new LongAdder();
@@ -35,6 +37,7 @@ public final class IdleSessions {
     private final SessionHandler handler = new SessionHandler() {
         @Override
         public void onOpen(Session s) {
+            sessions[filled.getAndIncrement()] = s; // only these: the bench holds no session the node refused
             opened.increment();
             inFlight.release();
         }
@@ -72,7 +75,9 @@ public final class IdleSessions {
      * answered. {@code progress} hears the number asked for after each window's worth.
      */
     public Result open(int count, int window, IntConsumer progress) throws InterruptedException {
-        if (count > sessions.length) throw new IllegalArgumentException(count + " sessions, room for " + sessions.length);
+        if (filled.get() + count > sessions.length) {
+            throw new IllegalArgumentException(count + " sessions more, room for " + (sessions.length - filled.get()));
+        }
         long start = System.nanoTime();
         long openedBefore = opened.sum();
         refused.clear();
@@ -82,7 +87,7 @@ public final class IdleSessions {
                 throw new IllegalStateException(window + " sessions unanswered for " + WAIT_SECONDS + " s after "
                         + i + " asked");
             }
-            sessions[i] = node.open(SessionRequest.stream(skill, "agent://footprint"), handler);
+            node.open(SessionRequest.stream(skill, "agent://footprint"), handler);
             if ((i + 1) % window == 0) progress.accept(i + 1);
         }
         if (!inFlight.tryAcquire(window, WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -99,12 +104,12 @@ public final class IdleSessions {
 
     /**
      * Ends every open session with FIN (the responder answers with FIN, then CLOSE) and returns how many had not ended
-     * within {@link #WAIT_SECONDS} of the last end.
+     * within {@link #WAIT_SECONDS} of the last end. {@code progress} hears how many are left after each window's worth.
      */
-    public int endAll() throws InterruptedException {
+    public int endAll(int window, IntConsumer progress) throws InterruptedException {
         ended.drainPermits(); // sessions reset while idle ended before
         int open = 0;
-        for (int i = 0; i < sessions.length && sessions[i] != null; i++) {
+        for (int i = 0; i < filled.get(); i++) {
             Session s = sessions[i];
             sessions[i] = null;
             if (s.isOpen()) {
@@ -112,8 +117,11 @@ public final class IdleSessions {
                 s.write(Unpooled.EMPTY_BUFFER, true);
             }
         }
+        filled.set(0);
         int waiting = open;
-        while (waiting > 0 && ended.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) waiting--;
+        while (waiting > 0 && ended.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (--waiting % window == 0) progress.accept(waiting);
+        }
         return waiting;
     }
 }

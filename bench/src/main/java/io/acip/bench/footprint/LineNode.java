@@ -38,7 +38,7 @@ public final class LineNode implements FootprintNode {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
         NodeConfig config = NodeConfig.defaults(id, new InetSocketAddress("127.0.0.1", 0), identity, ca.certificate(),
                         next == null ? List.of() : List.of(next))
-                .withTimeouts(Settings.DEFAULTS.setupTimeout(), Settings.DEFAULTS.attemptTimeout(), settings.idleTimeout());
+                .withTimeouts(settings.setupTimeout(), settings.setupTimeout(), settings.idleTimeout());
         if (settings.maxSessions() > 0) config = config.withLimits(settings.maxSessions(), config.acceptFrom());
         Node node = Node.start(config);
         LineNode line = new LineNode(node);
@@ -58,8 +58,13 @@ public final class LineNode implements FootprintNode {
         }
     }
 
-    /** What the nodes are configured with beyond the defaults. */
-    public record Settings(Duration idleTimeout, int maxSessions) {
+    /**
+     * What the nodes are configured with beyond the defaults.
+     *
+     * @param setupTimeout how long an initiator waits for SETUP_ACK, and a node for its next hop's answer
+     * @param maxSessions {@code node.max_sessions}, 0 for the default
+     */
+    public record Settings(Duration setupTimeout, Duration idleTimeout, int maxSessions) {
         /** What a node has unless configured otherwise. */
         static final NodeConfig DEFAULTS = NodeConfig.defaults("n", null, null, null, List.of());
 
@@ -68,10 +73,6 @@ public final class LineNode implements FootprintNode {
             return DEFAULTS.maxSessions();
         }
 
-        /** How long an initiator waits for SETUP_ACK, and keeps the session's timer. */
-        public static Duration setupTimeout() {
-            return DEFAULTS.setupTimeout();
-        }
     }
 
     @Override
@@ -112,7 +113,8 @@ public final class LineNode implements FootprintNode {
 
     @Override
     public int endAll() throws Exception {
-        return sessions.endAll();
+        return sessions.endAll(1000, left -> {
+        });
     }
 
     @Override

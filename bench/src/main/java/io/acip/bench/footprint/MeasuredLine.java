@@ -17,11 +17,6 @@ import java.util.Map;
  * its own.
  */
 public final class MeasuredLine {
-    /**
-     * Until the last setup timer has run out: an initiator node holds each session's timer (and through it the
-     * session) for the setup timeout whether or not SETUP_ACK came, and an idle session has none.
-     */
-    private static final Duration OPENED = LineNode.Settings.setupTimeout().plusSeconds(1);
     /** Until the last link stream of an ended session closed: each lingers up to 30 s (StreamLeg.LINGER_SECONDS). */
     private static final Duration ENDED = Duration.ofSeconds(32);
     /** In flight while warming up: a cold JVM answers slowly, and setups that time out open the circuit breakers. */
@@ -88,7 +83,7 @@ public final class MeasuredLine {
                     if (next != null) next.awaitLink(n.id()); // n waited for its own side when it started
                     next = n;
                 }
-                c = run(nodes, nodes.get(Math.max(0, ownJvm)).pid(), dir, load);
+                c = run(nodes, nodes.get(Math.max(0, ownJvm)).pid(), dir, load, settings.setupTimeout());
             } finally {
                 for (FootprintNode n : nodes) n.close();
             }
@@ -103,7 +98,8 @@ public final class MeasuredLine {
         }
     }
 
-    private static Captured run(List<FootprintNode> nodes, long pid, Path dir, Load load) throws Exception {
+    private static Captured run(List<FootprintNode> nodes, long pid, Path dir, Load load, Duration setupTimeout)
+            throws Exception {
         FootprintNode edge = nodes.get(0);
         edge.prepare(Math.max(load.sessions(), load.warmup()));
         if (load.warmup() > 0) {
@@ -113,7 +109,9 @@ public final class MeasuredLine {
         }
         HeapHistogram.Capture before = HeapHistogram.capture(pid, dir.resolve("before"));
         IdleSessions.Result opened = edge.open(load.sessions(), load.window());
-        settle(OPENED);
+        // Until the last setup timer has run out: an initiator node holds each session's timer (and through it the
+        // session) for the setup timeout whether or not SETUP_ACK came, and an idle session has none.
+        settle(setupTimeout.plusSeconds(1));
         Map<String, Integer> active = new LinkedHashMap<>();
         for (FootprintNode n : nodes) active.put(n.id(), n.activeSessions());
         HeapHistogram.Capture open = HeapHistogram.capture(pid, dir.resolve("open"));
