@@ -29,7 +29,8 @@ import java.util.Map;
  *
  * <pre>java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dsessions=20000 -cp bench/target/benchmarks.jar
  *     io.acip.bench.IdleSessionFootprint [--sessions N] [--window 500] [--warmup 1000] [--top 15]
- *     [--only local,chain,edge,transit,far] [--setup-timeout s (30)] [--idle-timeout s (3600)] [--max-sessions n (node default)] [--child-heap MiB (this JVM's -Xmx)]</pre>
+ *     [--only local,chain,edge,transit,far] [--setup-timeout s (30)] [--idle-timeout s (3600)]
+ *     [--max-sessions n (node default)] [--child-heap MiB (this JVM's -Xmx)]</pre>
  */
 public final class IdleSessionFootprint {
     /** local: a node with a local skill; chain: edge, transit, far in this JVM; edge, transit, far: that node alone. */
