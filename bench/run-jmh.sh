@@ -9,8 +9,12 @@
 #   bench/run-jmh.sh routes [args]    RouteConvergence only (--routes 5000 --runs 5 --cost-routes 10000)
 #   bench/run-jmh.sh mesh [args]      RouteMeshConvergence only (--nodes 20 --extra 10 --routes 50 --seed 1 --runs 3)
 #   bench/run-jmh.sh registry [args]  RegistryReplication only (--registrations 100 --bulk 10000 --outage 30; needs etcd)
+#   bench/run-jmh.sh footprint [args] IdleSessionFootprint only (--sessions 20000 --window 500 --warmup 1000 --top 15
+#                                     --max-sessions n --no-roles); heap HEAP (2g), touched at start, also for the
+#                                     nodes it runs in JVMs of their own
 #
-# Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current.
+# Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current, HEAP (footprint),
+# SESSIONS (footprint: -Dsessions).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +43,9 @@ case "${1:-all}" in
   registry) shift; "$JAVA" "${JVM_ARGS[@]}" -Djava.util.logging.config.file=/dev/null -cp "$JAR" \
     io.acip.bench.registry.RegistryReplication "$@" ;;
   mesh) shift; "$JAVA" "${JVM_ARGS[@]}" -cp "$JAR" io.acip.bench.RouteMeshConvergence "$@" ;;
+  # Heap touched at start (-Xms = -Xmx, AlwaysPreTouch), so resident memory that grows is memory outside the heap.
+  footprint) shift; "$JAVA" "${JVM_ARGS[@]}" -Xms"${HEAP:-2g}" -Xmx"${HEAP:-2g}" -XX:+AlwaysPreTouch \
+    -Dsessions="${SESSIONS:-20000}" -cp "$JAR" io.acip.bench.IdleSessionFootprint "$@" ;;
   all) run_jmh; run_fabric ;;
-  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args] | mesh [RouteMeshConvergence args] | registry [RegistryReplication args]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all | jmh [JMH args] | fabric [FabricThroughput args] | routes [RouteConvergence args] | mesh [RouteMeshConvergence args] | registry [RegistryReplication args] | footprint [IdleSessionFootprint args]]" >&2; exit 2 ;;
 esac
