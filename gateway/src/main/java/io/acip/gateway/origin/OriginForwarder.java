@@ -115,8 +115,10 @@ public final class OriginForwarder implements AutoCloseable {
         HTTP2Client h2 = new HTTP2Client(connector);
         h2.setInitialStreamRecvWindow(H2_STREAM_WINDOW);
         h2.setInitialSessionRecvWindow(H2_SESSION_WINDOW);
-        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
-                new ClientConnectionFactoryOverHTTP2.HTTP2(h2)));
+        HttpClientTransportDynamic transport = new HttpClientTransportDynamic(connector,
+                HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(h2));
+        transport.setConnectionPoolFactory(d -> new RotatingConnectionPool(d, settings.maxConnectionsPerOrigin()));
+        HttpClient client = new HttpClient(transport);
         // A proxy passes messages on as they are: no redirects followed, no cookies kept, no User-Agent or
         // Content-Type of its own, no content decoded.
         client.setFollowRedirects(false);
@@ -192,7 +194,7 @@ public final class OriginForwarder implements AutoCloseable {
             exchange.response().fail(tooLarge);
             return CompletableFuture.failedFuture(new OriginException(tooLarge));
         }
-        OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
+        OriginTimers timers = new OriginTimers(OriginTimers.WHEEL, origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
         long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();
         Request request = OriginTarget.newRequest(client, origin.base(), path)
