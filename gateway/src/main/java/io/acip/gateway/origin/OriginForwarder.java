@@ -108,7 +108,10 @@ public final class OriginForwarder implements AutoCloseable {
      */
     public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
         ClientConnector connector = new ClientConnector();
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Sized to the cores, as the listeners' pool is: the client never blocks a thread, and Jetty's 200 let bursts
+        // grow it to dozens of threads on two cores.
+        int cores = Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 8 * cores), Math.min(8, 2 * cores));
         threads.setName("origin-client");
         connector.setExecutor(threads);
         connector.setConnectTimeout(settings.connectTimeoutCeiling());
