@@ -247,7 +247,7 @@ public final class Node implements AutoCloseable {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
             s.openedAskedNanos = s.lastActivityNanos;
-            s.loop.schedule(() -> {
+            s.setupTimer = s.loop.schedule(() -> {
                 if (s.state == Session.State.SETTING_UP) {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
                 }
@@ -614,6 +614,7 @@ public final class Node implements AutoCloseable {
             s.setupAck = ack.metadata();
             s.opened(keys.sender(true), keys.receiver(true), List.copyOf(new LinkedHashSet<>(path)),
                     ack.metadata().string(TlvType.SELECTED_INSTANCE).orElse(""));
+            s.setUpDone(); // an open session keeps neither its SETUP nor its handshake
             s.announce();
         } catch (SessionAuthenticationException e) {
             stats.inc("acip.session.auth_failed");

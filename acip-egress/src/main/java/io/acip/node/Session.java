@@ -39,6 +39,8 @@ public final class Session extends Leg {
     SessionRequest request;
     SessionHandshake handshake;
     io.acip.wire.Setup setupSent;
+    /** The initiator's setup timeout, cancelled once the session is open or over. */
+    io.netty.util.concurrent.ScheduledFuture<?> setupTimer;
     State state = State.SETTING_UP;
     PacketProtection sealer;
     PacketProtection opener;
@@ -309,8 +311,20 @@ public final class Session extends Leg {
         if (announced && state == State.OPEN) handler.onWritabilityChanged(this, !paused);
     }
 
+    /** The handshake completed: what only the set-up needed goes (about 600 bytes, and the timer's hold). */
+    void setUpDone() {
+        request = null;
+        handshake = null;
+        setupSent = null;
+        if (setupTimer != null) {
+            setupTimer.cancel(false);
+            setupTimer = null;
+        }
+    }
+
     @Override
     void release() {
+        if (setupTimer != null) setupTimer.cancel(false);
         state = State.DONE;
         held.forEach(ByteBuf::release);
         held.clear();

@@ -45,7 +45,8 @@ public final class PacketProtection {
      * directly; given direct buffers it stages them through temporary arrays: 3 KB of garbage and ~25 % more time
      * per 1200-byte packet, which at one session per HTTP exchange made packet protection the largest allocator.
      */
-    private final ReplayWindow replay = new ReplayWindow();
+    /** Datagram mode only: made on the first datagram opened. */
+    private ReplayWindow replay;
     private long nextSend;
     private long nextReceive;
 
@@ -105,6 +106,7 @@ public final class PacketProtection {
     public ByteBuf openDatagram(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
         if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         long pn = Sealed.packetNumber(packet);
+        if (replay == null) replay = new ReplayWindow();
         if (!replay.mayAccept(pn)) return null;
         ByteBuf plain = open(alloc, packet, pn);
         replay.accept(pn); // only after the tag verified, so forged numbers cannot move the window
