@@ -425,6 +425,10 @@ if [[ $PROFILE == 1 ]]; then
     [[ -f $f ]] || continue
     echo
     echo "=== JFR $(basename "$f" .jfr) (all of its cells, warm-up included): $f"
-    "$JAVA" "$TEMPLATES/JfrSummary.java" "$f" 15 || true
+    # Exchanges the JVM served: the requests its edge answered (transit and far carry the edge's).
+    node=$(basename "$f" .jfr); metrics="$WORK/out/metrics-$node.txt"
+    [[ $node == transit || $node == far ]] && metrics="$WORK/out/metrics-edge.txt"
+    exchanges=$(awk '/^gateway_request_total\{/ {s += $2} END {printf "%d", s}' "$metrics" 2>/dev/null || echo 0)
+    "$JAVA" "$TEMPLATES/JfrSummary.java" "$f" 15 "${exchanges:-0}" || true
   done | tee -a "$WORK/table.txt"
 fi
