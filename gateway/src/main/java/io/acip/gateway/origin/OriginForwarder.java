@@ -118,10 +118,8 @@ public final class OriginForwarder implements AutoCloseable {
         HTTP2Client h2 = new HTTP2Client(connector);
         h2.setInitialStreamRecvWindow(H2_STREAM_WINDOW);
         h2.setInitialSessionRecvWindow(H2_SESSION_WINDOW);
-        HttpClientTransportDynamic transport = new HttpClientTransportDynamic(connector,
-                HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(h2));
-        transport.setConnectionPoolFactory(d -> new RotatingConnectionPool(d, settings.maxConnectionsPerOrigin()));
-        HttpClient client = new HttpClient(transport);
+        HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
+                new ClientConnectionFactoryOverHTTP2.HTTP2(h2)));
         // A proxy passes messages on as they are: no redirects followed, no cookies kept, no User-Agent or
         // Content-Type of its own, no content decoded.
         client.setFollowRedirects(false);
