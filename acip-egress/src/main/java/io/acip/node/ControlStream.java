@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The QUIC stream of a link's control channel (docs/acip-v0.md §12.1): the dialler opens it, the acceptor finds it
  * by its first packet (an OPEN under label 0) and takes one at a time. Carries framed packets between the stream and
- * the neighbour session.
+ * the neighbour session. The stream lives on its link's event loop, the route exchange on the node's home loop: what
+ * crosses between them is handed over, in order, to the other loop.
  */
 final class ControlStream extends ChannelInboundHandlerAdapter implements ControlChannel {
     private static final long RETRY_MIN_MS = 1000;
@@ -48,7 +50,7 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
         if (!link.isActive()) return;
         ControlStream c = new ControlStream(node, link, retryMs);
         link.control = c;
-        c.session = node.control().open(c);
+        c.home(() -> c.session = node.control().open(c));
         link.quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
             @Override
             protected void initChannel(QuicStreamChannel ch) {
@@ -58,9 +60,37 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
             if (f.isSuccess()) {
                 c.attach((QuicStreamChannel) f.getNow());
             } else {
-                c.session.onChannelClosed();
+                c.home(() -> c.session.onChannelClosed());
             }
         });
+    }
+
+    /**
+     * Runs {@code task} on the home loop, where the route exchange lives, after every task handed over before; false
+     * once the node stopped (its loops end together, the home loop first at times).
+     */
+    private boolean home(Runnable task) {
+        try {
+            node.loop().execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code task} on the link's loop, where the stream lives; false once the node stopped. */
+    private boolean onLink(Runnable task) {
+        EventLoop l = link.quic.eventLoop();
+        if (l.inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            l.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /**
@@ -78,10 +108,12 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     static void accept(Node node, Link link, QuicStreamChannel stream, ChannelHandlerContext current, ByteBuf open) {
         ControlStream c = new ControlStream(node, link, RETRY_MIN_MS);
         link.control = c;
-        c.session = node.control().open(c);
+        c.home(() -> {
+            c.session = node.control().open(c);
+            c.session.onPacket(open);
+        });
         current.pipeline().replace(current.handler(), "control", c);
         c.attach(stream);
-        c.session.onPacket(open);
     }
 
     private void attach(QuicStreamChannel s) {
@@ -105,6 +137,10 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
 
     @Override
     public void send(ByteBuf packet) {
+        if (!onLink(() -> sendHere(packet))) packet.release();
+    }
+
+    private void sendHere(ByteBuf packet) {
         if (finished) {
             packet.release();
         } else if (stream == null) {
@@ -123,6 +159,10 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     /** Ends the channel: FIN after what was sent; the dialler opens a new one later while the link lives. */
     @Override
     public void finish() {
+        onLink(this::finishHere);
+    }
+
+    private void finishHere() {
         if (finished) return;
         finished = true;
         if (stream != null) {
@@ -135,10 +175,12 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
         if (link.dialer && link.isActive()) {
             long next = Math.min(RETRY_MAX_MS, retryMs * 2);
             node.loop().schedule(() -> {
-                if (link.control == null && link.isActive() && node.link(link.peerNodeId) == link
-                        && !node.control().hasChannel(link.peerNodeId)) {
-                    open(node, link, next);
-                }
+                if (node.control().hasChannel(link.peerNodeId)) return;
+                onLink(() -> {
+                    if (link.control == null && link.isActive() && node.link(link.peerNodeId) == link) {
+                        open(node, link, next);
+                    }
+                });
             }, retryMs, TimeUnit.MILLISECONDS);
         }
     }
@@ -152,13 +194,13 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
 
     /** The link went down: its routes go at once. */
     void linkDown() {
-        session.onChannelClosed();
+        home(() -> session.onChannelClosed());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
-            session.onPacket(b);
+            if (!home(() -> session.onPacket(b))) b.release();
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -167,7 +209,7 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            session.onChannelClosed(); // after a NOTIFICATION this changes nothing
+            home(() -> session.onChannelClosed()); // after a NOTIFICATION this changes nothing
             if (finished && stream.isOutputShutdown()) stream.close();
         }
         ctx.fireUserEventTriggered(evt);
@@ -175,12 +217,12 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.onChannelClosed();
+        home(() -> session.onChannelClosed());
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.fail(String.valueOf(cause.getMessage()));
+        home(() -> session.fail(String.valueOf(cause.getMessage())));
     }
 }

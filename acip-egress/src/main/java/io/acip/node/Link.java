@@ -9,7 +9,8 @@ import java.util.Map;
  * A QUIC connection to a neighbour node, with the labels allocated on it (docs/acip-v0.md §2.3). The side that
  * dialled allocates labels with the top bit set, the side that accepted with it clear, so both allocate without
  * coordination; labels are handed out in increasing order and reused only after the 31-bit space wraps, so a late
- * packet for a finished session cannot land in a new one. Confined to the node's event loop.
+ * packet for a finished session cannot land in a new one. Confined to the event loop the link was accepted or
+ * dialled on.
  */
 final class Link {
     static final AttributeKey<Link> KEY = AttributeKey.valueOf("acip.link");

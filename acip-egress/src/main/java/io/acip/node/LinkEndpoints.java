@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +32,18 @@ import java.util.logging.Logger;
 
 /**
  * The node's QUIC side: a listener for links neighbours dial, a dialer per configured neighbour (redialling with
- * capped exponential backoff and jitter), stream set-up, and link keep-alive PINGs that also measure RTT.
+ * capped exponential backoff and jitter), stream set-up, and link keep-alive PINGs that also measure RTT. Links are
+ * spread over the node's event loops: each dial takes the next loop, and the listener has a socket on every loop.
  */
 final class LinkEndpoints {
     private static final Logger LOG = Logger.getLogger(LinkEndpoints.class.getName());
 
     final Node node;
     private final LinkConfig config;
-    private final List<Channel> channels = new ArrayList<>();
+    private final List<Channel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The listening sockets: one per event loop where the OS lets them share the port (SO_REUSEPORT), else one. */
+    private final List<Channel> servers = new ArrayList<>();
     private final StreamInitializer streamInitializer;
-    private Channel server;
     private QuicSslContext clientTls;
     private volatile boolean closed;
 
@@ -52,27 +56,49 @@ final class LinkEndpoints {
     void start() throws InterruptedException {
         NodeConfig c = node.config;
         if (c.listen() != null) {
-            ChannelHandler codec = QuicLinks.configure(new QuicServerCodecBuilder(), config)
-                    .sslContext(LinkTls.server(c.identity(), c.fabricCa()))
-                    .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-                    .handler(new LinkHandler(this, null))
-                    .streamHandler(streamInitializer)
-                    .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .build();
-            server = udp().handler(codec).bind(c.listen()).sync().channel();
+            QuicSslContext tls = LinkTls.server(c.identity(), c.fabricCa());
+            int loops = node.eventLoops();
+            Channel first = listen(tls, node.loop(), c.listen(), loops > 1);
+            servers.add(first);
+            // The kernel spreads neighbours over the sockets by address and port, so links land on every loop; a
+            // connection's packets always reach the socket, and the loop, that accepted it.
+            if (first.config().getOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT)) == Boolean.TRUE) {
+                for (int i = 1; i < loops; i++) {
+                    servers.add(listen(tls, node.loopAt(i), (InetSocketAddress) first.localAddress(), true));
+                }
+            }
         }
         if (!c.neighbours().isEmpty()) clientTls = LinkTls.client(c.identity(), c.fabricCa());
         for (NodeConfig.Neighbour n : c.neighbours()) dial(n, 0);
     }
 
-    private Bootstrap udp() {
-        return new Bootstrap().group(node.loop()).channel(NioDatagramChannel.class)
+    private Channel listen(QuicSslContext tls, io.netty.channel.EventLoop on, InetSocketAddress address, boolean share)
+            throws InterruptedException {
+        ChannelHandler codec = QuicLinks.configure(new QuicServerCodecBuilder(), config)
+                .sslContext(tls)
+                .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                .handler(new LinkHandler(this, null))
+                .streamHandler(streamInitializer)
+                .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .build();
+        Bootstrap b = udp(on).handler(codec);
+        if (share) b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        return b.bind(address).sync().channel();
+    }
+
+    private Bootstrap udp(io.netty.channel.EventLoop on) {
+        return new Bootstrap().group(on).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, config.socketBuffer())
                 .option(ChannelOption.SO_SNDBUF, config.socketBuffer());
     }
 
+    /** Sockets listening for links: one per event loop where the port can be shared. */
+    int listeners() {
+        return servers.size();
+    }
+
     InetSocketAddress boundAddress() {
-        return server == null ? null : (InetSocketAddress) server.localAddress();
+        return servers.isEmpty() ? null : (InetSocketAddress) servers.get(0).localAddress();
     }
 
     /** Dials {@code n} after {@code delayMs}; on failure, again with twice the delay (capped). */
@@ -87,7 +113,7 @@ final class LinkEndpoints {
         ChannelHandler codec = QuicLinks.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> clientTls.newEngine(q.alloc(), addr.getHostString(), addr.getPort()))
                 .build();
-        udp().handler(codec).bind(0)
+        udp(node.nextLoop()).handler(codec).bind(0) // links spread over the loops
                 .addListener(bound -> {
                     if (!bound.isSuccess()) {
                         redial(n, previous);
@@ -207,7 +233,7 @@ final class LinkEndpoints {
 
     void close() {
         closed = true;
-        if (server != null) server.close().syncUninterruptibly();
+        for (Channel server : servers) server.close().syncUninterruptibly();
         for (Channel c : new ArrayList<>(channels)) c.close().syncUninterruptibly();
     }
 }

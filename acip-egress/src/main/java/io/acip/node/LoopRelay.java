@@ -54,6 +54,15 @@ final class LoopRelay {
             return localInitiator;
         }
 
+        /**
+         * Whether the leg behind the other end is a link's: what comes out of this end then passes through the node
+         * from link to link. Read once the session is set up, when the other loop paired that leg before it handed
+         * over the SETUP_ACK.
+         */
+        boolean linkBehind() {
+            return other.peer instanceof StreamLeg;
+        }
+
         /** Runs {@code task} on the other end's loop; false when the node is shutting down. */
         boolean handOver(Runnable task) {
             try {

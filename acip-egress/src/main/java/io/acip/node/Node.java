@@ -41,9 +41,9 @@ import java.util.logging.Logger;
 /**
  * An ACIP node: initiator, transit router and responder in one (docs/acip-v0.md §6). It routes each SETUP by skill
  * to a neighbour link or a local instance, pairs the session's legs, and from then on moves packets between them by
- * label alone. Sessions are spread over the node's event loops, one per core by default: each leg lives on one
- * loop, a session's legs share theirs or are joined by a {@link LoopRelay}, and nothing on the per-packet path takes
- * a lock. Links and route exchange run on the first loop, the home loop.
+ * label alone. Sessions and links are spread over the node's event loops, one per core by default: each link and
+ * each leg lives on one loop, a session's legs share theirs or are joined by a {@link LoopRelay}, and nothing on the
+ * per-packet path takes a lock. Route exchange runs on the first loop, the home loop.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
@@ -77,7 +77,7 @@ public final class Node implements AutoCloseable {
     private final LinkEndpoints linkEndpoints;
     private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile long linkUps;
+    private final java.util.concurrent.atomic.AtomicLong linkUps = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean draining;
     volatile NodeTimings timings = NodeTimings.NONE;
 
@@ -122,6 +122,11 @@ public final class Node implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** Sockets the node accepts links on (one per event loop where the OS lets them share the port). */
+    int linkListeners() {
+        return linkEndpoints.listeners();
+    }
+
     /** The UDP address links are accepted on (with the port chosen, if 0 was configured). */
     public InetSocketAddress linkAddress() {
         return linkEndpoints.boundAddress();
@@ -132,7 +137,7 @@ public final class Node implements AutoCloseable {
      * down (a pooled session's path, for one) may no longer be the best.
      */
     public long linkUps() {
-        return linkUps;
+        return linkUps.get();
     }
 
     public NodeStats stats() {
@@ -172,30 +177,33 @@ public final class Node implements AutoCloseable {
     /** Completes when a link to {@code neighbour} is up (at once if one is). */
     public CompletableFuture<Void> linkReady(String neighbour) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
+        synchronized (linkWaiters) { // links come up on their own loops
             Link l = links.get(neighbour);
             if (l != null && l.isActive()) {
                 f.complete(null);
             } else {
                 linkWaiters.computeIfAbsent(neighbour, n -> new ArrayList<>()).add(f);
             }
-        });
+        }
         return f;
     }
 
     /** One line per leg on a link: which neighbour, which label. For the admin API and tests. */
     public CompletableFuture<List<String>> linkLabels() {
-        CompletableFuture<List<String>> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            List<String> out = new ArrayList<>();
-            for (Link l : links.values()) {
+        List<CompletableFuture<List<String>>> each = new ArrayList<>();
+        for (Link l : links.values()) { // each link's legs on its own loop
+            CompletableFuture<List<String>> f = new CompletableFuture<>();
+            l.quic.eventLoop().execute(() -> {
+                List<String> out = new ArrayList<>();
                 for (StreamLeg leg : l.legs()) {
                     if (!leg.finished) out.add(l.peerNodeId + " 0x" + Integer.toHexString(leg.label));
                 }
-            }
-            f.complete(out);
-        });
-        return f;
+                f.complete(out);
+            });
+            each.add(f);
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(v -> each.stream()
+                .flatMap(f -> f.join().stream()).toList());
     }
 
     /** Neighbours with an active link, for health and metrics. */
@@ -317,6 +325,11 @@ public final class Node implements AutoCloseable {
     /** The node's event loops, home loop first. */
     public int eventLoops() {
         return loops.length;
+    }
+
+    /** Loop {@code i}: the home loop is 0. */
+    EventLoop loopAt(int i) {
+        return loops[i];
     }
 
     /** The next loop in turn, for work that may go anywhere. */
@@ -515,12 +528,18 @@ public final class Node implements AutoCloseable {
         }
         from.touch();
         to.touch();
-        to.transmitDatagram(packet);
+        TransitTap t = transitTap;
+        if (t != null && to instanceof StreamLeg && from.linkBehind()) {
+            t.onTransit(packet, to::transmitDatagram);
+        } else {
+            to.transmitDatagram(packet);
+        }
     }
 
     /**
-     * Sees every packet this node moves between two link legs (transit), and may replace it. Null in production; tests
-     * use it to check a transit node sees only ciphertext and to tamper with or replay packets.
+     * Sees every packet this node moves between two link legs (transit, through a relay or not), once, on the loop of
+     * the leg it leaves by, and may replace it. Null in production; tests use it to check a transit node sees only
+     * ciphertext and to tamper with or replay packets.
      */
     interface TransitTap {
         /** Called with each packet; passes on what should be sent instead (the packet, a changed one, or more). */
@@ -543,7 +562,8 @@ public final class Node implements AutoCloseable {
         to.touch();
         boolean wasWritable = to.isWritable();
         TransitTap t = transitTap;
-        if (t != null && from instanceof StreamLeg && to instanceof StreamLeg) {
+        if (t != null && to instanceof StreamLeg
+                && (from instanceof StreamLeg || from instanceof LoopRelay.End e && e.linkBehind())) {
             t.onTransit(packet, to::transmit);
         } else {
             to.transmit(packet);
@@ -699,9 +719,12 @@ public final class Node implements AutoCloseable {
 
     void linkUp(Link link) {
         Link old = links.put(link.peerNodeId, link);
-        linkUps++; // one writer, the home loop
+        linkUps.incrementAndGet();
         stats.inc("acip.link.up");
-        List<CompletableFuture<Void>> waiting = linkWaiters.remove(link.peerNodeId);
+        List<CompletableFuture<Void>> waiting;
+        synchronized (linkWaiters) {
+            waiting = linkWaiters.remove(link.peerNodeId);
+        }
         if (waiting != null) waiting.forEach(w -> w.complete(null));
         if (link.dialer) ControlStream.open(this, link);
         LOG.info(() -> "node " + nodeId() + ": link to " + link.peerNodeId + " up" + (old != null ? " (replaces one)" : ""));

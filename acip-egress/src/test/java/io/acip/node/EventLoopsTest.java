@@ -188,6 +188,33 @@ class EventLoopsTest {
         assertEquals(0, edge.stats().get("acip.reset.sent.skill_unreachable"), "relays' RESETs are not counted");
     }
 
+    /** A node's dialled links take the loops in turn; a listener has a socket on every loop. */
+    @Test
+    void linksSpreadOverTheLoops() throws Exception {
+        List<Node> spokes = new ArrayList<>();
+        List<NodeConfig.Neighbour> neighbours = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Node spoke = fabric.node("spoke" + i, List.of());
+            fabric.serve(spoke, "demo/echo" + i, "echo-" + i, Echo.SKILL);
+            spokes.add(spoke);
+            neighbours.add(Fabric.neighbour(spoke));
+            assertEquals(4, spoke.linkListeners(), "a listening socket per loop");
+        }
+        Node hub = fabric.node("hub", neighbours);
+        Set<Object> loops = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            Fabric.awaitLink(hub, spokes.get(i));
+            hub.addRoute(0, new SkillName("demo/echo" + i), new NextHop.Neighbour("spoke" + i, 0, 1, "", Map.of()));
+            loops.add(hub.link("spoke" + i).quic.eventLoop());
+            Recorder r = new Recorder();
+            hub.open(SessionRequest.stream(new SkillName("demo/echo" + i), "agent://test"), r);
+            Session s = r.opened.get(10, TimeUnit.SECONDS);
+            s.write(Unpooled.wrappedBuffer(new byte[] {(byte) i}), true);
+            assertArrayEquals(new byte[] {(byte) i}, r.finished.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(4, loops.size(), "each dialled link on a loop of its own");
+    }
+
     private static void awaitNoSessions(Node node) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (node.activeSessions().get(5, TimeUnit.SECONDS) > 0 || !node.linkLabels().get(5, TimeUnit.SECONDS)
