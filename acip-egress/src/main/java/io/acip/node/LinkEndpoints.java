@@ -58,6 +58,7 @@ final class LinkEndpoints {
         if (c.listen() != null) {
             QuicSslContext tls = LinkTls.server(c.identity(), c.fabricCa());
             int loops = node.eventLoops();
+            if (loops > 1 && c.listen().getPort() != 0) requireFree(c.listen());
             Channel first = listen(tls, node.loop(), c.listen(), loops > 1);
             servers.add(first);
             // The kernel spreads neighbours over the sockets by address and port, so links land on every loop; a
@@ -70,6 +71,18 @@ final class LinkEndpoints {
         }
         if (!c.neighbours().isEmpty()) clientTls = LinkTls.client(c.identity(), c.fabricCa());
         for (NodeConfig.Neighbour n : c.neighbours()) dial(n, 0);
+    }
+
+    /**
+     * Fails when something holds {@code address} already: sockets that share a port would otherwise join a second
+     * node started on it by mistake (of the same user), and split the links between the two without a word.
+     */
+    private static void requireFree(InetSocketAddress address) {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(address);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("link address " + address + " is in use: " + e.getMessage(), e);
+        }
     }
 
     private Channel listen(QuicSslContext tls, io.netty.channel.EventLoop on, InetSocketAddress address, boolean share)

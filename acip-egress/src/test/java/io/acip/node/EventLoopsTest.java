@@ -215,6 +215,15 @@ class EventLoopsTest {
         assertEquals(4, loops.size(), "each dialled link on a loop of its own");
     }
 
+    /** Sockets that share a port must not let a second node in beside the first. */
+    @Test
+    void aSecondNodeOnATakenLinkPortIsRefused() throws Exception {
+        Node first = fabric.node("first", List.of());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> fabric.nodeAt("second", first.linkAddress()));
+        assertTrue(e.getMessage().contains("in use"), e.getMessage());
+    }
+
     private static void awaitNoSessions(Node node) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (node.activeSessions().get(5, TimeUnit.SECONDS) > 0 || !node.linkLabels().get(5, TimeUnit.SECONDS)
