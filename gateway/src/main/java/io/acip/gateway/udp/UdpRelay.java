@@ -38,10 +38,12 @@ public final class UdpRelay implements AutoCloseable {
     /** Kernel buffers of those sockets: room for bursts at loopback and LAN rates. */
     static final int SOCKET_BUFFER = 1 << 20;
 
-    /** UDP sockets on {@code loop}, of the transport it runs (a channel registers only on a loop of its kind). */
+    /**
+     * UDP sockets on {@code loop}, of the transport it runs (a channel registers only on a loop of its kind; on a loop
+     * of neither kind, registration fails and the caller's connect listener hears it).
+     */
     static Bootstrap bootstrap(EventLoop loop) {
-        return DatagramTransport.of(loop).orElseThrow(() -> new IllegalArgumentException(
-                "no UDP transport for the event loop " + loop)).bootstrap(loop);
+        return DatagramTransport.of(loop).orElse(DatagramTransport.NIO).bootstrap(loop);
     }
 
     /**
