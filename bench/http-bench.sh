@@ -16,7 +16,8 @@
 # protocol before a gateway's first cell), H1_CONNS (32), H2_CONNS (8), H2_STREAMS (16), NGINX_WORKERS (auto),
 # HEAP (1g), JVM_OPTS (extra gateway JVM flags), ORIGIN_H2C=1 (gateway agents speak h2c to the origin; nginx's
 # upstream is HTTP/1.1 whatever this says), ACCESS_LOG=true (the gateways' access log on, as by default; off here
-# like nginx's), POOL=false (every HTTP exchange opens its own ACIP session, as before docs/acip-v0.md §13), JAVA, REBUILD=1, KEEP_LOGS=1 (keep h2load per-request logs),
+# like nginx's), POOL=false (every HTTP exchange opens its own ACIP session, as before docs/acip-v0.md §13), EVENT_LOOPS (the
+# gateways' node.event_loops; 0, the default, is one per core), JAVA, REBUILD=1, KEEP_LOGS=1 (keep h2load per-request logs),
 # WORK (working directory; default a fresh one under /tmp, kept for inspection).
 set -euo pipefail
 
@@ -37,6 +38,7 @@ PROFILE=${PROFILE:-0}
 ORIGIN_H2C=${ORIGIN_H2C:-0}
 ACCESS_LOG=${ACCESS_LOG:-false}
 POOL=${POOL:-true}
+EVENT_LOOPS=${EVENT_LOOPS:-0}
 JAVA=${JAVA:-java}
 
 # Fixed loopback ports.
@@ -119,7 +121,7 @@ render() {   # template -> $WORK/conf/<name>
       -e "s|@EDGE_HTTP@|$EDGE_HTTP|g" -e "s|@EDGE_ADMIN@|$EDGE_ADMIN|g" \
       -e "s|@TRANSIT_ADMIN@|$TRANSIT_ADMIN|g" -e "s|@FAR_ADMIN@|$FAR_ADMIN|g" \
       -e "s|@TRANSIT_LINK@|$TRANSIT_LINK|g" \
-      -e "s|@AGENT_ORIGIN@|$agent_origin|g" -e "s|@AGENT_H2C@|$agent_h2c|g" \
+      -e "s|@AGENT_ORIGIN@|$agent_origin|g" -e "s|@AGENT_H2C@|$agent_h2c|g" -e "s|@EVENT_LOOPS@|$EVENT_LOOPS|g" \
       -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@POOL@|$POOL|g" \
       "$TEMPLATES/$1" >"$WORK/conf/$1"
   echo "$WORK/conf/$1"
@@ -365,7 +367,7 @@ ELAPSED=$(($(date +%s) - START))
   echo "h1 = HTTP/1.1 (h2load --h1 -c $H1_CONNS -m 1), h2 = h2c prior knowledge (-c $H2_CONNS -m $H2_STREAMS);" \
        "$(nproc) cores; load average at start $LOAD_START; run took ${ELAPSED} s"
   echo "origin upstream of (b): HTTP/1.1 keep-alive pool; of (c)/(d): $([[ $ORIGIN_H2C == 1 ]] && echo h2c || echo HTTP/1.1) (Jetty client)"
-  [[ $ROWS == *[cde]* ]] && echo "gateway: $JAVA_VERSION, -Xms$HEAP -Xmx$HEAP ${JVM_OPTS:-}; session pool $POOL; revision $REVISION, jar of $(date -r "$WORK/acip-gateway.jar" '+%F %T')"
+  [[ $ROWS == *[cde]* ]] && echo "gateway: $JAVA_VERSION, -Xms$HEAP -Xmx$HEAP ${JVM_OPTS:-}; session pool $POOL; node event loops $EVENT_LOOPS (0: one per core); revision $REVISION, jar of $(date -r "$WORK/acip-gateway.jar" '+%F %T')"
   echo
   awk -F'\t' '
     BEGIN {
@@ -409,7 +411,7 @@ ELAPSED=$(($(date +%s) - START))
     }' "$RESULTS"
   if [[ -s $BUSIEST ]]; then
     echo
-    echo "busiest gateway threads per cell (node:thread % of one core; multiThreadIoEv = the node's event loop,"
+    echo "busiest gateway threads per cell (node:thread % of one core; acip-node-P-N = the node's event loops,"
     echo "C2_CompilerThre = the JIT still compiling):"
     sed 's/^/  /' "$BUSIEST"
   fi
@@ -423,6 +425,10 @@ if [[ $PROFILE == 1 ]]; then
     [[ -f $f ]] || continue
     echo
     echo "=== JFR $(basename "$f" .jfr) (all of its cells, warm-up included): $f"
-    "$JAVA" "$TEMPLATES/JfrSummary.java" "$f" 15 || true
+    # Exchanges the JVM served: the requests its edge answered (transit and far carry the edge's).
+    node=$(basename "$f" .jfr); metrics="$WORK/out/metrics-$node.txt"
+    [[ $node == transit || $node == far ]] && metrics="$WORK/out/metrics-edge.txt"
+    exchanges=$(awk '/^gateway_request_total\{/ {s += $2} END {printf "%d", s}' "$metrics" 2>/dev/null || echo 0)
+    "$JAVA" "$TEMPLATES/JfrSummary.java" "$f" 15 "${exchanges:-0}" || true
   done | tee -a "$WORK/table.txt"
 fi

@@ -81,10 +81,11 @@ public final class JfrSummary {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: java JfrSummary.java recording.jfr [top]");
+            System.err.println("usage: java JfrSummary.java recording.jfr [top [exchanges]]");
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        long exchanges = args.length > 2 ? Long.parseLong(args[2]) : 0; // served over the recording, for per-exchange figures
         Map<String, Long> threads = new HashMap<>();
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> categories = new LinkedHashMap<>();
@@ -191,7 +192,9 @@ public final class JfrSummary {
         }
         if (allocated > 0) {
             final long total = allocated;
-            System.out.printf("allocation (sampled weight): %.0f MB in the recording; by class:%n", total / 1e6);
+            System.out.printf("allocation (sampled weight): %.0f MB in the recording%s; by class:%n", total / 1e6,
+                    exchanges > 0 ? String.format(", %.1f KB per exchange (%d exchanges)", total / 1e3 / exchanges,
+                            exchanges) : "");
             sorted(allocation, 8).forEach(en -> System.out.printf("    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
         }
         System.out.printf("GC: %d collections, %d ms paused in all, longest %d ms%n", gcCount, gcPause.toMillis(),

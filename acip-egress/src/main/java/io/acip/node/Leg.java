@@ -1,13 +1,16 @@
 package io.acip.node;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 
 /**
  * One end of a session at this node: a QUIC stream on a link ({@code StreamLeg}) or a session endpoint on this node
- * ({@link Session}). A node pairs two legs per session and moves packets between them; everything here runs on the
- * node's event loop.
+ * ({@link Session}), or one end of a {@link LoopRelay}. A node pairs two legs per session and moves packets between
+ * them. Each leg lives on one of the node's event loops, {@link #loop}, and everything here runs on it; two paired
+ * legs share their loop (a relay joins legs on different loops).
  */
 public abstract class Leg {
+    final EventLoop loop;
     Leg peer;
     /** The SETUP this leg brought in while it is being routed; null once answered. */
     PendingSetup pending;
@@ -18,6 +21,15 @@ public abstract class Leg {
 
     /** What {@link NodeTimings#setupAnswered} is told about a SETUP once answered. */
     record TracedSetup(String skill, String traceparent, long arrivedNanos) {
+    }
+
+    Leg(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Whether the SETUP this leg brought in comes from an initiator on this node (the origin spends no hop). */
+    boolean localInitiator() {
+        return false;
     }
 
     /** Sends {@code packet} out of this leg, taking ownership; the leg writes its own label into the header. */

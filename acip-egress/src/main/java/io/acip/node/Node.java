@@ -41,7 +41,9 @@ import java.util.logging.Logger;
 /**
  * An ACIP node: initiator, transit router and responder in one (docs/acip-v0.md §6). It routes each SETUP by skill
  * to a neighbour link or a local instance, pairs the session's legs, and from then on moves packets between them by
- * label alone. All session state lives on one event loop, so none of it is locked.
+ * label alone. Sessions are spread over the node's event loops, one per core by default: each leg lives on one
+ * loop, a session's legs share theirs or are joined by a {@link LoopRelay}, and nothing on the per-packet path takes
+ * a lock. Links and route exchange run on the first loop, the home loop.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
@@ -56,16 +58,21 @@ public final class Node implements AutoCloseable {
     final io.acip.seal.AttestationSigner attestationSigner;
     final io.acip.seal.AttestationVerifier attestationVerifier;
     private final MultiThreadIoEventLoopGroup group;
+    /** The home loop: links, route exchange, node-wide timers. */
     private final EventLoop loop;
+    private final EventLoop[] loops;
+    private final java.util.concurrent.atomic.AtomicInteger nextLoop = new java.util.concurrent.atomic.AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     /** Tickets this node resumes its own sessions under, by {@link #ticketKey}. */
     private final TicketCache<String> initiatorTickets = new TicketCache<>(INITIATOR_TICKETS);
     /** Tickets this node's skill instances issued, by ticket ID. */
     private final TicketCache<java.nio.ByteBuffer> responderTickets = new TicketCache<>(RESPONDER_TICKETS);
     private final RouteTable routes = new RouteTable();
-    private final Map<String, Link> links = new HashMap<>();
+    private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> linkWaiters = new HashMap<>();
-    private final Set<Leg> sessions = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Leg> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** {@link #sessions}' size, counted apart so that {@code max_sessions} holds exactly across loops. */
+    private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
     private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
     private final ControlPlane control;
@@ -79,8 +86,12 @@ public final class Node implements AutoCloseable {
         this.attestationSigner = new io.acip.seal.AttestationSigner(config.identity().privateKey(),
                 config.identity().certificate());
         this.attestationVerifier = new io.acip.seal.AttestationVerifier(config.fabricCa());
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.loop = group.next();
+        this.group = new MultiThreadIoEventLoopGroup(config.loops(),
+                new io.netty.util.concurrent.DefaultThreadFactory("acip-node"),
+                NioIoHandler.newFactory());
+        this.loops = new EventLoop[config.loops()];
+        for (int i = 0; i < loops.length; i++) loops[i] = group.next();
+        this.loop = loops[0];
         this.router = new SetupRouter(this);
         this.linkEndpoints = new LinkEndpoints(this);
         this.control = new ControlPlane(config.nodeId(), routes, loop, controlConfig, stats::inc);
@@ -101,7 +112,9 @@ public final class Node implements AutoCloseable {
             throw e;
         }
         long sweepMs = Math.max(100, Math.min(1000, config.idleTimeout().toMillis() / 4));
-        node.loop.scheduleAtFixedRate(node::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        for (EventLoop l : node.loops) {
+            l.scheduleAtFixedRate(() -> node.sweepIdle(l), sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        }
         return node;
     }
 
@@ -203,7 +216,7 @@ public final class Node implements AutoCloseable {
     /** Sessions this node carries now (as initiator, transit or responder). */
     public CompletableFuture<Integer> activeSessions() {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(sessions.size()));
+        f.complete(sessionCount.get());
         return f;
     }
 
@@ -229,12 +242,12 @@ public final class Node implements AutoCloseable {
      * {@code onReset} with the reason it could not be set up.
      */
     public Session open(SessionRequest request, SessionHandler handler) {
-        Session s = new Session(this, true, request.datagramMode(), request.skill(), handler);
-        loop.execute(() -> {
+        Session s = new Session(this, loopForInitiator(), true, request.datagramMode(), request.skill(), handler);
+        s.loop.execute(() -> {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
             s.openedAskedNanos = s.lastActivityNanos;
-            loop.schedule(() -> {
+            s.setupTimer = s.loop.schedule(() -> {
                 if (s.state == Session.State.SETTING_UP) {
                     abort(s, ResetCode.TIMEOUT, "no SETUP_ACK within " + config.setupTimeout().toMillis() + " ms");
                 }
@@ -271,7 +284,7 @@ public final class Node implements AutoCloseable {
         if (initiatorTickets.get(key, System.nanoTime()) == s.handshake.ticket()) initiatorTickets.remove(key);
         s.peer = null;
         s.pending = null;
-        loop.execute(() -> {
+        s.loop.execute(() -> {
             if (s.state == Session.State.SETTING_UP) setUp(s, s.request, false);
         });
         return true;
@@ -296,8 +309,30 @@ public final class Node implements AutoCloseable {
         responderTickets.put(java.nio.ByteBuffer.wrap(ticket.id()), ticket);
     }
 
+    /** The home loop. */
     EventLoop loop() {
         return loop;
+    }
+
+    /** The node's event loops, home loop first. */
+    public int eventLoops() {
+        return loops.length;
+    }
+
+    /** The next loop in turn, for work that may go anywhere. */
+    EventLoop nextLoop() {
+        return loops.length == 1 ? loop : loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    }
+
+    /**
+     * A new initiator's loop: the caller's own when it runs on one of this node's loops (a session opened from
+     * another session's handler stays beside it), else the next in turn.
+     */
+    private EventLoop loopForInitiator() {
+        for (EventLoop l : loops) {
+            if (l.inEventLoop()) return l;
+        }
+        return nextLoop();
     }
 
     RouteTable routeTable() {
@@ -318,13 +353,16 @@ public final class Node implements AutoCloseable {
 
     /** Counts a leg toward {@code max_sessions} and the idle sweep; false when the node is full. */
     boolean track(Leg leg) {
-        if (sessions.size() >= config.maxSessions()) return false;
+        if (sessionCount.incrementAndGet() > config.maxSessions()) {
+            sessionCount.decrementAndGet();
+            return false;
+        }
         sessions.add(leg);
         return true;
     }
 
     int sessionCount() {
-        return sessions.size();
+        return sessionCount.get();
     }
 
     SecureRandom random() {
@@ -346,8 +384,11 @@ public final class Node implements AutoCloseable {
 
     // ---------------------------------------------------------------- packets between legs
 
-    /** A packet from a link stream (any type but the SETUP that created the leg). Takes ownership. */
-    void onStreamPacket(StreamLeg from, ByteBuf packet) {
+    /**
+     * A packet that arrived on {@code from}: from a link stream (any type but the SETUP that created the leg), or handed
+     * over by a relay from another loop. Takes ownership.
+     */
+    void onStreamPacket(Leg from, ByteBuf packet) {
         if (from.finished) {
             packet.release();
             return;
@@ -373,16 +414,21 @@ public final class Node implements AutoCloseable {
                 try {
                     ack = SetupAck.decode(packet);
                 } catch (MalformedPacketException e) {
+                    packet.release();
                     protocolViolation(from, e.getMessage());
                     return;
-                } finally {
-                    packet.release();
                 }
                 if (!awaitingAck) {
+                    packet.release();
                     protocolViolation(from, "SETUP_ACK for a session that is not being set up");
                     return;
                 }
                 router.settleAttempt(upstream, true);
+                if (from instanceof LoopRelay.End) { // counted, and this node put on the trajectory, where it arrived
+                    relaySetupAck(upstream, ack, packet);
+                    return;
+                }
+                packet.release();
                 stats.inc("acip.session.established");
                 passSetupAck(from, ack);
             }
@@ -395,11 +441,12 @@ public final class Node implements AutoCloseable {
                     protocolViolation(from, "malformed RESET: " + e.getMessage());
                     return;
                 }
-                stats.inc(NodeStats.resetReceived(reset.code()));
+                boolean relayed = from instanceof LoopRelay.End;
+                if (!relayed) stats.inc(NodeStats.resetReceived(reset.code()));
                 if (awaitingAck && SetupRouter.failsOver(reset.code())) {
                     packet.release();
-                    router.attemptFailed(upstream, from, reset.code(), from.link.peerNodeId + ": " + reset.detail(),
-                            false);
+                    router.attemptFailed(upstream, from, reset.code(), relayed ? reset.detail()
+                            : ((StreamLeg) from).link.peerNodeId + ": " + reset.detail(), false);
                     return;
                 }
                 if (awaitingAck) router.settleAttempt(upstream, true);
@@ -459,6 +506,18 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** A DGRAM a relay handed over from another loop. Takes ownership. */
+    void onRelayedDatagram(LoopRelay.End from, ByteBuf packet) {
+        Leg to = from.peer;
+        if (from.finished || to == null || to.finished) {
+            packet.release();
+            return;
+        }
+        from.touch();
+        to.touch();
+        to.transmitDatagram(packet);
+    }
+
     /**
      * Sees every packet this node moves between two link legs (transit), and may replace it. Null in production; tests
      * use it to check a transit node sees only ciphertext and to tamper with or replay packets.
@@ -512,6 +571,22 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * A SETUP_ACK that a relay handed over: it already carries this node, so it goes on as it is (the initiator on this
+     * node completes its handshake with it). Takes ownership of {@code packet}.
+     */
+    private void relaySetupAck(Leg to, SetupAck ack, ByteBuf packet) {
+        answered(to, "established");
+        if (to instanceof Session initiator) {
+            packet.release();
+            completeInitiator(initiator, ack);
+        } else if (!to.finished) {
+            to.transmit(packet);
+        } else {
+            packet.release();
+        }
+    }
+
     /** A SETUP_ACK leaves {@code from} toward its peer with this node on its trajectory. */
     void passSetupAck(Leg from, SetupAck ack) {
         Leg to = from.peer;
@@ -539,6 +614,7 @@ public final class Node implements AutoCloseable {
             s.setupAck = ack.metadata();
             s.opened(keys.sender(true), keys.receiver(true), List.copyOf(new LinkedHashSet<>(path)),
                     ack.metadata().string(TlvType.SELECTED_INSTANCE).orElse(""));
+            s.setUpDone(); // an open session keeps neither its SETUP nor its handshake
             s.announce();
         } catch (SessionAuthenticationException e) {
             stats.inc("acip.session.auth_failed");
@@ -568,7 +644,7 @@ public final class Node implements AutoCloseable {
     /** Sends RESET out of {@code leg} (to the peer node, or to the local application) and ends it. */
     void refuse(Leg leg, ResetCode code, String detail) {
         if (leg.finished) return;
-        stats.inc(NodeStats.resetSent(code));
+        if (!(leg instanceof LoopRelay.End)) stats.inc(NodeStats.resetSent(code)); // a relay's RESET stays inside
         answered(leg, code.token());
         if (leg.pending != null) leg.pending.cancelTimer();
         if (leg instanceof Session s) {
@@ -601,14 +677,16 @@ public final class Node implements AutoCloseable {
             leg.pending.cancelTimer();
             leg.pending = null;
         }
-        sessions.remove(leg);
+        if (sessions.remove(leg)) sessionCount.decrementAndGet();
         leg.release();
     }
 
-    private void sweepIdle() {
+    /** Ends the sessions of {@code on} (this loop) that were idle too long. */
+    private void sweepIdle(EventLoop on) {
         long limit = config.idleTimeout().toNanos();
         long now = System.nanoTime();
-        for (Leg leg : new ArrayList<>(sessions)) {
+        for (Leg leg : sessions) {
+            if (leg.loop != on) continue;
             long last = leg.peer == null ? leg.lastActivityNanos : Math.max(leg.lastActivityNanos, leg.peer.lastActivityNanos);
             if (!leg.finished && now - last > limit) {
                 stats.inc("acip.session.idle_timeout");
@@ -621,7 +699,7 @@ public final class Node implements AutoCloseable {
 
     void linkUp(Link link) {
         Link old = links.put(link.peerNodeId, link);
-        linkUps++; // one writer, the loop
+        linkUps++; // one writer, the home loop
         stats.inc("acip.link.up");
         List<CompletableFuture<Void>> waiting = linkWaiters.remove(link.peerNodeId);
         if (waiting != null) waiting.forEach(w -> w.complete(null));

@@ -22,11 +22,12 @@ import java.util.List;
  *     sessions between the same initiator and skill instance skip the asymmetric handshake; zero turns it off
  * @param requireAttestation refuse a SETUP for a skill served here whose initiator no node attested (docs/acip-v0.md
  *     §7.6), with {@code authentication_failed}
+ * @param eventLoops threads the node's sessions are spread over; 0 for one per available processor
  */
 public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
                          List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
                          Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom,
-                         Duration resumptionLifetime, boolean requireAttestation) {
+                         Duration resumptionLifetime, boolean requireAttestation, int eventLoops) {
     /** How long resumption tickets are held unless configured (docs/acip-v0.md §7.5). */
     public static final Duration DEFAULT_RESUMPTION_LIFETIME = Duration.ofHours(1);
 
@@ -38,6 +39,21 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
         neighbours = List.copyOf(neighbours);
         acceptFrom = java.util.Set.copyOf(acceptFrom);
         if (resumptionLifetime.isNegative()) throw new IllegalArgumentException("resumption lifetime is negative");
+        if (eventLoops < 0) throw new IllegalArgumentException("event loops is negative");
+    }
+
+    /** One event loop per available processor. */
+    public NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity identity, X509Certificate fabricCa,
+                      List<Neighbour> neighbours, LinkConfig link, Duration setupTimeout, Duration attemptTimeout,
+                      Duration idleTimeout, int maxSessions, java.util.Set<String> acceptFrom,
+                      Duration resumptionLifetime, boolean requireAttestation) {
+        this(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout, idleTimeout,
+                maxSessions, acceptFrom, resumptionLifetime, requireAttestation, 0);
+    }
+
+    /** The event loops this node runs: {@link #eventLoops}, or the available processors for 0. */
+    public int loops() {
+        return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
 
     /** Without requiring attestation. */
@@ -65,28 +81,34 @@ public record NodeConfig(String nodeId, InetSocketAddress listen, IssuedIdentity
 
     public NodeConfig withTimeouts(Duration setup, Duration attempt, Duration idle) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setup, attempt, idle, maxSessions,
-                acceptFrom, resumptionLifetime, requireAttestation);
+                acceptFrom, resumptionLifetime, requireAttestation, eventLoops);
     }
 
     public NodeConfig withLimits(int sessions, java.util.Set<String> acceptedPeers) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, sessions, acceptedPeers, resumptionLifetime, requireAttestation);
+                idleTimeout, sessions, acceptedPeers, resumptionLifetime, requireAttestation, eventLoops);
     }
 
     public NodeConfig withLink(LinkConfig linkConfig) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, linkConfig, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, requireAttestation);
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, requireAttestation, eventLoops);
     }
 
     /** Zero turns session resumption off: every session pays a full handshake. */
     public NodeConfig withResumptionLifetime(Duration lifetime) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom, lifetime, requireAttestation);
+                idleTimeout, maxSessions, acceptFrom, lifetime, requireAttestation, eventLoops);
     }
 
     /** Whether SETUPs for skills served here must carry a valid initiator attestation (docs/acip-v0.md §7.6). */
     public NodeConfig withRequireAttestation(boolean required) {
         return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
-                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, required);
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, required, eventLoops);
+    }
+
+    /** Spreads sessions over {@code loops} event loops (0: one per available processor). */
+    public NodeConfig withEventLoops(int loops) {
+        return new NodeConfig(nodeId, listen, identity, fabricCa, neighbours, link, setupTimeout, attemptTimeout,
+                idleTimeout, maxSessions, acceptFrom, resumptionLifetime, requireAttestation, loops);
     }
 }

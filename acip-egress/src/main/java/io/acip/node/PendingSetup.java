@@ -29,11 +29,31 @@ final class PendingSetup {
     /** The first neighbour skipped because its circuit was open: tried anyway when nothing else is left. */
     NextHop.Neighbour openCircuit;
     boolean panicked;
+    /**
+     * Handed over by another loop's router (a {@link LoopRelay}): one candidate, already chosen there, whose circuit
+     * breaker that router holds; a failure goes back there with its own code, and the failover happens there.
+     */
+    final boolean relayed;
+    private io.acip.wire.ResetCode last = io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE;
 
     PendingSetup(Setup setup, SessionPolicy policy, Iterator<NextHop> candidates) {
+        this(setup, policy, candidates, false);
+    }
+
+    private PendingSetup(Setup setup, SessionPolicy policy, Iterator<NextHop> candidates, boolean relayed) {
         this.setup = setup;
         this.policy = policy;
         this.candidates = candidates;
+        this.relayed = relayed;
+    }
+
+    static PendingSetup relayed(Setup setup, SessionPolicy policy, NextHop hop) {
+        return new PendingSetup(setup, policy, List.of(hop).iterator(), true);
+    }
+
+    /** The code of the latest failure. */
+    io.acip.wire.ResetCode lastFailure() {
+        return last;
     }
 
     /**
@@ -43,6 +63,7 @@ final class PendingSetup {
      */
     void failed(io.acip.wire.ResetCode code, String detail) {
         failures.add(detail);
+        last = code;
         if (code == io.acip.wire.ResetCode.SKILL_UNREACHABLE) return;
         if (code == io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE
                 || answered != io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE && !SetupRouter.failsOver(code)) {
@@ -55,6 +76,7 @@ final class PendingSetup {
     /** A next hop skipped without an attempt (its circuit is open): down as far as this SETUP is concerned. */
     void skipped(String detail) {
         failures.add(detail);
+        last = io.acip.wire.ResetCode.DESTINATION_UNAVAILABLE;
         hopDown = true;
     }
 

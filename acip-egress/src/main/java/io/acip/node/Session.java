@@ -20,7 +20,7 @@ import java.util.List;
  * A session endpoint on this node, as its application sees it: write plaintext or datagrams, get the peer's through
  * a {@link SessionHandler}. The node pairs it with a leg toward the peer (a link stream, or another endpoint on this
  * node) and all protection happens here, so nothing between the endpoints can read or alter the payload. Methods
- * may be called from any thread; they run on the node's event loop.
+ * may be called from any thread; they run on the session's event loop, one of the node's.
  */
 public final class Session extends Leg {
     /** Plaintext held for an application that paused reading before the peer is told to pause too. */
@@ -39,6 +39,8 @@ public final class Session extends Leg {
     SessionRequest request;
     SessionHandshake handshake;
     io.acip.wire.Setup setupSent;
+    /** The initiator's setup timeout, cancelled once the session is open or over. */
+    io.netty.util.concurrent.ScheduledFuture<?> setupTimer;
     State state = State.SETTING_UP;
     PacketProtection sealer;
     PacketProtection opener;
@@ -54,7 +56,9 @@ public final class Session extends Leg {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private int heldBytes;
 
-    Session(Node node, boolean initiator, boolean datagramMode, SkillName responder, SessionHandler handler) {
+    Session(Node node, EventLoop loop, boolean initiator, boolean datagramMode, SkillName responder,
+            SessionHandler handler) {
+        super(loop);
         this.node = node;
         this.initiator = initiator;
         this.datagramMode = datagramMode;
@@ -66,7 +70,6 @@ public final class Session extends Leg {
 
     /** Sends {@code data} (ownership passes to the session) as DATA packets; {@code fin} ends this direction. */
     public void write(ByteBuf data, boolean fin) {
-        EventLoop loop = node.loop();
         if (!loop.inEventLoop()) {
             loop.execute(() -> write(data, fin));
             return;
@@ -89,7 +92,6 @@ public final class Session extends Leg {
 
     /** Sends one datagram (ownership passes to the session); it may be lost. */
     public void writeDatagram(ByteBuf payload) {
-        EventLoop loop = node.loop();
         if (!loop.inEventLoop()) {
             loop.execute(() -> writeDatagram(payload));
             return;
@@ -114,7 +116,6 @@ public final class Session extends Leg {
 
     /** Aborts the session; the peer gets RESET with this code and detail. */
     public void reset(ResetCode code, String detail) {
-        EventLoop loop = node.loop();
         if (!loop.inEventLoop()) {
             loop.execute(() -> reset(code, detail));
             return;
@@ -125,7 +126,6 @@ public final class Session extends Leg {
 
     /** Pauses or resumes delivery of the peer's data; paused long enough, the peer is slowed down hop by hop. */
     public void setReadable(boolean readable) {
-        EventLoop loop = node.loop();
         if (!loop.inEventLoop()) {
             loop.execute(() -> setReadable(readable));
             return;
@@ -181,8 +181,14 @@ public final class Session extends Leg {
         return state == State.OPEN;
     }
 
+    /** The loop this session runs on: its handler hears everything there. */
     public EventLoop eventLoop() {
-        return node.loop();
+        return loop;
+    }
+
+    @Override
+    boolean localInitiator() {
+        return initiator;
     }
 
     // ---- leg side: packets from the peer leg ----
@@ -305,8 +311,20 @@ public final class Session extends Leg {
         if (announced && state == State.OPEN) handler.onWritabilityChanged(this, !paused);
     }
 
+    /** The handshake completed: what only the set-up needed goes (about 600 bytes, and the timer's hold). */
+    void setUpDone() {
+        request = null;
+        handshake = null;
+        setupSent = null;
+        if (setupTimer != null) {
+            setupTimer.cancel(false);
+            setupTimer = null;
+        }
+    }
+
     @Override
     void release() {
+        if (setupTimer != null) setupTimer.cancel(false);
         state = State.DONE;
         held.forEach(ByteBuf::release);
         held.clear();

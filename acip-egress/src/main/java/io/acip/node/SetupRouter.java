@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -30,7 +31,8 @@ import java.util.logging.Logger;
 /**
  * Where a SETUP goes (docs/acip-v0.md §6.1, §6.2): checks, the route, the candidates in policy order, and the attempts,
  * one at a time, failing over on a dead link, an open circuit breaker, a timeout or a RESET that says another instance
- * may do; a local candidate is answered here. One per node, on the node's event loop.
+ * may do; a local candidate is answered here. One per node; each SETUP is routed on the loop of the leg it came in
+ * on, and an attempt whose next hop lives on another loop goes on there through a {@link LoopRelay}.
  */
 final class SetupRouter {
     private static final Logger LOG = Logger.getLogger(SetupRouter.class.getName());
@@ -121,10 +123,14 @@ final class SetupRouter {
             NextHop hop = p.candidates.next();
             p.current = hop;
             p.permit = false; // set once a breaker permit is held for this hop
-            boolean started = hop instanceof NextHop.Neighbour n ? forward(upstream, p, n, false) : deliver(upstream,
-                    p, (NextHop.Local) hop);
-            if (started || upstream.finished) return;
+            if (attempt(upstream, p, hop, p.relayed) || upstream.finished) return;
+            if (p.relayed) break;
             node.stats.inc("acip.setup.failover");
+        }
+        if (p.relayed) { // the loop that handed this attempt over hears how it failed, and fails over there
+            upstream.pending = null;
+            node.refuse(upstream, p.lastFailure(), String.join("; ", p.failures));
+            return;
         }
         // Every candidate failed, some only because their circuit is open: rather than refusing everything until a
         // breaker half-opens (for a skill behind one neighbour, a blackout of the whole open period after a burst
@@ -134,7 +140,7 @@ final class SetupRouter {
             p.current = p.openCircuit;
             p.permit = false;
             node.stats.inc("acip.setup.breaker_panic");
-            if (forward(upstream, p, p.openCircuit, true) || upstream.finished) return;
+            if (attempt(upstream, p, p.openCircuit, true) || upstream.finished) return;
         }
         upstream.pending = null;
         node.refuse(upstream, p.refusal(), "node " + nodeId() + ": no next hop for " + p.setup.responder() + " answered: "
@@ -142,48 +148,80 @@ final class SetupRouter {
     }
 
     /**
-     * Sends the SETUP on toward a neighbour; false (with the failure noted) when it cannot. {@code panic} sends it
-     * even though the neighbour's circuit is open.
+     * Tries one candidate: here, or on the loop its next hop lives on (a neighbour's link, or, for a SETUP from a
+     * link, the next loop in turn for a local instance, so the work of serving sessions spreads over the cores).
+     * False (with the failure noted) when it could not start. {@code panic} ignores an open circuit breaker.
      */
-    private boolean forward(Leg upstream, PendingSetup p, NextHop.Neighbour hop, boolean panic) {
-        // The origin does not spend a hop; every forwarder does (docs/acip-v0.md §6.2).
-        if (p.setup.hopLimit() <= 1 && !(upstream instanceof Session)) {
-            p.failed(ResetCode.HOP_LIMIT_EXCEEDED, "hop limit exceeded before " + hop.nodeId());
-            return false;
-        }
-        Link link = node.link(hop.nodeId());
-        if (link == null) {
-            p.failed(ResetCode.LINK_DOWN, hop.nodeId() + " link down");
-            return false;
-        }
-        CircuitBreaker breaker = breakers.circuitBreaker(hop.nodeId());
-        if (!panic) {
-            if (!breaker.tryAcquirePermission()) {
-                node.stats.inc("acip.setup.breaker_open");
-                if (p.openCircuit == null) p.openCircuit = hop;
-                p.skipped(hop.nodeId() + " circuit open");
+    private boolean attempt(Leg upstream, PendingSetup p, NextHop hop, boolean panic) {
+        if (hop instanceof NextHop.Neighbour n) {
+            // The origin does not spend a hop; every forwarder does (docs/acip-v0.md §6.2).
+            if (p.setup.hopLimit() <= 1 && !upstream.localInitiator()) {
+                p.failed(ResetCode.HOP_LIMIT_EXCEEDED, "hop limit exceeded before " + n.nodeId());
                 return false;
             }
-            p.permit = true;
+            Link link = node.link(n.nodeId());
+            if (link == null) {
+                p.failed(ResetCode.LINK_DOWN, n.nodeId() + " link down");
+                return false;
+            }
+            if (!panic) {
+                if (!breakers.circuitBreaker(n.nodeId()).tryAcquirePermission()) {
+                    node.stats.inc("acip.setup.breaker_open");
+                    if (p.openCircuit == null) p.openCircuit = n;
+                    p.skipped(n.nodeId() + " circuit open");
+                    return false;
+                }
+                p.permit = true;
+            }
+            p.setup = SetupAttestation.leaving(node, upstream, p.setup, p.policy.tenant());
+            return link.quic.eventLoop() == upstream.loop ? forward(upstream, p, n, link)
+                    : relay(upstream, p, hop, link.quic.eventLoop());
         }
+        EventLoop target = p.relayed || upstream.localInitiator() ? upstream.loop : node.nextLoop();
+        return target == upstream.loop ? deliver(upstream, p, (NextHop.Local) hop) : relay(upstream, p, hop, target);
+    }
+
+    /**
+     * Hands the attempt at {@code hop} to {@code target}'s loop: {@code upstream} is paired with a relay whose far end
+     * takes the SETUP there; its SETUP_ACK or RESET comes back through the relay like a neighbour's.
+     */
+    private boolean relay(Leg upstream, PendingSetup p, NextHop hop, EventLoop target) {
+        LoopRelay r = new LoopRelay(node, upstream.loop, target, upstream.localInitiator());
+        Leg.pair(upstream, r.near);
+        PendingSetup onward = PendingSetup.relayed(p.setup, p.policy, hop);
+        p.attemptStartNanos = System.nanoTime();
+        node.stats.inc("acip.setup.relayed");
+        if (!r.near.handOver(() -> {
+            if (r.far.finished) return;
+            r.far.pending = onward;
+            tryNext(r.far);
+        })) {
+            upstream.peer = null;
+            p.failed(ResetCode.NO_CAPACITY, "node " + nodeId() + " is shutting down");
+            return false;
+        }
+        return true;
+    }
+
+    /** Sends the SETUP on over {@code link}, on this loop; false (with the failure noted) when it cannot. */
+    private boolean forward(Leg upstream, PendingSetup p, NextHop.Neighbour hop, Link link) {
         int label = link.allocateLabel();
         if (label == 0) {
-            if (p.permit) breaker.releasePermission();
+            if (p.permit) breakers.circuitBreaker(hop.nodeId()).releasePermission();
             p.permit = false;
             p.failed(ResetCode.NO_CAPACITY, hop.nodeId() + " out of labels");
             return false;
         }
-        p.setup = SetupAttestation.leaving(node, upstream, p.setup, p.policy.tenant());
         StreamLeg out = new StreamLeg(link, label, node.stats);
         link.bind(out);
         Leg.pair(upstream, out);
-        Setup onward = p.setup.forwarded(label, nodeId(), upstream instanceof Session ? 0 : 1);
+        Setup onward = p.setup.forwarded(label, nodeId(), upstream.localInitiator() ? 0 : 1);
         java.util.function.UnaryOperator<Setup> tap = node.setupTap;
         if (tap != null) onward = tap.apply(onward);
         out.transmit(onward.encode(node.alloc()));
         node.openStream(out);
         long start = System.nanoTime();
-        p.attemptTimer = node.loop().schedule(() -> {
+        p.attemptTimer = upstream.loop.schedule(() -> {
             node.stats.inc("acip.setup.attempt_timeout");
             attemptFailed(upstream, out, ResetCode.TIMEOUT, hop.nodeId() + " silent for "
                     + node.config.attemptTimeout().toMillis() + " ms", true);
@@ -209,8 +247,8 @@ final class SetupRouter {
             return false;
         }
         List<String> trajectory = new ArrayList<>(setup.metadata().trajectory());
-        if (upstream instanceof Session) trajectory.add(nodeId()); // initiator and responder on this node
-        Session responder = new Session(node, false, setup.datagramMode(), setup.responder(), null);
+        if (upstream.localInitiator()) trajectory.add(nodeId()); // initiator and responder on this node
+        Session responder = new Session(node, upstream.loop, false, setup.datagramMode(), setup.responder(), null);
         SessionHandshake.Response response;
         try {
             response = SessionHandshake.respond(setup, instance.identity(), instance.instanceId(), node::heldTicket,
@@ -301,7 +339,7 @@ final class SetupRouter {
         }
         node.terminate(attempt);
         p.failed(code, detail);
-        node.stats.inc("acip.setup.failover");
+        if (!p.relayed) node.stats.inc("acip.setup.failover"); // counted where the failover happens
         tryNext(upstream);
     }
 

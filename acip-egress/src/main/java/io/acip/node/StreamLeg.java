@@ -29,6 +29,7 @@ final class StreamLeg extends Leg {
     private boolean overHigh;
 
     StreamLeg(Link link, int label, NodeStats stats) {
+        super(link.quic.eventLoop());
         this.link = link;
         this.label = label;
         this.stats = stats;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Resumption tickets by key, bounded: the least recently used goes when full, an expired one when looked up.
- * Confined to the node's event loop.
+ * Shared by the node's event loops: one lock, taken once per session set-up.
  */
 final class TicketCache<K> {
     private final int capacity;
@@ -23,7 +23,7 @@ final class TicketCache<K> {
     }
 
     /** The live ticket under {@code key}, or null. */
-    ResumptionTicket get(K key, long nowNanos) {
+    synchronized ResumptionTicket get(K key, long nowNanos) {
         ResumptionTicket t = tickets.get(key);
         if (t != null && t.expired(nowNanos)) {
             tickets.remove(key);
@@ -32,15 +32,15 @@ final class TicketCache<K> {
         return t;
     }
 
-    void put(K key, ResumptionTicket ticket) {
+    synchronized void put(K key, ResumptionTicket ticket) {
         tickets.put(key, ticket);
     }
 
-    void remove(K key) {
+    synchronized void remove(K key) {
         tickets.remove(key);
     }
 
-    int size() {
+    synchronized int size() {
         return tickets.size();
     }
 }

@@ -45,7 +45,8 @@ public final class PacketProtection {
      * directly; given direct buffers it stages them through temporary arrays: 3 KB of garbage and ~25 % more time
      * per 1200-byte packet, which at one session per HTTP exchange made packet protection the largest allocator.
      */
-    private final ReplayWindow replay = new ReplayWindow();
+    /** Datagram mode only: made on the first datagram opened. */
+    private ReplayWindow replay;
     private long nextSend;
     private long nextReceive;
 
@@ -81,7 +82,10 @@ public final class PacketProtection {
         }
     }
 
-    /** Opens the next packet of an ordered stream; returns its plaintext (caller owns it). */
+    /**
+     * Opens the next packet of an ordered stream; returns its plaintext (caller owns it). A packet in a writable heap
+     * buffer is opened in place: afterwards it holds its plaintext, not its ciphertext.
+     */
     public ByteBuf openInOrder(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
         if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         long pn = Sealed.packetNumber(packet);
@@ -94,13 +98,15 @@ public final class PacketProtection {
     }
 
     /**
-     * Opens a datagram; returns its plaintext (caller owns it), or null for a number seen before or too old to tell,
+     * Opens a datagram (in place, as {@link #openInOrder} does); returns its plaintext (caller owns it), or null for a
+     * number seen before or too old to tell,
      * which the caller drops and counts (RFC 4303 §3.4.3 behaviour: a replay is not proof of tampering, since a
      * lossy path may also reorder beyond the window).
      */
     public ByteBuf openDatagram(ByteBufAllocator alloc, ByteBuf packet) throws SessionAuthenticationException {
         if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         long pn = Sealed.packetNumber(packet);
+        if (replay == null) replay = new ReplayWindow();
         if (!replay.mayAccept(pn)) return null;
         ByteBuf plain = open(alloc, packet, pn);
         replay.accept(pn); // only after the tag verified, so forged numbers cannot move the window
@@ -111,12 +117,17 @@ public final class PacketProtection {
         if (packet.readableBytes() < Sealed.OVERHEAD) throw new SessionAuthenticationException("sealed packet too short");
         if (Header.version(packet) != Header.VERSION) throw new SessionAuthenticationException("not a v0 packet");
         int ctLen = packet.readableBytes() - Sealed.ciphertextOffset();
-        ByteBuf out = alloc.heapBuffer(ctLen - Sealed.TAG_LENGTH); // see HEAP_OUTPUT
+        int at = packet.readerIndex() + Sealed.ciphertextOffset();
+        // A packet in one heap array is opened where it lies: no output buffer, and none of the copy the JDK makes
+        // when input and output share an array with the output after the input (two heap buffers of one pool chunk).
+        boolean inPlace = packet.hasArray() && !packet.isReadOnly();
+        ByteBuf out = inPlace ? packet.retainedSlice(at, ctLen - Sealed.TAG_LENGTH)
+                : alloc.heapBuffer(ctLen - Sealed.TAG_LENGTH); // see HEAP_OUTPUT
         try {
             Cipher cipher = init(Cipher.DECRYPT_MODE, Header.typeCode(packet), Header.flags(packet), pn);
-            ByteBuffer dst = out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
-            cipher.doFinal(packet.nioBuffer(packet.readerIndex() + Sealed.ciphertextOffset(), ctLen), dst);
-            out.writerIndex(ctLen - Sealed.TAG_LENGTH);
+            ByteBuffer dst = inPlace ? packet.nioBuffer(at, ctLen) : out.nioBuffer(0, ctLen - Sealed.TAG_LENGTH);
+            cipher.doFinal(packet.nioBuffer(at, ctLen), dst);
+            if (!inPlace) out.writerIndex(ctLen - Sealed.TAG_LENGTH);
             return out;
         } catch (AEADBadTagException e) {
             out.release();

@@ -39,6 +39,9 @@ final class Fabric implements AutoCloseable {
     /** Route exchange settings of the nodes started from now on. */
     io.acip.control.ControlConfig control = io.acip.control.ControlConfig.DEFAULT;
 
+    /** Event loops of the nodes started from now on; 0 for one per available processor. */
+    int eventLoops = 0;
+
     /** Concurrent streams each node lets a neighbour open on a link (QUIC initial_max_streams_bidi). */
     long maxStreams = 10_000;
 
@@ -60,7 +63,7 @@ final class Fabric implements AutoCloseable {
         IssuedIdentity identity = ca.issueNode(id, VALIDITY);
         NodeConfig config = NodeConfig.defaults(id, listen, identity, ca.certificate(), neighbours).withTimeouts(setup, attempt, idle).withLink(new LinkConfig(1700, 1 << 20, 16 << 20,
                 maxStreams, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(1),
-                1 << 20));
+                1 << 20)).withEventLoops(eventLoops);
         Node n = Node.start(tweak.apply(config), control);
         nodes.add(n);
         return n;

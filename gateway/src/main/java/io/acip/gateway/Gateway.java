@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable {
                 Durations.parse("node.timeouts.attempt", n.timeouts().attempt(), Duration.ofSeconds(3)),
                 Durations.parse("node.timeouts.idle", n.timeouts().idle(), Duration.ofMinutes(5)),
                 n.maxSessions(), Set.of(), io.acip.gateway.config.ConfigLoader.resumptionLifetime(n),
-                n.requireAttestation());
+                n.requireAttestation(), n.eventLoops());
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Node node = Node.start(nodeConfig, io.acip.gateway.config.RouteExchange.of(n));

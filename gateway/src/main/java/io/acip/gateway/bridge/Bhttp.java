@@ -5,7 +5,7 @@ import io.acip.capsule.bhttp.IndeterminateLengthEncoder;
 import io.acip.capsule.bhttp.RequestHead;
 import io.acip.capsule.bhttp.ResponseHead;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 
 /**
@@ -28,30 +28,50 @@ final class Bhttp {
     }
 
     ByteBuf head(RequestHead head, Fields headers) {
-        ByteBuffer b = ByteBuffer.allocate(encoder.headSize(head, headers));
-        encoder.writeHead(b, head, headers);
-        return Unpooled.wrappedBuffer(b.flip());
+        int size = encoder.headSize(head, headers);
+        ByteBuf out = buffer(size);
+        encoder.writeHead(out.nioBuffer(0, size), head, headers);
+        return out.writerIndex(size);
     }
 
     ByteBuf head(ResponseHead head) {
-        ByteBuffer b = ByteBuffer.allocate(encoder.headSize(head));
-        encoder.writeHead(b, head);
-        return Unpooled.wrappedBuffer(b.flip());
+        int size = encoder.headSize(head);
+        ByteBuf out = buffer(size);
+        encoder.writeHead(out.nioBuffer(0, size), head);
+        return out.writerIndex(size);
     }
 
     ByteBuf informational(ResponseHead head) {
-        ByteBuffer b = ByteBuffer.allocate(encoder.informationalSize(head));
-        encoder.writeInformational(b, head);
-        return Unpooled.wrappedBuffer(b.flip());
+        int size = encoder.informationalSize(head);
+        ByteBuf out = buffer(size);
+        encoder.writeInformational(out.nioBuffer(0, size), head);
+        return out.writerIndex(size);
     }
 
     /** A content chunk, followed by the end of the message when {@code trailers} is not null. */
     ByteBuf content(ByteBuffer data, Fields trailers) {
         int size = (data.hasRemaining() ? IndeterminateLengthEncoder.chunkSize(data.remaining()) : 0)
                 + (trailers != null ? IndeterminateLengthEncoder.endSize(trailers, 0) : 0);
-        ByteBuffer b = ByteBuffer.allocate(size);
+        ByteBuf out = buffer(size);
+        ByteBuffer b = out.nioBuffer(0, size);
         if (data.hasRemaining()) encoder.writeChunk(b, data);
         if (trailers != null) encoder.writeEnd(b, trailers, 0);
-        return Unpooled.wrappedBuffer(b.flip());
+        return out.writerIndex(size);
+    }
+
+    /** {@code a} then {@code b} in one buffer (both released): parts of a message that leave in one write. */
+    static ByteBuf joined(ByteBuf a, ByteBuf b) {
+        ByteBuf out = buffer(a.readableBytes() + b.readableBytes()).writeBytes(a).writeBytes(b);
+        a.release();
+        b.release();
+        return out;
+    }
+
+    /**
+     * A pooled heap buffer: the session seals from it and releases it, and the JDK's AES-GCM reads heap arrays
+     * directly (see PacketProtection).
+     */
+    private static ByteBuf buffer(int size) {
+        return ByteBufAllocator.DEFAULT.heapBuffer(size, size);
     }
 }

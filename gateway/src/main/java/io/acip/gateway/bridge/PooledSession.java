@@ -49,12 +49,13 @@ final class PooledSession implements SessionHandler {
     }
 
     /**
-     * Whether a new SETUP would still start out the way this session's did: its route is the same (routes are
-     * replaced whole when a hop, a metric or a learned path changes) and no link came up since (a better path may be
-     * back). Otherwise the next exchange opens a session of its own, routed as things are now.
+     * Whether a new SETUP would still start out the way this session's did: its route has the same next hops, with the
+     * same priorities, weights and metric tiers (a route announced again with nothing changed for the choice leaves
+     * the session be), and no link came up since (a better path may be back). Otherwise the next exchange opens a session of its own, routed as things are now.
      */
     boolean onCurrentPath() {
-        return route() == route && pool.node().linkUps() == linkUps;
+        Route now = route();
+        return (now == route || java.util.Objects.equals(now, route)) && pool.node().linkUps() == linkUps;
     }
 
     /** The responder accepted: this session carries a sequence of exchanges. */

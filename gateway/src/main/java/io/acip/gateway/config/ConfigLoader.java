@@ -94,6 +94,9 @@ public final class ConfigLoader {
         Durations.parse("node.timeouts.idle", n.timeouts().idle(), null);
         linkConfig(n);
         if (n.maxSessions() < 1) throw new ConfigException("node.max_sessions: must be at least 1");
+        if (n.eventLoops() < 0 || n.eventLoops() > 256) {
+            throw new ConfigException("node.event_loops: must be 0 (one per available processor) to 256");
+        }
         resumptionLifetime(n);
         RouteExchange.of(n);
         sessionPool(n);

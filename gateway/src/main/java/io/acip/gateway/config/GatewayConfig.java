@@ -62,8 +62,10 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                        @JsonProperty("fabric_ca") String fabricCa, List<Neighbour> neighbours, List<Route> routes,
                        Timeouts timeouts, @JsonProperty("max_sessions") Integer maxSessions, String resumption,
                        @JsonProperty("require_attestation") Boolean requireAttestation, Control control,
-                       @JsonProperty("session_pool") SessionPool sessionPool) {
+                       @JsonProperty("session_pool") SessionPool sessionPool,
+                       @JsonProperty("event_loops") Integer eventLoops) {
         public Node {
+            eventLoops = eventLoops == null ? 0 : eventLoops;
             sessionPool = sessionPool == null ? SessionPool.DEFAULT : sessionPool;
             neighbours = neighbours == null ? List.of() : List.copyOf(neighbours);
             routes = routes == null ? List.of() : List.copyOf(routes);
@@ -78,7 +80,7 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
                     List<Route> routes, Timeouts timeouts, Integer maxSessions, String resumption,
                     Boolean requireAttestation, Control control) {
             this(id, listen, dataDir, fabricCa, neighbours, routes, timeouts, maxSessions, resumption,
-                    requireAttestation, control, null);
+                    requireAttestation, control, null, null);
         }
 
         /** Without requiring attestation, with the default route exchange. */

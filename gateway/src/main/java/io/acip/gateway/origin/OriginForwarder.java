@@ -108,7 +108,10 @@ public final class OriginForwarder implements AutoCloseable {
      */
     public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
         ClientConnector connector = new ClientConnector();
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Sized to the cores, as the listeners' pool is: the client never blocks a thread, and Jetty's 200 let bursts
+        // grow it to dozens of threads on two cores.
+        int cores = Runtime.getRuntime().availableProcessors();
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 8 * cores), Math.min(8, 2 * cores));
         threads.setName("origin-client");
         connector.setExecutor(threads);
         connector.setConnectTimeout(settings.connectTimeoutCeiling());
@@ -192,7 +195,7 @@ public final class OriginForwarder implements AutoCloseable {
             exchange.response().fail(tooLarge);
             return CompletableFuture.failedFuture(new OriginException(tooLarge));
         }
-        OriginTimers timers = new OriginTimers(client.getScheduler(), origin);
+        OriginTimers timers = new OriginTimers(OriginTimers.WHEEL, origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
         long backstop = origin.idleTimeout().plus(origin.firstByteTimeout()).toMillis();
         Request request = OriginTarget.newRequest(client, origin.base(), path)

@@ -81,8 +81,11 @@ class MetricsTest {
                 "a histogram, not only a count");
         assertTrue(sample(edge, "acip_session_setup_seconds_count", "handshake=\"full\"")
                 + sample(edge, "acip_session_setup_seconds_count", "handshake=\"resumed\"") >= 1, edge);
-        // One agent, one after another: its exchanges ride one pooled session (docs/acip-v0.md §13).
-        assertTrue(sample(edge, "gateway_pool_reused_total", "") >= 3, edge);
+        // One agent, one after another: its exchanges ride one pooled session (docs/acip-v0.md §13), unless a route
+        // update between two of them (the far side's load metric) moved the next one to a new session.
+        assertTrue(sample(edge, "gateway_pool_reused_total", "")
+                + Math.max(0, sample(edge, "gateway_pool_rerouted_total", "")) >= 3, edge); // counted once it happens
+        assertTrue(sample(edge, "gateway_pool_reused_total", "") >= 2, edge);
         assertEquals(0, sample(edge, "gateway_exchanges_active", ""), edge);
         assertEquals(1, sample(edge, "acip_links", ""), edge);
         // The node's own counters keep their names; families whose last segment varies become labels.

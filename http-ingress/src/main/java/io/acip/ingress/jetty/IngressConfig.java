@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * @param h2StreamWindow HTTP/2 initial flow-control window per stream: what one stream may have in flight
  * @param h2SessionWindow HTTP/2 initial flow-control window per connection
  * @param maxConnections accepted TCP connections over all listeners; 0 for no limit
- * @param maxThreads the Jetty thread pool's size
+ * @param maxThreads the Jetty thread pool's size (default: 16 per available processor, at least 32)
  * @param tunnelBufferSize bytes read at a time from either side of a tunnel
  * @param stopTimeout how long {@code stop()} waits for exchanges in flight
  * @param addVia whether forwarded responses get a {@code Via} line naming this gateway
@@ -140,7 +140,11 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         private int h2StreamWindow = MIB;
         private int h2SessionWindow = 4 * MIB;
         private int maxConnections = 10_000;
-        private int maxThreads = 256;
+        /**
+         * Every exchange is asynchronous, so threads are for cores, not for connections: 16 per core (at least 32)
+         * rather than Jetty's 200, which on a small machine let bursts grow the pool to a hundred threads.
+         */
+        private int maxThreads = Math.max(32, 16 * Runtime.getRuntime().availableProcessors());
         private int tunnelBufferSize = 16 * KIB;
         private Duration stopTimeout = Duration.ofSeconds(10);
         private boolean addVia = true;

@@ -60,7 +60,8 @@ public final class IngressServer implements AutoCloseable {
         this.config = config;
         this.handler = handler;
         this.perIp = new ConnectionsPerIp(config.maxConnectionsPerIp());
-        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(),
+                Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
         threads.setName("acip-ingress");
         server = new Server(threads);
         server.setStopTimeout(config.stopTimeout().toMillis());
