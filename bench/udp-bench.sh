@@ -6,6 +6,7 @@
 #
 #   bench/udp-bench.sh                               all rows, 1200- and 100-byte payloads (about 90 s)
 #   bench/udp-bench.sh --rows raw,h3 --payloads 1200 --duration 20
+#   bench/udp-bench.sh --native-transport nio        the gateway's UDP on NIO instead of epoll (udp.native_transport)
 #   PROFILE=1 bench/udp-bench.sh                     also a JFR recording of every measured window, summarised
 #
 # Environment: JAVA (default: java on PATH), REBUILD=1 to build even if the jar looks current, PROFILE=1, WORK

@@ -4,7 +4,9 @@ import io.acip.ingress.ConnectRequest;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
+import io.netty.channel.EventLoop;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * A CONNECT-UDP flow that holds its caller's in-flight slot (policy concurrency) until it ends, however it ends: the
@@ -99,5 +101,10 @@ final class CountedUdpFlow implements UdpFlow {
     @Override
     public int maxPayload() {
         return flow.maxPayload();
+    }
+
+    @Override
+    public Optional<EventLoop> eventLoop() {
+        return flow.eventLoop();
     }
 }

@@ -24,6 +24,7 @@ import io.acip.gateway.udp.UdpSettings;
 import io.acip.gateway.auth.AgentAuthenticator;
 import io.acip.gateway.auth.AuthConfig;
 import io.acip.gateway.policy.PolicyConfig;
+import io.acip.ingress.DatagramTransport;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressServer;
 import io.acip.link.LinkConfig;
@@ -148,7 +149,8 @@ public final class Gateway implements AutoCloseable {
             OriginForwarder direct = c.egress().direct()
                     ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress) : forwarder;
             if (direct != forwarder) started.add(direct);
-            UdpRelay udp = new UdpRelay(udpSettings(c), egress, c.egress().directUdp(), metrics);
+            DatagramTransport transport = datagramTransport(c);
+            UdpRelay udp = new UdpRelay(udpSettings(c, transport), egress, c.egress().directUdp(), metrics);
             started.add(udp);
             AgentAttachment agents = new AgentAttachment(pool, ca, forwarder, bridge, mapper, false, udp,
                     metrics.exchanges());
@@ -179,8 +181,9 @@ public final class Gateway implements AutoCloseable {
                         ex -> direct.forward(ex, OriginConfig.of(URI.create(ex.request().scheme() + "://"
                                 + ex.request().authority())), ex.request().path(), true), metrics, udp,
                         authenticator, PolicyConfig.policy(c.policy(), authenticator.enabled()));
-                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty()), new PathNormalization(handler,
-                        mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()), metrics));
+                ingress = new IngressServer(ingressConfig(c, ca, !intercept.isEmpty(), transport),
+                        new PathNormalization(handler, mapper, RequestPath.EscapedSlashes.parse(h.escapedSlashes()),
+                                metrics));
                 metrics.include(ingress.counters()::snapshot);
                 metrics.bind(ingress.threadPool());
                 started.add(ingress);
@@ -230,7 +233,17 @@ public final class Gateway implements AutoCloseable {
                 new SkillName(r.skill()), r.stripPrefix())).toList();
     }
 
-    private static UdpSettings udpSettings(GatewayConfig c) throws ConfigException {
+    /** {@code udp.native_transport}, resolved on this machine and said once at start. */
+    private static DatagramTransport datagramTransport(GatewayConfig c) {
+        boolean wanted = !"nio".equals(c.udp().nativeTransport());
+        DatagramTransport t = DatagramTransport.select(wanted);
+        String why = !wanted ? " (udp.native_transport: nio)"
+                : t == DatagramTransport.NIO ? " (epoll unavailable: " + DatagramTransport.epollUnavailable() + ")" : "";
+        LOG.info("UDP sockets (HTTP/3 listener, CONNECT-UDP relay) run on " + t + why);
+        return t;
+    }
+
+    private static UdpSettings udpSettings(GatewayConfig c, DatagramTransport transport) throws ConfigException {
         List<InetSocketAddress> nameservers = new ArrayList<>();
         List<String> listed = c.egress().dns().nameservers();
         for (int i = 0; i < listed.size(); i++) {
@@ -239,7 +252,7 @@ public final class Gateway implements AutoCloseable {
         return new UdpSettings(nameservers,
                 Durations.parse("egress.dns.timeout", c.egress().dns().timeout(), UdpSettings.DEFAULT_DNS_TIMEOUT),
                 Durations.parse("udp.idle_timeout", c.udp().idleTimeout(), UdpSettings.DEFAULT_IDLE_TIMEOUT),
-                UdpSettings.dgramPayloadLimit(LinkConfig.DEFAULT));
+                UdpSettings.dgramPayloadLimit(LinkConfig.DEFAULT), transport);
     }
 
     private static EgressPolicy egressPolicy(GatewayConfig.Egress e) {
@@ -253,7 +266,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept) throws Exception {
+    private static IngressConfig ingressConfig(GatewayConfig c, FabricCa ca, boolean intercept,
+                                               DatagramTransport transport) throws Exception {
         GatewayConfig.Http h = c.http();
         // The stages that forward (bridge, origin forwarder) add this hop's Via themselves, once.
         IngressConfig.Builder b = IngressConfig.builder(h.name()).addVia(false)
@@ -282,7 +296,7 @@ public final class Gateway implements AutoCloseable {
         if (headTimeout != null) b.requestHeadTimeout(headTimeout);
         if (limits.maxConnectionsPerIp() != null) b.maxConnectionsPerIp(limits.maxConnectionsPerIp());
         if (limits.maxConcurrentStreams() != null) b.maxConcurrentStreams(limits.maxConcurrentStreams());
-        return b.http3(h.http3()).build();
+        return b.http3(h.http3()).datagramTransport(transport).build();
     }
 
     public Node node() {

@@ -1,6 +1,8 @@
 package io.acip.ingress;
 
+import io.netty.channel.EventLoop;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * A CONNECT-UDP request (RFC 9298) whose URI template matched, on whichever HTTP version carried it: HTTP/1.1
@@ -50,4 +52,13 @@ public interface UdpFlow {
 
     /** Largest UDP payload {@link #send} can currently carry to this agent without dropping it. */
     int maxPayload();
+
+    /**
+     * The event loop that calls the listener, when one loop serves the flow (HTTP/3: its QUIC connection's): sockets
+     * the handler registers there, and {@link #send} called there, cost no hand-off between threads. Empty when a
+     * pool's threads serve it (HTTP/1.1 and HTTP/2 on Jetty).
+     */
+    default Optional<EventLoop> eventLoop() {
+        return Optional.empty();
+    }
 }

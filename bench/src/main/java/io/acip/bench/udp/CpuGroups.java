@@ -104,6 +104,7 @@ public final class CpuGroups {
         }
         if (name.startsWith("acip-h3")) return new String[] {"gw", "h3"};
         if (name.startsWith("acip-ingress")) return new String[] {"gw", "jetty"};
+        if (name.startsWith("acip-udp-relay")) return new String[] {"gw", "relay"};
         if (name.startsWith("origin-client")) return new String[] {"gw", "origin"};
         Matcher m = NETTY_DEFAULT.matcher(name);
         if (m.matches()) {

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * An edge gateway in this JVM, built from a {@link GatewayConfig} as a YAML file would give it: HTTP/1.1 and h2c on
  * one cleartext port, h2 and HTTP/3 (its UDP twin) on the TLS port, both on 127.0.0.1 with ephemeral ports; direct
  * CONNECT-UDP allowed to 127.0.0.0/8; fabric CA (and the listener's certificate) from a temporary data directory.
- * No links, no agents: every row's flow is a direct one to the echo server.
+ * No links, no agents: every row's flow is a direct one to the echo server. The listener and the direct sockets run
+ * on {@code udp.native_transport}.
  */
 final class EdgeGateway implements AutoCloseable {
     final Gateway gateway;
@@ -36,14 +37,15 @@ final class EdgeGateway implements AutoCloseable {
      */
     final Set<Integer> nodePools = new HashSet<>();
 
-    EdgeGateway(Path dataDir) throws Exception {
+    /** @param nativeTransport {@code udp.native_transport}: {@code auto} (epoll where it loads) or {@code nio} */
+    EdgeGateway(Path dataDir, String nativeTransport) throws Exception {
         String caDir = dataDir.resolve("ca").toString();
         GatewayConfig config = new GatewayConfig(
                 new GatewayConfig.Node("edge", null, dataDir.toString(), caDir, List.of(), List.of(), null, null),
                 new GatewayConfig.Http("acip-edge", "127.0.0.1:0", "127.0.0.1:0", null, null, null, null, List.of(),
                         List.of(), List.of(), null),
                 new GatewayConfig.Egress(true, List.of("127.0.0.0/8"), null, null),
-                List.of(), null, null);
+                List.of(), null, new GatewayConfig.Udp(null, nativeTransport));
         firstPool = nextPoolId();
         gateway = Gateway.start(config);
         lastPool = nextPoolId();

@@ -16,11 +16,14 @@ public final class UdpBench implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** @param maxPayload the largest payload of the run; {@code dataDir} holds the gateway's CA */
-    public static UdpBench start(Path dataDir, int maxPayload) throws Exception {
+    /**
+     * @param maxPayload the largest payload of the run; {@code dataDir} holds the gateway's CA
+     * @param nativeTransport the gateway's {@code udp.native_transport}
+     */
+    public static UdpBench start(Path dataDir, int maxPayload, String nativeTransport) throws Exception {
         UdpEchoServer echo = new UdpEchoServer(maxPayload);
         try {
-            return new UdpBench(echo, new EdgeGateway(dataDir));
+            return new UdpBench(echo, new EdgeGateway(dataDir, nativeTransport));
         } catch (Exception | Error e) {
             echo.close();
             throw e;

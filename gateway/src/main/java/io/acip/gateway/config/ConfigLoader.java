@@ -156,6 +156,10 @@ public final class ConfigLoader {
             throw new ConfigException("udp.idle_timeout: must be at least 2m on a node with http listeners (RFC 9298 "
                     + "§5: CONNECT-UDP clients keep flows alive at that pace)");
         }
+        if (!List.of("auto", "nio").contains(c.udp().nativeTransport())) {
+            throw new ConfigException("udp.native_transport: must be auto or nio, not '" + c.udp().nativeTransport()
+                    + "'");
+        }
         if (c.http() != null && c.http().http3() && c.http().tlsListen() == null) {
             throw new ConfigException("http.http3: needs http.tls_listen (HTTP/3 listens on its UDP twin)");
         }

@@ -279,9 +279,21 @@ public record GatewayConfig(Node node, Http http, Egress egress, List<Agent> age
         }
     }
 
-    /** UDP sockets the gateway opens (to agents' UDP endpoints, or direct): closed after {@code idle_timeout}. */
-    public record Udp(@JsonProperty("idle_timeout") String idleTimeout) {
+    /**
+     * UDP sockets the gateway opens (to agents' UDP endpoints, or direct): closed after {@code idle_timeout}. They and
+     * the HTTP/3 listener run on {@code native_transport}: {@code auto} (epoll where it loads) or {@code nio}.
+     */
+    public record Udp(@JsonProperty("idle_timeout") String idleTimeout,
+                      @JsonProperty("native_transport") String nativeTransport) {
         static final Udp DEFAULT = new Udp(null);
+
+        public Udp {
+            nativeTransport = nativeTransport == null ? "auto" : nativeTransport;
+        }
+
+        public Udp(String idleTimeout) {
+            this(idleTimeout, null);
+        }
     }
 
     /**

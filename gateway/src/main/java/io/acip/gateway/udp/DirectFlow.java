@@ -5,7 +5,6 @@ import io.acip.gateway.GatewayMetrics;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -13,9 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
@@ -29,6 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A CONNECT-UDP flow to a target that is not a skill: one connected UDP socket, so only the target's datagrams come
  * back and an ICMP port unreachable surfaces as {@link PortUnreachableException}, which ends the flow. The flow is
  * accepted only once the socket is connected; nothing is queued toward a busy socket (UDP may drop, so we do).
+ *
+ * <p>The socket lives on the loop that serves the flow where there is one ({@link UdpRelay#loopFor}): then both
+ * directions run on that one thread, and the payloads of one loop turn leave with one flush each way.
  */
 final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowListener {
     /** Largest UDP payload over IPv4 (65535 less the IP and UDP headers). */
@@ -39,7 +41,9 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
     private final UdpFlow flow;
     private final InetSocketAddress target;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final Runnable flush = this::flush;
     private volatile Channel channel;
+    private boolean flushPending; // on the socket's loop only
 
     private DirectFlow(UdpRelay relay, UdpFlow flow, InetSocketAddress target) {
         this.relay = relay;
@@ -51,7 +55,8 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
     static void open(UdpRelay relay, UdpFlow flow, InetAddress address) {
         DirectFlow d = new DirectFlow(relay, flow, new InetSocketAddress(address, flow.request().port()));
         long idleMs = relay.settings().idleTimeout().toMillis();
-        UdpRelay.datagramOptions(new Bootstrap().group(relay.group())).channel(NioDatagramChannel.class)
+        EventLoop loop = relay.loopFor(flow);
+        UdpRelay.datagramOptions(UdpRelay.bootstrap(loop))
                 .option(ChannelOption.AUTO_READ, false) // until the flow is accepted
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
@@ -94,9 +99,23 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
             metrics.inc("gateway.udp.dropped.socket_busy");
         } else {
             metrics.inc("gateway.udp.datagram.up");
-            ByteBuf b = ch.alloc().buffer(payload.remaining()).writeBytes(payload);
-            ch.writeAndFlush(b, ch.voidPromise()); // a failed send reaches exceptionCaught
+            ByteBuf b = ch.alloc().directBuffer(payload.remaining()).writeBytes(payload);
+            if (!ch.eventLoop().inEventLoop()) {
+                ch.writeAndFlush(b, ch.voidPromise()); // a failed send reaches exceptionCaught
+                return;
+            }
+            ch.write(b, ch.voidPromise());
+            if (!flushPending) {
+                flushPending = true;
+                ch.eventLoop().execute(flush); // after this turn's reads: one sendmmsg for all of them on epoll
+            }
         }
+    }
+
+    private void flush() {
+        flushPending = false;
+        Channel ch = channel;
+        if (ch.isActive()) ch.flush();
     }
 
     @Override
@@ -106,7 +125,7 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
         channel.close();
     }
 
-    // ---- target to agent: channel events, on the relay's event loop
+    // ---- target to agent: channel events, on the socket's event loop
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -127,7 +146,7 @@ final class DirectFlow extends ChannelInboundHandlerAdapter implements UdpFlowLi
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PortUnreachableException) {
+        if (UdpRelay.portUnreachable(cause)) {
             end(new PortUnreachableException(target + ": port unreachable (ICMP)"), "gateway.udp.flow.closed.unreachable");
         } else {
             end(cause, "gateway.udp.flow.closed.socket_error");

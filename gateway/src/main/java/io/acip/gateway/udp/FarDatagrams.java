@@ -5,7 +5,6 @@ import io.acip.gateway.attach.UdpEndpoint;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.wire.ResetCode;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -14,11 +13,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +67,7 @@ final class FarDatagrams extends ChannelInboundHandlerAdapter implements Session
 
     private void connect(InetSocketAddress address) {
         long idleMs = relay.settings().idleTimeout().toMillis();
-        UdpRelay.datagramOptions(new Bootstrap().group(session.eventLoop())).channel(NioDatagramChannel.class)
+        UdpRelay.datagramOptions(UdpRelay.bootstrap(session.eventLoop()))
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {
@@ -154,7 +151,7 @@ final class FarDatagrams extends ChannelInboundHandlerAdapter implements Session
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof PortUnreachableException) {
+        if (UdpRelay.portUnreachable(cause)) {
             fail(ResetCode.DESTINATION_UNAVAILABLE, "agent " + agent + "'s UDP endpoint " + endpoint
                     + " is unreachable (ICMP port unreachable)", "gateway.udp.far.closed.unreachable");
         } else {

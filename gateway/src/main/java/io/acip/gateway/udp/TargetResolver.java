@@ -1,11 +1,11 @@
 package io.acip.gateway.udp;
 
 import io.acip.capsule.proxystatus.ProxyErrorType;
+import io.acip.ingress.DatagramTransport;
 import io.acip.ingress.HttpFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
@@ -50,7 +50,7 @@ public final class TargetResolver implements AutoCloseable {
     public TargetResolver(EventLoop loop, List<InetSocketAddress> nameservers, Duration timeout) {
         this.timeout = timeout;
         this.resolver = new DnsNameResolverBuilder(loop)
-                .datagramChannelType(NioDatagramChannel.class)
+                .datagramChannelType(DatagramTransport.of(loop).orElse(DatagramTransport.NIO).channelType())
                 .nameServerProvider(nameservers.isEmpty() ? DnsServerAddressStreamProviders.platformDefault()
                         : new SequentialDnsServerAddressStreamProvider(nameservers))
                 .queryTimeoutMillis(timeout.toMillis())

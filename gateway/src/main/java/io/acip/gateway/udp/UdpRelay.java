@@ -4,6 +4,7 @@ import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.gateway.GatewayMetrics;
 import io.acip.gateway.attach.UdpEndpoint;
 import io.acip.gateway.egress.EgressPolicy;
+import io.acip.ingress.DatagramTransport;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.node.SessionHandler;
@@ -12,17 +13,20 @@ import io.acip.wire.ResetCode;
 import io.acip.wire.SkillName;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.unix.Errors;
 import java.net.InetAddress;
+import java.net.PortUnreachableException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's UDP plumbing, shared by its flows: a small event loop group of its own for direct sockets and DNS
- * (the node's loop carries sessions and is not slowed by lookups), the resolver, the settings and the counters.
+ * The gateway's UDP plumbing, shared by its flows: a small event loop group of its own for DNS and for the direct
+ * sockets of flows that no loop serves (HTTP/1.1 and HTTP/2 come from Jetty's pool; an HTTP/3 flow's socket joins
+ * its QUIC connection's loop instead), the resolver, the settings and the counters. The node's loop carries
+ * sessions and is not slowed by lookups.
  */
 public final class UdpRelay implements AutoCloseable {
     /**
@@ -33,6 +37,23 @@ public final class UdpRelay implements AutoCloseable {
     static final WriteBufferWaterMark SOCKET_QUEUE = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
     /** Kernel buffers of those sockets: room for bursts at loopback and LAN rates. */
     static final int SOCKET_BUFFER = 1 << 20;
+
+    /**
+     * UDP sockets on {@code loop}, of the transport it runs (a channel registers only on a loop of its kind; on a loop
+     * of neither kind, registration fails and the caller's connect listener hears it).
+     */
+    static Bootstrap bootstrap(EventLoop loop) {
+        return DatagramTransport.of(loop).orElse(DatagramTransport.NIO).bootstrap(loop);
+    }
+
+    /**
+     * Whether a connected socket's failure is the ICMP port unreachable of an earlier datagram: NIO says so in its
+     * type, epoll as ECONNREFUSED from sendmmsg (its reads translate it, its writes do not).
+     */
+    static boolean portUnreachable(Throwable cause) {
+        return cause instanceof PortUnreachableException || cause instanceof Errors.NativeIoException e
+                && e.expectedErr() == Errors.ERROR_ECONNREFUSED_NEGATIVE;
+    }
 
     /** The options every UDP socket of the relay gets. */
     static Bootstrap datagramOptions(Bootstrap b) {
@@ -45,7 +66,7 @@ public final class UdpRelay implements AutoCloseable {
     private final EgressPolicy egress;
     private final boolean directUdp;
     private final GatewayMetrics metrics;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group;
     private volatile TargetResolver resolver;
 
     /**
@@ -57,6 +78,7 @@ public final class UdpRelay implements AutoCloseable {
         this.egress = egress;
         this.directUdp = directUdp && egress.directAllowed();
         this.metrics = metrics;
+        this.group = settings.transport().newGroup(1, "acip-udp-relay");
     }
 
     public UdpSettings settings() {
@@ -67,8 +89,12 @@ public final class UdpRelay implements AutoCloseable {
         return metrics;
     }
 
-    EventLoopGroup group() {
-        return group;
+    /**
+     * Where a direct flow's socket lives: on the loop that serves the flow when it has one of a transport we run (its
+     * datagrams then pass between the agent's connection and the socket with no hand-off), else on the relay's own.
+     */
+    EventLoop loopFor(UdpFlow flow) {
+        return flow.eventLoop().filter(l -> DatagramTransport.of(l).isPresent()).orElseGet(group::next);
     }
 
     /** Built on first use: a gateway that never sends UDP direct never opens a DNS socket. */

@@ -1,5 +1,6 @@
 package io.acip.gateway.udp;
 
+import io.acip.ingress.DatagramTransport;
 import io.acip.link.LinkConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,9 +13,10 @@ import java.util.List;
  * @param dnsTimeout how long a direct target's lookup may take before {@code 504 dns_timeout}
  * @param idleTimeout a UDP socket the gateway opened with no datagram either way this long is closed
  * @param maxDgramPayload largest UDP payload one DGRAM carries across the fabric; larger ones are dropped
+ * @param transport what the relay's own loop and sockets run on ({@code udp.native_transport}, resolved)
  */
 public record UdpSettings(List<InetSocketAddress> nameservers, Duration dnsTimeout, Duration idleTimeout,
-                          int maxDgramPayload) {
+                          int maxDgramPayload, DatagramTransport transport) {
     public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -29,6 +31,13 @@ public record UdpSettings(List<InetSocketAddress> nameservers, Duration dnsTimeo
     public UdpSettings {
         nameservers = List.copyOf(nameservers);
         if (maxDgramPayload < 1) throw new IllegalArgumentException("maxDgramPayload must be positive");
+        if (transport == null) throw new IllegalArgumentException("transport is required");
+    }
+
+    /** On the preferred transport (epoll where it loads). */
+    public UdpSettings(List<InetSocketAddress> nameservers, Duration dnsTimeout, Duration idleTimeout,
+                       int maxDgramPayload) {
+        this(nameservers, dnsTimeout, idleTimeout, maxDgramPayload, DatagramTransport.preferred());
     }
 
     /**

@@ -24,6 +24,7 @@ class UdpConfigTest {
                 timeout: 2s
             udp:
               idle_timeout: 3m
+              native_transport: nio
             agents:
               - name: quic
                 origin: http://127.0.0.1:9001
@@ -39,6 +40,7 @@ class UdpConfigTest {
         assertEquals(List.of("127.0.0.1:5353", "[::1]:53"), c.egress().dns().nameservers());
         assertEquals("2s", c.egress().dns().timeout());
         assertEquals("3m", c.udp().idleTimeout());
+        assertEquals("nio", c.udp().nativeTransport());
         assertEquals("127.0.0.1:4433", c.agents().get(0).udp());
     }
 
@@ -69,6 +71,7 @@ class UdpConfigTest {
         assertEquals(false, ConfigLoader.parse("node: {id: a}\n").egress().directUdp());
         assertTrue(ConfigLoader.parse("node: {id: a}\n").egress().dns().nameservers().isEmpty());
         assertEquals(null, ConfigLoader.parse("node: {id: a}\n").udp().idleTimeout());
+        assertEquals("auto", ConfigLoader.parse("node: {id: a}\n").udp().nativeTransport());
     }
 
     @ParameterizedTest(name = "{1}")
@@ -77,6 +80,7 @@ class UdpConfigTest {
         "127.0.0.1:5353, \"[::1]:53\"|egress.dns.nameservers[0]: 'dns.example:53' must be an IP address|dns.example:53",
         "timeout: 2s|egress.dns.timeout: 'soon' is not a duration|timeout: soon",
         "idle_timeout: 3m|udp.idle_timeout: must be more than zero|idle_timeout: 0s",
+        "native_transport: nio|udp.native_transport: must be auto or nio, not 'epoll'|native_transport: epoll",
         "udp: 127.0.0.1:4433|agents[0].udp: port out of 1..65535: 0|udp: 127.0.0.1:0",
         "udp: 127.0.0.1:4433|agents[0].udp: expected host:port|udp: 127.0.0.1",
         "direct_udp: false|egress.direct_udp: Cannot deserialize|direct_udp: [1]",

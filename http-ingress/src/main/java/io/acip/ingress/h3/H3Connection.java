@@ -2,6 +2,7 @@ package io.acip.ingress.h3;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.http3.Http3SettingIdentifier;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
@@ -29,6 +30,9 @@ final class H3Connection {
     private final ListenerContext context;
     private final Map<Long, RequestStreamHandler> streams = new HashMap<>();
     private final ArrayDeque<Early> early = new ArrayDeque<>();
+    private final ChannelFutureListener datagramSent;
+    private final Runnable flush;
+    private boolean flushPending;
     private long highestQuarterStreamId = -1;
     private volatile boolean peerH3Datagram;
     private volatile int maxDatagramLength;
@@ -39,6 +43,13 @@ final class H3Connection {
     H3Connection(QuicChannel quic, ListenerContext context) {
         this.quic = quic;
         this.context = context;
+        this.datagramSent = f -> {
+            if (!f.isSuccess()) context.counters().increment(CounterNames.UDP_DROPPED_QUEUE_FULL);
+        };
+        this.flush = () -> {
+            flushPending = false;
+            quic.flush();
+        };
     }
 
     static H3Connection of(QuicChannel quic) {
@@ -56,6 +67,19 @@ final class H3Connection {
 
     int maxDatagramLength() {
         return maxDatagramLength;
+    }
+
+    /**
+     * Queues one QUIC DATAGRAM frame's payload toward the agent. Everything queued in one turn of the loop leaves with
+     * one flush after it: quiche packs it into packets back to back, and the listener's socket sends them with one
+     * system call where the transport batches (epoll: sendmmsg, and UDP GSO for packets of one connection).
+     */
+    void writeDatagram(ByteBuf payload) {
+        quic.write(payload).addListener(datagramSent);
+        if (!flushPending) {
+            flushPending = true;
+            quic.eventLoop().execute(flush);
+        }
     }
 
     void onPeerSettings(Http3SettingsFrame settings) {

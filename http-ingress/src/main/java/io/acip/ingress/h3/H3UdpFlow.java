@@ -26,12 +26,14 @@ import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A CONNECT-UDP flow over HTTP/3 (RFC 9298 over RFC 9220): UDP payloads arrive as HTTP Datagrams in QUIC DATAGRAM
  * frames (routed here by the connection) or in DATAGRAM capsules on the stream, and leave the same way: QUIC
  * DATAGRAM when the agent sent SETTINGS_H3_DATAGRAM=1 and QUIC negotiated DATAGRAM frames, a capsule otherwise.
- * State changes happen on the stream's event loop; {@link #send} may be called from any thread and never blocks.
+ * State changes happen on the stream's event loop, which is the QUIC connection's; {@link #send} may be called from
+ * any thread and never blocks, and on that loop (a direct flow's socket lives there) it writes without a hand-off.
  */
 final class H3UdpFlow implements UdpFlow, CapsuleListener {
     /** Datagrams held while the handler decides (UdpFlow: "a few, bounded"). */
@@ -59,6 +62,7 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
     private final ListenerContext context;
     private final ConnectRequest request;
     private final long quarterStreamId;
+    private final EventLoop loop;
     private final Runnable inFlight;
     private final CapsuleParser capsules = new CapsuleParser(MAX_CAPSULE, this);
     private final AtomicBoolean answered = new AtomicBoolean();
@@ -77,6 +81,7 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
         this.context = context;
         this.request = request;
         this.quarterStreamId = writer.stream().streamId() / 4;
+        this.loop = writer.stream().eventLoop();
         this.inFlight = inFlight;
     }
 
@@ -134,40 +139,53 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
             context.counters().increment(UDP_DROPPED_OVERSIZE);
             return false;
         }
+        if (loop.inEventLoop()) {
+            write(encode(payload, quicDatagram), quicDatagram);
+            return true;
+        }
         if (queued.incrementAndGet() > SEND_QUEUE_LIMIT) {
             queued.decrementAndGet();
             context.counters().increment(UDP_DROPPED_QUEUE_FULL);
             return false;
         }
-        ByteBuf out;
-        if (quicDatagram) {
-            out = HttpDatagram.encodeUdp(connection.quic().alloc(), quarterStreamId, payload);
-        } else {
-            ByteBuffer capsule = ByteBuffer.allocate(Capsule.datagramLength(DatagramPayload.UDP_PAYLOAD_CONTEXT, n));
-            Capsule.writeDatagram(capsule, DatagramPayload.UDP_PAYLOAD_CONTEXT, payload);
-            out = Unpooled.wrappedBuffer(capsule.flip());
-        }
-        writer.stream().eventLoop().execute(() -> {
+        ByteBuf out = encode(payload, quicDatagram);
+        loop.execute(() -> {
             queued.decrementAndGet();
-            if (state != State.OPEN) {
-                out.release();
-                return;
-            }
-            if (quicDatagram) {
-                connection.quic().writeAndFlush(out).addListener(f -> {
-                    if (!f.isSuccess()) context.counters().increment(UDP_DROPPED_QUEUE_FULL);
-                });
-            } else if (!writer.stream().isWritable() && writer.stream().bytesBeforeWritable() > MAX_CAPSULE) {
-                out.release(); // the agent reads its stream too slowly: a datagram is better lost than queued
-                context.counters().increment(UDP_DROPPED_QUEUE_FULL);
-                return;
-            } else {
-                writer.write(new DefaultHttp3DataFrame(out), false, f -> { });
-            }
-            context.counters().increment(UDP_DATAGRAMS_TO_AGENT);
-            touch();
+            write(out, quicDatagram);
         });
         return true;
+    }
+
+    @Override
+    public Optional<EventLoop> eventLoop() {
+        return Optional.of(loop);
+    }
+
+    private ByteBuf encode(ByteBuffer payload, boolean quicDatagram) {
+        if (quicDatagram) return HttpDatagram.encodeUdp(connection.quic().alloc(), quarterStreamId, payload);
+        ByteBuffer capsule = ByteBuffer.allocate(Capsule.datagramLength(DatagramPayload.UDP_PAYLOAD_CONTEXT,
+                payload.remaining()));
+        Capsule.writeDatagram(capsule, DatagramPayload.UDP_PAYLOAD_CONTEXT, payload);
+        return Unpooled.wrappedBuffer(capsule.flip());
+    }
+
+    /** On the loop: one payload toward the agent, unless the flow ended meanwhile. */
+    private void write(ByteBuf out, boolean quicDatagram) {
+        if (state != State.OPEN) {
+            out.release();
+            return;
+        }
+        if (quicDatagram) {
+            connection.writeDatagram(out);
+        } else if (!writer.stream().isWritable() && writer.stream().bytesBeforeWritable() > MAX_CAPSULE) {
+            out.release(); // the agent reads its stream too slowly: a datagram is better lost than queued
+            context.counters().increment(UDP_DROPPED_QUEUE_FULL);
+            return;
+        } else {
+            writer.write(new DefaultHttp3DataFrame(out), false, f -> { });
+        }
+        context.counters().increment(UDP_DATAGRAMS_TO_AGENT);
+        touch();
     }
 
     @Override
@@ -304,7 +322,7 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
         tell(cause);
         // Not from inside the read that delivered the agent's FIN: Netty closes a stream once both FINs are
         // through, and a FIN written during that read was seen lost to the agent now and then.
-        writer.stream().eventLoop().execute(() -> writer.fin(f -> finished()));
+        loop.execute(() -> writer.fin(f -> finished()));
     }
 
     private void tell(Throwable cause) {
@@ -322,7 +340,7 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
 
     /** RFC 9298 §5 leaves idle flows to the proxy: no datagram either way for the idle timeout ends the flow. */
     private void scheduleIdleCheck(long delayNanos) {
-        idleCheck = writer.stream().eventLoop().schedule(() -> {
+        idleCheck = loop.schedule(() -> {
             if (state != State.OPEN) return;
             long timeout = context.udpIdleTimeout().toNanos();
             long idle = System.nanoTime() - lastActivity;
@@ -350,10 +368,10 @@ final class H3UdpFlow implements UdpFlow, CapsuleListener {
     }
 
     private void onLoop(Runnable task) {
-        if (writer.stream().eventLoop().inEventLoop()) {
+        if (loop.inEventLoop()) {
             task.run();
         } else {
-            writer.stream().eventLoop().execute(task);
+            loop.execute(task);
         }
     }
 }

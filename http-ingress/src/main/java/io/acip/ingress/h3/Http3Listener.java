@@ -1,32 +1,31 @@
 package io.acip.ingress.h3;
 
 import io.acip.ingress.ConnectionsPerIp;
+import io.acip.ingress.DatagramTransport;
 import io.acip.ingress.IngressHandler;
 import io.acip.ingress.ThrottledLog;
 import io.acip.ingress.jetty.IngressConfig;
 import io.acip.ingress.jetty.IngressCounters;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * and CONNECT-UDP requests (RFC 9298 over RFC 9220 extended CONNECT) become {@link io.acip.ingress.UdpFlow}s, fed to
  * the same {@link IngressHandler} as the Jetty listeners. It presents {@link IngressConfig#tlsIdentity()} with ALPN
  * {@code h3}, advertises SETTINGS_ENABLE_CONNECT_PROTOCOL and SETTINGS_H3_DATAGRAM, and negotiates QUIC DATAGRAM
- * frames for HTTP Datagrams (RFC 9297).
+ * frames for HTTP Datagrams (RFC 9297). Its socket and every connection run on one event loop of
+ * {@link IngressConfig#datagramTransport()}: on epoll, QUIC packets of one connection that leave together are sent
+ * as one UDP GSO write.
  */
 public final class Http3Listener implements AutoCloseable {
     /** QUIC DATAGRAM frames queued per connection each way before new ones are dropped. */
@@ -51,6 +52,8 @@ public final class Http3Listener implements AutoCloseable {
      * UDP payload fits in a QUIC DATAGRAM frame (quiche's default, 1200, leaves about 1168 for the frame).
      */
     private static final int MAX_SEND_UDP_PAYLOAD = 1452;
+    /** Packets of one connection sent by one UDP GSO write at most (64 KiB per write: 45 full-size packets). */
+    private static final int GSO_SEGMENTS = 16;
 
     /** RFC 9000 §20.1: the server refuses to accept a new connection. */
     private static final int CONNECTION_REFUSED = 0x02;
@@ -98,10 +101,10 @@ public final class Http3Listener implements AutoCloseable {
      */
     public synchronized void start() throws IOException {
         if (channel != null) throw new IllegalStateException("already started");
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("acip-h3"), NioIoHandler.newFactory());
+        DatagramTransport transport = config.datagramTransport();
+        group = transport.newGroup(1, "acip-h3");
         try {
-            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                    .handler(codec()).bind(udpAddress).sync().channel();
+            channel = transport.bootstrap(group).handler(codec(transport)).bind(udpAddress).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             group = null;
@@ -114,6 +117,11 @@ public final class Http3Listener implements AutoCloseable {
     public int port() {
         Channel c = channel;
         return c == null ? -1 : ((InetSocketAddress) c.localAddress()).getPort();
+    }
+
+    /** What the socket and the connections run on. */
+    public DatagramTransport transport() {
+        return config.datagramTransport();
     }
 
     /** Exchanges and UDP flows in progress. */
@@ -168,7 +176,7 @@ public final class Http3Listener implements AutoCloseable {
         });
     }
 
-    private ChannelHandler codec() {
+    private ChannelHandler codec(DatagramTransport transport) {
         QuicSslContextBuilder builder = QuicSslContextBuilder
                 .forServer(config.tlsIdentity().privateKey(), null, config.tlsIdentity().certificateChain())
                 .applicationProtocols(Http3.supportedApplicationProtocols());
@@ -177,7 +185,13 @@ public final class Http3Listener implements AutoCloseable {
                     .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
         }
         QuicSslContext tls = builder.build();
-        return Http3.newQuicServerCodecBuilder()
+        QuicServerCodecBuilder codec = Http3.newQuicServerCodecBuilder();
+        if (transport == DatagramTransport.EPOLL) {
+            // NONE where the kernel lacks UDP_SEGMENT: then one packet per datagram, still one sendmmsg per flush.
+            codec.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                    EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
+        }
+        return codec
                 .sslContext(tls)
                 .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .maxRecvUdpPayloadSize(MAX_RECV_UDP_PAYLOAD)

@@ -1,6 +1,7 @@
 package io.acip.ingress.jetty;
 
 import io.acip.capsule.masque.ConnectUdpTemplate;
+import io.acip.ingress.DatagramTransport;
 import io.acip.tls.IssuedIdentity;
 import io.acip.tls.LeafCertificateMinter;
 import java.net.InetSocketAddress;
@@ -48,6 +49,7 @@ import java.util.regex.Pattern;
  *     HEADERS frame
  * @param maxConnectionsPerIp open connections from one client IP address over all listeners (TCP connections and
  *     QUIC connections together); 0 for no limit
+ * @param datagramTransport what the HTTP/3 listener's UDP socket and loop run on
  */
 public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress, InetSocketAddress tlsAddress,
                             IssuedIdentity tlsIdentity, LeafCertificateMinter interceptionMinter,
@@ -57,7 +59,8 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
                             int tunnelBufferSize, Duration stopTimeout, boolean addVia,
                             ConnectUdpTemplate connectUdpTemplate, Duration udpIdleTimeout, boolean http3,
                             java.util.List<java.security.cert.X509Certificate> clientTrust,
-                            Duration requestHeadTimeout, int maxConnectionsPerIp) {
+                            Duration requestHeadTimeout, int maxConnectionsPerIp,
+                            DatagramTransport datagramTransport) {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
@@ -94,6 +97,7 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         if (udpIdleTimeout.compareTo(Duration.ofMinutes(2)) < 0) {
             throw invalid("udpIdleTimeout", "must be at least 2 minutes (RFC 9298 §5)", udpIdleTimeout);
         }
+        if (datagramTransport == null) throw invalid("datagramTransport", "is required", null);
         if (http3 && tlsAddress == null) {
             throw invalid("http3", "needs tlsAddress (HTTP/3 listens on its UDP twin)", true);
         }
@@ -150,6 +154,7 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
         private java.util.List<java.security.cert.X509Certificate> clientTrust = java.util.List.of();
         private Duration requestHeadTimeout = Duration.ofSeconds(10);
         private int maxConnectionsPerIp = 256;
+        private DatagramTransport datagramTransport = DatagramTransport.preferred();
 
         private Builder(String proxyName) {
             this.proxyName = proxyName;
@@ -273,12 +278,18 @@ public record IngressConfig(String proxyName, InetSocketAddress cleartextAddress
             return this;
         }
 
+        /** Epoll or NIO for the HTTP/3 listener (default: epoll where it loads). */
+        public Builder datagramTransport(DatagramTransport transport) {
+            this.datagramTransport = transport;
+            return this;
+        }
+
         public IngressConfig build() {
             return new IngressConfig(proxyName, cleartextAddress, tlsAddress, tlsIdentity, interceptionMinter,
                     requestHeaderSize, responseHeaderSize, idleTimeout, tunnelIdleTimeout, connectTimeout,
                     maxConcurrentStreams, h2StreamWindow, h2SessionWindow, maxConnections, maxThreads,
                     tunnelBufferSize, stopTimeout, addVia, connectUdpTemplate, udpIdleTimeout, http3,
-                    clientTrust, requestHeadTimeout, maxConnectionsPerIp);
+                    clientTrust, requestHeadTimeout, maxConnectionsPerIp, datagramTransport);
         }
     }
 }

@@ -52,6 +52,11 @@ class Http3ConnectUdpTest extends Http3ListenerFixture {
     }
 
     @Test
+    void theListenerRunsOnItsConfiguredTransport() {
+        assertEquals(listenerConfig().datagramTransport(), listener.transport());
+    }
+
+    @Test
     void acceptedFlowAnswers200WithCapsuleProtocol() throws Exception {
         try (MasqueClient.Flow flow = client.open(authority(), path("192.0.2.1", 443), WAIT)) {
             assertEquals(200, flow.status());

@@ -35,7 +35,7 @@ class IngressConfigTest {
         assertMessage("ingress.tlsIdentity", () -> new IngressConfig("gw", null, ANY, null, null, 16384, 16384,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 65535, 65535, 0, 8, 4096,
                 Duration.ofSeconds(1), true, ConnectUdpTemplate.defaultFor("gw"), Duration.ofMinutes(2), false,
-                null, Duration.ofSeconds(10), 0));
+                null, Duration.ofSeconds(10), 0, io.acip.ingress.DatagramTransport.NIO));
         assertMessage("ingress.requestHeadTimeout", () -> IngressConfig.builder("gw").cleartext(ANY)
                 .requestHeadTimeout(Duration.ZERO).build());
         assertMessage("ingress.maxConnectionsPerIp", () -> IngressConfig.builder("gw").cleartext(ANY)
