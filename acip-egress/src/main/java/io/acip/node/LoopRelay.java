@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopRelay {
     static final int HIGH_WATER = 256 * 1024;
+    /**
+     * Datagrams in flight between the loops before more are dropped: a loop busy with its links' I/O takes its tasks
+     * in batches, milliseconds apart, so datagrams need more room than streams (which pause instead) to keep a
+     * transit node's rate.
+     */
+    static final int DATAGRAM_HIGH_WATER = 2 * 1024 * 1024;
     static final int LOW_WATER = 64 * 1024;
 
     /** On the loop of the leg the SETUP came in on. */
@@ -94,7 +100,7 @@ final class LoopRelay {
         @Override
         void transmitDatagram(ByteBuf packet) {
             int n = packet.readableBytes();
-            if (inFlight.get() >= HIGH_WATER) { // datagrams may be lost; this loop's backlog must not grow
+            if (inFlight.get() >= DATAGRAM_HIGH_WATER) { // datagrams may be lost; the backlog must not grow
                 node.stats.inc("acip.dgram.dropped.relay_full");
                 packet.release();
                 return;

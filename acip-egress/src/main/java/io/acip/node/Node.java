@@ -3,6 +3,7 @@ package io.acip.node;
 import io.acip.control.ControlConfig;
 import io.acip.control.ControlPlane;
 import io.acip.routing.NextHop;
+import io.acip.routing.Route;
 import io.acip.routing.RouteTable;
 import io.acip.seal.SessionAuthenticationException;
 import io.acip.seal.SessionKeys;
@@ -250,7 +251,8 @@ public final class Node implements AutoCloseable {
      * {@code onReset} with the reason it could not be set up.
      */
     public Session open(SessionRequest request, SessionHandler handler) {
-        Session s = new Session(this, loopForInitiator(), true, request.datagramMode(), request.skill(), handler);
+        Session s = new Session(this, loopForInitiator(request), true, request.datagramMode(), request.skill(),
+                handler);
         s.loop.execute(() -> {
             stats.inc("acip.session.initiated");
             s.lastActivityNanos = System.nanoTime();
@@ -339,13 +341,41 @@ public final class Node implements AutoCloseable {
 
     /**
      * A new initiator's loop: the caller's own when it runs on one of this node's loops (a session opened from
-     * another session's handler stays beside it), else the next in turn.
+     * another session's handler stays beside it); for a datagram session, the loop of the link its route starts on,
+     * if it leaves the node (its work is per packet, and a relay would cost more per packet than it spreads); else
+     * the next in turn.
      */
-    private EventLoop loopForInitiator() {
+    private EventLoop loopForInitiator(SessionRequest request) {
         for (EventLoop l : loops) {
             if (l.inEventLoop()) return l;
         }
+        if (request.datagramMode() && loops.length > 1) {
+            Link via = firstLink(request);
+            if (via != null) return via.quic.eventLoop();
+        }
         return nextLoop();
+    }
+
+    /** The active link to the first neighbour on the route of {@code request}, or null (none, or a local skill). */
+    private Link firstLink(SessionRequest request) {
+        long tenant = 0;
+        for (Tlv t : request.metadata()) {
+            if (t.type() == TlvType.TENANT) {
+                try {
+                    tenant = t.varInt();
+                } catch (MalformedPacketException e) {
+                    return null; // refused when routed
+                }
+            }
+        }
+        Route route = routes.lookup(tenant, request.skill()).orElse(null);
+        if (route == null) return null;
+        for (NextHop hop : route.hops()) {
+            if (hop instanceof NextHop.Local) return null;
+            Link l = link(((NextHop.Neighbour) hop).nodeId());
+            if (l != null) return l;
+        }
+        return null;
     }
 
     RouteTable routeTable() {

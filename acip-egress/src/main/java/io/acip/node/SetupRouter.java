@@ -148,8 +148,9 @@ final class SetupRouter {
     }
 
     /**
-     * Tries one candidate: here, or on the loop its next hop lives on (a neighbour's link, or, for a SETUP from a
-     * link, the next loop in turn for a local instance, so the work of serving sessions spreads over the cores).
+     * Tries one candidate: here, or on the loop its next hop lives on (a neighbour's link, or, for a stream session's
+     * SETUP from a link, the next loop in turn for a local instance, so the work of serving sessions spreads over the
+     * cores).
      * False (with the failure noted) when it could not start. {@code panic} ignores an open circuit breaker.
      */
     private boolean attempt(Leg upstream, PendingSetup p, NextHop hop, boolean panic) {
@@ -177,7 +178,9 @@ final class SetupRouter {
             return link.quic.eventLoop() == upstream.loop ? forward(upstream, p, n, link)
                     : relay(upstream, p, hop, link.quic.eventLoop());
         }
-        EventLoop target = p.relayed || upstream.localInitiator() ? upstream.loop : node.nextLoop();
+        // A datagram session's work is per packet: a relay would cost more than spreading it gains.
+        EventLoop target = p.relayed || upstream.localInitiator() || p.setup.datagramMode() ? upstream.loop
+                : node.nextLoop();
         return target == upstream.loop ? deliver(upstream, p, (NextHop.Local) hop) : relay(upstream, p, hop, target);
     }
 
