@@ -74,13 +74,13 @@ public final class FabricThroughput {
 
     /**
      * What a stream sender may legitimately be ahead of its receiver with OS-default socket buffers: per hop the
-     * stream's flow-control window (1 MiB), the link stream's high water mark and a session's hold limit (256 KiB
-     * each), with room to spare. Above this (plus the socket buffers where they were enlarged), data is piling up in
+     * stream's flow-control window (1 MiB), the link stream's high water mark, a session's hold limit and a relay
+     * between event loops (256 KiB each), with room to spare. Above this (plus the socket buffers where they were enlarged), data is piling up in
      * a buffer nothing bounds.
      */
     private static final long BACKLOG_LIMIT = 8_000_000;
 
-    /** @param socketBuffer UDP socket buffer size the path was given, 0 for the OS default */
+    /** @param socketBuffer UDP socket buffer size the path was given (summed over its links), 0 for the OS default */
     private record Row(String path, String mode, Measurement m, boolean bytes, double ceiling, int socketBuffer) {
         Row(String path, String mode, Measurement m, boolean bytes, double ceiling) {
             this(path, mode, m, bytes, ceiling, 0);
@@ -114,7 +114,7 @@ public final class FabricThroughput {
             rows.add(new Row("raw QUIC", "stream", rawStream, true, rawStream.rate()));
             rows.add(new Row("raw QUIC", "dgram", rawDgram, false, rawDgram.rate()));
             if (o.socketBuffer > 0) {
-                // Not a ceiling for the nodes, which keep the OS default buffers: shows what buffer drops cost.
+                // Not a ceiling for the nodes: shows what buffer drops cost the bare transport.
                 String path = "raw QUIC " + (o.socketBuffer % (1 << 20) == 0 ? (o.socketBuffer >> 20) + "M"
                         : o.socketBuffer + "B") + " buf";
                 PathStarter big = () -> RawQuicPair.start(ca, LinkConfig.DEFAULT, o.socketBuffer);
@@ -126,7 +126,11 @@ public final class FabricThroughput {
             for (int length : new int[] {2, 3}) {
                 String path = "ACIP " + length + " nodes";
                 PathStarter chain = () -> AcipChain.start(ca, length, length + "n");
-                rows.add(new Row(path, "stream", measure(path, true, chain, chunk, o, notes), true, rawStream.rate()));
+                // Nodes ask for LinkConfig's socket buffers (4 MiB, as far as the OS grants): on each link, data may
+                // wait in them too.
+                int linkBuffers = (length - 1) * LinkConfig.DEFAULT.socketBuffer();
+                rows.add(new Row(path, "stream", measure(path, true, chain, chunk, o, notes), true, rawStream.rate(),
+                        linkBuffers));
                 rows.add(new Row(path, "dgram", measure(path, false, chain, payload, o, notes), false,
                         rawDgram.rate()));
             }
