@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
@@ -85,7 +86,7 @@ final class LinkEndpoints {
         }
     }
 
-    private Channel listen(QuicSslContext tls, io.netty.channel.EventLoop on, InetSocketAddress address, boolean share)
+    private Channel listen(QuicSslContext tls, EventLoop on, InetSocketAddress address, boolean share)
             throws InterruptedException {
         ChannelHandler codec = QuicLinks.configure(new QuicServerCodecBuilder(), config)
                 .sslContext(tls)
@@ -99,7 +100,7 @@ final class LinkEndpoints {
         return b.bind(address).sync().channel();
     }
 
-    private Bootstrap udp(io.netty.channel.EventLoop on) {
+    private Bootstrap udp(EventLoop on) {
         return new Bootstrap().group(on).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, config.socketBuffer())
                 .option(ChannelOption.SO_SNDBUF, config.socketBuffer());

@@ -17,12 +17,12 @@ import io.acip.wire.Tlv;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -150,8 +150,7 @@ final class SetupRouter {
     /**
      * Tries one candidate: here, or on the loop its next hop lives on (a neighbour's link, or, for a stream session's
      * SETUP from a link, the next loop in turn for a local instance, so the work of serving sessions spreads over the
-     * cores).
-     * False (with the failure noted) when it could not start. {@code panic} ignores an open circuit breaker.
+     * cores). False (with the failure noted) when it could not start. {@code panic} ignores an open circuit breaker.
      */
     private boolean attempt(Leg upstream, PendingSetup p, NextHop hop, boolean panic) {
         if (hop instanceof NextHop.Neighbour n) {
