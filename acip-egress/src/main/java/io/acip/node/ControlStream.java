@@ -15,6 +15,8 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The QUIC stream of a link's control channel (docs/acip-v0.md §12.1): the dialler opens it, the acceptor finds it
@@ -26,6 +28,13 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     private static final long RETRY_MIN_MS = 1000;
     private static final long RETRY_MAX_MS = 60_000;
     private static final int LINGER_SECONDS = 5;
+    /**
+     * Bytes read from the stream and handed to the home loop but not taken there yet: past the high mark the stream
+     * stops reading (QUIC flow control then holds the neighbour back), below the low mark it reads again, so a
+     * neighbour cannot queue unbounded work on a busy home loop.
+     */
+    private static final int BACKLOG_HIGH = 256 * 1024;
+    private static final int BACKLOG_LOW = 64 * 1024;
 
     private final Node node;
     private final Link link;
@@ -34,6 +43,8 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     private ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private NeighbourSession session;
     private boolean finished;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicBoolean readPaused = new AtomicBoolean();
 
     private ControlStream(Node node, Link link, long retryMs) {
         this.node = node;
@@ -75,6 +86,15 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return false;
+        }
+    }
+
+    /** {@code n} bytes read were taken (on the home loop): the stream reads again once the backlog is small. */
+    private void taken(int n) {
+        if (backlog.addAndGet(-n) <= BACKLOG_LOW && readPaused.compareAndSet(true, false)) {
+            onLink(() -> {
+                if (stream != null) stream.config().setAutoRead(true);
+            });
         }
     }
 
@@ -200,7 +220,20 @@ final class ControlStream extends ChannelInboundHandlerAdapter implements Contro
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
-            if (!home(() -> session.onPacket(b))) b.release();
+            int n = b.readableBytes();
+            if (backlog.addAndGet(n) >= BACKLOG_HIGH && readPaused.compareAndSet(false, true)) {
+                ctx.channel().config().setAutoRead(false);
+                taken(0); // taken meanwhile: the home loop saw no pause to end
+            }
+            if (!home(() -> {
+                try {
+                    session.onPacket(b);
+                } finally {
+                    taken(n);
+                }
+            })) {
+                b.release();
+            }
         } else {
             ReferenceCountUtil.release(msg);
         }

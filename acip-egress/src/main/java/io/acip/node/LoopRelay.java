@@ -81,41 +81,40 @@ final class LoopRelay {
 
         @Override
         void transmit(ByteBuf packet) {
-            int n = packet.readableBytes();
-            inFlight.addAndGet(n);
-            End to = other;
-            if (!handOver(() -> {
-                try {
-                    node.onStreamPacket(to, packet);
-                } finally {
-                    taken(n);
-                }
-            })) {
-                packet.release();
-                return;
-            }
-            recheck();
+            if (pass(packet, false)) recheck();
         }
 
         @Override
         void transmitDatagram(ByteBuf packet) {
-            int n = packet.readableBytes();
             if (inFlight.get() >= DATAGRAM_HIGH_WATER) { // datagrams may be lost; the backlog must not grow
                 node.stats.inc("acip.dgram.dropped.relay_full");
                 packet.release();
                 return;
             }
+            pass(packet, true);
+        }
+
+        /** Hands {@code packet} to the other end's loop, counted in flight until taken; false (released) if not. */
+        private boolean pass(ByteBuf packet, boolean datagram) {
+            int n = packet.readableBytes();
             inFlight.addAndGet(n);
             End to = other;
-            if (!handOver(() -> {
+            if (handOver(() -> {
                 try {
-                    node.onRelayedDatagram(to, packet);
+                    if (datagram) {
+                        node.onRelayedDatagram(to, packet);
+                    } else {
+                        node.onStreamPacket(to, packet);
+                    }
                 } finally {
                     taken(n);
                 }
             })) {
-                packet.release();
+                return true;
             }
+            inFlight.addAndGet(-n);
+            packet.release();
+            return false;
         }
 
         /** On the other loop: {@code n} bytes of this end's were taken; wakes this end once they drained. */

@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -62,7 +64,7 @@ public final class Node implements AutoCloseable {
     /** The home loop: links, route exchange, node-wide timers. */
     private final EventLoop loop;
     private final EventLoop[] loops;
-    private final java.util.concurrent.atomic.AtomicInteger nextLoop = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     /** Tickets this node resumes its own sessions under, by {@link #ticketKey}. */
     private final TicketCache<String> initiatorTickets = new TicketCache<>(INITIATOR_TICKETS);
@@ -71,14 +73,15 @@ public final class Node implements AutoCloseable {
     private final RouteTable routes = new RouteTable();
     private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> linkWaiters = new HashMap<>();
-    private final Set<Leg> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** {@link #sessions}' size, counted apart so that {@code max_sessions} holds exactly across loops. */
-    private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** The legs counted toward {@code max_sessions}, by their loop: each set is touched by its loop only. */
+    private final Map<EventLoop, Set<Leg>> sessions = new java.util.IdentityHashMap<>();
+    /** The sessions' size in all, so that {@code max_sessions} holds exactly across loops. */
+    private final AtomicInteger sessionCount = new AtomicInteger();
     private final SetupRouter router;
     private final LinkEndpoints linkEndpoints;
     private final ControlPlane control;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong linkUps = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong linkUps = new AtomicLong();
     private volatile boolean draining;
     volatile NodeTimings timings = NodeTimings.NONE;
 
@@ -93,6 +96,7 @@ public final class Node implements AutoCloseable {
         this.loops = new EventLoop[config.loops()];
         for (int i = 0; i < loops.length; i++) loops[i] = group.next();
         this.loop = loops[0];
+        for (EventLoop l : loops) sessions.put(l, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         this.router = new SetupRouter(this);
         this.linkEndpoints = new LinkEndpoints(this);
         this.control = new ControlPlane(config.nodeId(), routes, loop, controlConfig, stats::inc);
@@ -400,7 +404,7 @@ public final class Node implements AutoCloseable {
             sessionCount.decrementAndGet();
             return false;
         }
-        sessions.add(leg);
+        sessions.get(leg.loop).add(leg);
         return true;
     }
 
@@ -727,7 +731,7 @@ public final class Node implements AutoCloseable {
             leg.pending.cancelTimer();
             leg.pending = null;
         }
-        if (sessions.remove(leg)) sessionCount.decrementAndGet();
+        if (sessions.get(leg.loop).remove(leg)) sessionCount.decrementAndGet();
         leg.release();
     }
 
@@ -735,8 +739,7 @@ public final class Node implements AutoCloseable {
     private void sweepIdle(EventLoop on) {
         long limit = config.idleTimeout().toNanos();
         long now = System.nanoTime();
-        for (Leg leg : sessions) {
-            if (leg.loop != on) continue;
+        for (Leg leg : new ArrayList<>(sessions.get(on))) {
             long last = leg.peer == null ? leg.lastActivityNanos : Math.max(leg.lastActivityNanos, leg.peer.lastActivityNanos);
             if (!leg.finished && now - last > limit) {
                 stats.inc("acip.session.idle_timeout");

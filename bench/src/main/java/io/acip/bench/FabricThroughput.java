@@ -39,12 +39,12 @@ public final class FabricThroughput {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--duration" -> duration = positive(args[i], value);
-                    case "--warmup" -> warmup = positive(args[i], value);
-                    case "--payload" -> payload = positive(args[i], value);
-                    case "--chunk" -> chunk = positive(args[i], value);
+                    case "--duration" -> duration = Harness.positive(args[i], value);
+                    case "--warmup" -> warmup = Harness.positive(args[i], value);
+                    case "--payload" -> payload = Harness.positive(args[i], value);
+                    case "--chunk" -> chunk = Harness.positive(args[i], value);
                     case "--socket-buffer" -> socketBuffer = value != null && value.equals("0") ? 0
-                            : positive(args[i], value);
+                            : Harness.positive(args[i], value);
                     case "--help", "-h" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -59,16 +59,6 @@ public final class FabricThroughput {
             }
             return new Options(Duration.ofSeconds(duration), Duration.ofSeconds(warmup), payload, chunk,
                     socketBuffer);
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(String.valueOf(value));
-                if (n > 0) return n;
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(option + " needs a positive integer, got " + value);
         }
     }
 

@@ -29,6 +29,17 @@ final class Harness {
         }
     }
 
+    /** {@code value} of {@code option} as a positive int; otherwise an error naming both, for {@link #optionsOrExit}. */
+    static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(String.valueOf(value));
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a positive integer, got " + value);
+    }
+
     /** Netty's leak tracking off unless asked for (it is measured otherwise), the named loggers at WARNING. */
     static void quiet(String... loggers) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {

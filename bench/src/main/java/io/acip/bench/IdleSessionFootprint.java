@@ -56,20 +56,20 @@ public final class IdleSessionFootprint {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--sessions" -> sessions = positive(args[i], value);
-                    case "--window" -> window = positive(args[i], value);
-                    case "--warmup" -> warmup = value != null && value.equals("0") ? 0 : positive(args[i], value);
-                    case "--top" -> top = positive(args[i], value);
-                    case "--idle-timeout" -> idle = positive(args[i], value);
-                    case "--max-sessions" -> max = positive(args[i], value);
-                    case "--child-heap" -> childHeap = positive(args[i], value);
+                    case "--sessions" -> sessions = Harness.positive(args[i], value);
+                    case "--window" -> window = Harness.positive(args[i], value);
+                    case "--warmup" -> warmup = "0".equals(value) ? 0 : Harness.positive(args[i], value);
+                    case "--top" -> top = Harness.positive(args[i], value);
+                    case "--idle-timeout" -> idle = Harness.positive(args[i], value);
+                    case "--max-sessions" -> max = Harness.positive(args[i], value);
+                    case "--child-heap" -> childHeap = Harness.positive(args[i], value);
                     case "--only" -> {
                         scenarios = List.of(String.valueOf(value).split(","));
                         if (!SCENARIOS.containsAll(scenarios)) {
                             throw new IllegalArgumentException("--only takes some of " + String.join(",", SCENARIOS));
                         }
                     }
-                    case "--setup-timeout" -> setup = positive(args[i], value);
+                    case "--setup-timeout" -> setup = Harness.positive(args[i], value);
                     case "--help", "-h" -> throw new IllegalArgumentException("");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
@@ -78,16 +78,6 @@ public final class IdleSessionFootprint {
             if (sessions < 1) throw new IllegalArgumentException("-Dsessions needs a positive integer");
             return new Options(sessions, Math.min(window, sessions), warmup, top, scenarios, Duration.ofSeconds(setup),
                     Duration.ofSeconds(idle), max, childHeap);
-        }
-
-        private static int positive(String option, String value) {
-            try {
-                int n = Integer.parseInt(String.valueOf(value));
-                if (n > 0) return n;
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(option + " needs a positive integer, got " + value);
         }
 
         int effectiveMaxSessions() {

@@ -1,19 +1,17 @@
 package io.acip.gateway;
 
 import io.acip.ingress.ConnectRequest;
+import io.acip.ingress.ForwardingUdpFlow;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.UdpFlow;
 import io.acip.ingress.UdpFlowListener;
-import io.netty.channel.EventLoop;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * A CONNECT-UDP flow that holds its caller's in-flight slot (policy concurrency) until it ends, however it ends: the
  * refusal, the gateway closing it, or the agent's side going away.
  */
-final class CountedUdpFlow implements UdpFlow {
-    private final UdpFlow flow;
+final class CountedUdpFlow extends ForwardingUdpFlow {
     private final Runnable release;
     private final GatewayMetrics metrics;
     private final String identity;
@@ -25,7 +23,7 @@ final class CountedUdpFlow implements UdpFlow {
 
     /** Counted as open in {@code metrics} until it ends, then in the access log as sent by {@code identity}. */
     CountedUdpFlow(UdpFlow flow, Runnable release, GatewayMetrics metrics, String identity) {
-        this.flow = flow;
+        super(flow);
         this.release = release;
         this.metrics = metrics;
         this.identity = identity;
@@ -47,16 +45,6 @@ final class CountedUdpFlow implements UdpFlow {
             io.acip.gateway.logs.AccessLog.flow(identity, r.host() + ":" + r.port(), flow.httpVersion(), status,
                     System.nanoTime() - startNanos, bytesUp, bytesDown);
         }
-    }
-
-    @Override
-    public ConnectRequest request() {
-        return flow.request();
-    }
-
-    @Override
-    public String httpVersion() {
-        return flow.httpVersion();
     }
 
     @Override
@@ -96,15 +84,5 @@ final class CountedUdpFlow implements UdpFlow {
     public void close(Throwable cause) {
         end();
         flow.close(cause);
-    }
-
-    @Override
-    public int maxPayload() {
-        return flow.maxPayload();
-    }
-
-    @Override
-    public Optional<EventLoop> eventLoop() {
-        return flow.eventLoop();
     }
 }

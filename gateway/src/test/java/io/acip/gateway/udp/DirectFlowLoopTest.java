@@ -13,7 +13,7 @@ import io.acip.gateway.egress.EgressPolicy;
 import io.acip.ingress.ConnectRequest;
 import io.acip.ingress.DatagramTransport;
 import io.acip.ingress.Exchange;
-import io.acip.ingress.HttpFailure;
+import io.acip.ingress.ForwardingUdpFlow;
 import io.acip.ingress.IngressHandler;
 import io.acip.ingress.TunnelDecision;
 import io.acip.ingress.UdpFlow;
@@ -141,15 +141,15 @@ class DirectFlowLoopTest {
         Thread socketLoop = observed.acceptedOn.get(10, TimeUnit.SECONDS);
         assertEquals(Set.of(socketLoop), observed.sentOn, "the target's payloads reach the flow on its socket's loop");
         if (version.equals("HTTP/3")) {
-            EventLoop quicLoop = observed.flow.eventLoop().orElseThrow();
+            EventLoop quicLoop = observed.eventLoop().orElseThrow();
             assertEquals(Optional.of(transport), DatagramTransport.of(quicLoop));
             assertTrue(observed.acceptedInFlowLoop, "accepted on the QUIC connection's loop: " + socketLoop);
             assertEquals(observed.handedOverOn, socketLoop, "the connection's loop handed the flow over");
             assertEquals(Set.of(socketLoop), observed.deliveredOn, "the agent's payloads arrive on the same loop");
         } else {
-            assertEquals(Optional.empty(), observed.flow.eventLoop());
+            assertEquals(Optional.empty(), observed.eventLoop());
             assertTrue(socketLoop.getName().startsWith("acip-udp-relay"), socketLoop.getName());
-            assertEquals(Optional.of(transport), DatagramTransport.of(relay.loopFor(observed.flow)));
+            assertEquals(Optional.of(transport), DatagramTransport.of(relay.loopFor(observed)));
         }
     }
 
@@ -213,8 +213,7 @@ class DirectFlowLoopTest {
     }
 
     /** Records on which threads the flow is handed over, accepted, fed by the agent and sent to the agent. */
-    private static final class ObservedFlow implements UdpFlow {
-        final UdpFlow flow;
+    private static final class ObservedFlow extends ForwardingUdpFlow {
         final Thread handedOverOn = Thread.currentThread();
         final CompletableFuture<Thread> acceptedOn = new CompletableFuture<>();
         final Set<Thread> deliveredOn = ConcurrentHashMap.newKeySet();
@@ -222,17 +221,7 @@ class DirectFlowLoopTest {
         volatile boolean acceptedInFlowLoop;
 
         ObservedFlow(UdpFlow flow) {
-            this.flow = flow;
-        }
-
-        @Override
-        public ConnectRequest request() {
-            return flow.request();
-        }
-
-        @Override
-        public String httpVersion() {
-            return flow.httpVersion();
+            super(flow);
         }
 
         @Override
@@ -254,29 +243,9 @@ class DirectFlowLoopTest {
         }
 
         @Override
-        public void refuse(HttpFailure failure) {
-            flow.refuse(failure);
-        }
-
-        @Override
         public boolean send(ByteBuffer payload) {
             sentOn.add(Thread.currentThread());
             return flow.send(payload);
-        }
-
-        @Override
-        public void close(Throwable cause) {
-            flow.close(cause);
-        }
-
-        @Override
-        public int maxPayload() {
-            return flow.maxPayload();
-        }
-
-        @Override
-        public Optional<EventLoop> eventLoop() {
-            return flow.eventLoop();
         }
     }
 }
