@@ -3,6 +3,7 @@ package io.acip.gateway.bridge;
 import io.acip.node.Session;
 import io.acip.node.SessionHandler;
 import io.acip.node.SessionRequest;
+import io.acip.routing.NextHop;
 import io.acip.routing.Route;
 import io.acip.wire.Exchanges;
 import io.acip.wire.ResetCode;
@@ -19,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * Everything but {@link #carryNext} runs on the session's event loop.
  */
 final class PooledSession implements SessionHandler {
+    /**
+     * How long a session over a less preferred next hop carries exchanges before the next one tries the preferred
+     * hop again: short enough that traffic returns soon after it recovers, long enough that a primary that keeps
+     * refusing costs one extra SETUP attempt every few seconds, not one per exchange.
+     */
+    static final Duration FALLBACK_RECHECK = Duration.ofSeconds(5);
     private final SessionPool pool;
     final SessionPool.Key key;
     private final SessionRequest request;
@@ -32,6 +39,8 @@ final class PooledSession implements SessionHandler {
     private boolean responderFinished;
     private int carried = 1;
     private long openedNanos;
+    /** Opened over a next hop its route prefers less than another (the preferred one refused or was down then). */
+    private boolean fallback;
     private ScheduledFuture<?> idleTimer;
 
     PooledSession(SessionPool pool, SessionPool.Key key, SessionRequest request, EdgeExchange first) {
@@ -49,13 +58,29 @@ final class PooledSession implements SessionHandler {
     }
 
     /**
-     * Whether a new SETUP would still start out the way this session's did: its route has the same next hops, with the
-     * same priorities, weights and metric tiers (a route announced again with nothing changed for the choice leaves
-     * the session be), and no link came up since (a better path may be back). Otherwise the next exchange opens a session of its own, routed as things are now.
+     * Whether a new SETUP would still start out the way this session's did: its route is the same (routes are
+     * replaced whole when a hop, a metric or a learned path is announced, so sessions spread again over equal hops),
+     * no link came up since (a better path may be back), and, when it runs over a less preferred next hop, it is
+     * younger than {@link #FALLBACK_RECHECK}, after which a new SETUP tries the preferred one again. Otherwise the
+     * next exchange opens a session of its own, routed as things are now.
      */
     boolean onCurrentPath() {
-        Route now = route();
-        return (now == route || java.util.Objects.equals(now, route)) && pool.node().linkUps() == linkUps;
+        return route() == route && pool.node().linkUps() == linkUps
+                && !(fallback && System.nanoTime() - openedNanos > FALLBACK_RECHECK.toNanos());
+    }
+
+    /**
+     * Whether a session with {@code trajectory} left this node by a next hop of lower priority than the route's best:
+     * the best one refused its SETUP or was down, and nothing in the route need change when it is back.
+     */
+    static boolean fallback(Route route, java.util.List<String> trajectory) {
+        if (route == null || trajectory.size() < 2) return false;
+        int best = Integer.MAX_VALUE;
+        for (NextHop h : route.hops()) best = Math.min(best, h.priority());
+        for (NextHop h : route.hops()) {
+            if (h instanceof NextHop.Neighbour n && n.nodeId().equals(trajectory.get(1))) return n.priority() > best;
+        }
+        return false;
     }
 
     /** The responder accepted: this session carries a sequence of exchanges. */
@@ -67,6 +92,7 @@ final class PooledSession implements SessionHandler {
     public void onOpen(Session s) {
         session = s;
         openedNanos = System.nanoTime();
+        fallback = fallback(route, s.trajectory());
         Duration responderIdle = Exchanges.accepted(s.setupAck()).orElse(null);
         sequence = responderIdle != null;
         if (sequence) {

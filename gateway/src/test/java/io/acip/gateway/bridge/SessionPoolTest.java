@@ -318,4 +318,16 @@ class SessionPoolTest {
             Thread.sleep(10);
         }
     }
+
+    /** A session that left by a less preferred next hop is a fallback: after a while the preferred one is tried again. */
+    @Test
+    void aSessionOverALessPreferredHopIsAFallback() {
+        io.acip.routing.Route route = new io.acip.routing.Route(new SkillName("demo"), List.of(
+                new io.acip.routing.NextHop.Neighbour("a", 0, 1, "", java.util.Map.of()),
+                new io.acip.routing.NextHop.Neighbour("b", 1, 1, "", java.util.Map.of())));
+        assertTrue(PooledSession.fallback(route, List.of("edge", "b", "far")));
+        assertEquals(false, PooledSession.fallback(route, List.of("edge", "a", "far")));
+        assertEquals(false, PooledSession.fallback(route, List.of("edge")), "a local skill");
+        assertEquals(false, PooledSession.fallback(null, List.of("edge", "b")), "no route any more: routed anew");
+    }
 }
