@@ -333,6 +333,15 @@ public final class Node implements AutoCloseable {
         return loops.length;
     }
 
+    /**
+     * The node's loops (NIO), for work that should sit beside its sessions: the gateway's connections to HTTP origins
+     * run there, so an exchange goes from its session to the origin's socket on one thread. Such work must never
+     * block a loop.
+     */
+    public io.netty.channel.EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
     /** Loop {@code i}: the home loop is 0. */
     EventLoop loopAt(int i) {
         return loops[i];

@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable {
             started.add(metrics);
             GatewayConfig.Http h = c.http();
             String name = h != null ? h.name() : n.id();
-            OriginForwarder forwarder = OriginForwarder.start(OriginForwarder.Settings.defaults(name));
+            OriginForwarder forwarder = OriginForwarder.start(OriginForwarder.Settings.defaults(name), null,
+                    node.eventLoopGroup());
             started.add(forwarder);
             Duration firstByte = Durations.parse("http.first_byte_timeout", h == null ? null : h.firstByteTimeout(),
                     Duration.ofSeconds(60));
@@ -147,7 +148,8 @@ public final class Gateway implements AutoCloseable {
             // Direct egress gets a client of its own whose resolver applies the policy to what it connects to;
             // the shared one reaches attached agents, which may well be private.
             OriginForwarder direct = c.egress().direct()
-                    ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress) : forwarder;
+                    ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress, node.eventLoopGroup())
+                    : forwarder;
             if (direct != forwarder) started.add(direct);
             DatagramTransport transport = datagramTransport(c);
             UdpRelay udp = new UdpRelay(udpSettings(c, transport), egress, c.egress().directUdp(), metrics);

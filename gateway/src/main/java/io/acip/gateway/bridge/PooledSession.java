@@ -170,6 +170,11 @@ final class PooledSession implements SessionHandler {
         session.reset(ResetCode.CANCELLED, why);
     }
 
+    /** The loop the session lives on (known once it is open, which it is while idle in the pool). */
+    io.netty.channel.EventLoop loop() {
+        return session.eventLoop();
+    }
+
     /** Taken from the pool, on any thread: {@code e} rides this session next, on its loop. */
     void carryNext(EdgeExchange e) {
         session.eventLoop().execute(() -> {

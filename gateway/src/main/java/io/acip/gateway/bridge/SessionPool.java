@@ -12,7 +12,9 @@ import io.acip.wire.Tlv;
 import io.acip.wire.TlvType;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +28,12 @@ import java.util.function.Supplier;
  * between exchanges. Any thread may call in; each session's own state stays on its event loop.
  */
 public final class SessionPool {
+    /** How far from the most recently used end {@link #take} looks for a session on the loop it prefers. */
+    private static final int LOOP_SCAN = 8;
+
     private final Node node;
+    private final EventLoop[] loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private final PoolSettings settings;
     private final ConcurrentHashMap<Key, ArrayDeque<PooledSession>> idle = new ConcurrentHashMap<>();
     private final AtomicInteger idleCount = new AtomicInteger();
@@ -57,6 +64,9 @@ public final class SessionPool {
 
     public SessionPool(Node node, PoolSettings settings) {
         this.node = node;
+        List<EventLoop> all = new ArrayList<>();
+        node.eventLoopGroup().forEach(e -> all.add((EventLoop) e));
+        this.loops = all.toArray(EventLoop[]::new);
         this.settings = settings;
     }
 
@@ -116,14 +126,37 @@ public final class SessionPool {
         node.open(request, new PooledSession(this, key, request, exchange));
     }
 
+    /**
+     * The most recently used idle session of {@code key} (so surplus sessions age out), on the caller's loop if it
+     * runs on one of the node's, else on the loops in turn, when one is among the last few: exchanges that arrive
+     * from the listeners' threads spread over every loop instead of following the few sessions on top.
+     */
     private PooledSession take(Key key) {
+        EventLoop preferred = preferredLoop();
         PooledSession[] taken = new PooledSession[1];
         idle.computeIfPresent(key, (k, d) -> {
-            taken[0] = d.pollLast(); // the most recently used: surplus sessions age out
+            Iterator<PooledSession> recent = d.descendingIterator();
+            for (int i = 0; i < LOOP_SCAN && recent.hasNext(); i++) {
+                PooledSession s = recent.next();
+                if (s.loop() == preferred) {
+                    recent.remove();
+                    taken[0] = s;
+                    break;
+                }
+            }
+            if (taken[0] == null) taken[0] = d.pollLast();
             return d.isEmpty() ? null : d;
         });
         if (taken[0] != null) idleCount.decrementAndGet();
         return taken[0];
+    }
+
+    private EventLoop preferredLoop() {
+        if (loops.length == 1) return loops[0];
+        for (EventLoop l : loops) {
+            if (l.inEventLoop()) return l;
+        }
+        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
     /** Keeps {@code s} for the next exchange of its key; false when the pool is full or draining. */

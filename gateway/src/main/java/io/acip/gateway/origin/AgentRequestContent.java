@@ -12,9 +12,9 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.io.Content;
 
 /**
- * The agent's request content as the HTTP client's content source: the client pulls a chunk, writes it, releases it
- * (which releases the agent's chunk) and only then pulls the next, so at most one chunk per exchange is in memory
- * and a slow origin slows the agent down.
+ * The agent's request content as the origin clients take it (Jetty's as its content source, the loop client through
+ * {@link #take}): a chunk is pulled, written, released (which releases the agent's chunk) and only then the next one
+ * pulled, so at most one chunk per exchange is in memory and a slow origin slows the agent down.
  */
 final class AgentRequestContent implements Request.Content {
     private final BodySource body;
@@ -70,11 +70,15 @@ final class AgentRequestContent implements Request.Content {
         return length;
     }
 
-    @Override
-    public Content.Chunk read() {
+    /**
+     * The next piece of the agent's content, or null when none is ready yet (then {@link #demand}); the caller
+     * releases it. After the last piece, an empty last one; a body that failed gives a failed piece whose cause is an
+     * {@link OriginException} answering 400.
+     */
+    BodyChunk take() {
         Throwable f = failure;
-        if (f != null) return Content.Chunk.from(f, true);
-        if (ended) return Content.Chunk.EOF;
+        if (f != null) return BodyChunk.failed(f);
+        if (ended) return BodyChunk.end(Fields.EMPTY);
         BodyChunk c;
         synchronized (this) {
             c = peeked;
@@ -87,12 +91,20 @@ final class AgentRequestContent implements Request.Content {
             c.release();
             failure = new OriginException(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR,
                     "request content ended early"), c.failure());
-            return Content.Chunk.from(failure, true);
+            return BodyChunk.failed(failure);
         }
         if (c.last()) {
             trailers = c.trailers();
             ended = true;
         }
+        return c;
+    }
+
+    @Override
+    public Content.Chunk read() {
+        BodyChunk c = take();
+        if (c == null) return null;
+        if (c.failure() != null) return Content.Chunk.from(c.failure(), true);
         if (!c.data().hasRemaining()) {
             c.release();
             return c.last() ? Content.Chunk.EOF : Content.Chunk.EMPTY;

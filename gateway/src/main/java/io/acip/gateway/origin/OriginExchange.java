@@ -69,25 +69,17 @@ final class OriginExchange {
                 })
                 .onResponseHeaders(this::onHeaders)
                 .onResponseContentSource(this::onContentSource);
-        timers.sending(request);
+        timers.sending(request::abort);
         request.send(this::onComplete);
         return done;
-    }
-
-    /** As HTTP/1.1 writes it: status line and {@code name: value CRLF} per field. */
-    private static int responseHeadSize(Response r) {
-        int size = "HTTP/1.1 200 \r\n\r\n".length() + (r.getReason() == null ? 0 : r.getReason().length());
-        for (org.eclipse.jetty.http.HttpField f : r.getHeaders()) {
-            size += f.getName().length() + (f.getValue() == null ? 0 : f.getValue().length()) + 4;
-        }
-        return size;
     }
 
     /** A 103 Early Hints from the origin (RFC 8297), passed on before the final head. */
     void informational(int status, HttpFields fields) {
         if (ended.get() || response != null) return; // hints come before the final head only
         try {
-            ResponseHead head = new ResponseHead(status, OriginHeaders.fromOrigin(fields, null, proxyName));
+            ResponseHead head = new ResponseHead(status, OriginHeaders.fromOrigin(
+                    OriginHeaders.received(fields, "header"), "HTTP/1.1", proxyName));
             toSink.execute(() -> sink.informational(head));
         } catch (OriginException | IllegalArgumentException e) {
             // An unusable hint is dropped: hints are advisory (RFC 8297 §2).
@@ -102,13 +94,10 @@ final class OriginExchange {
                 throw new OriginException(OriginFailures.answer(ProxyErrorType.HTTP_PROTOCOL_ERROR,
                         "origin answered " + r.getStatus() + " as its final response"));
             }
-            int size = responseHeadSize(r);
-            if (size > maxResponseHead) {
-                throw new OriginException(OriginFailures.answer(ProxyErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE,
-                        "origin's response header section of " + size + " bytes exceeds the limit of "
-                                + maxResponseHead));
-            }
-            head = new ResponseHead(r.getStatus(), OriginHeaders.fromOrigin(r.getHeaders(), r.getVersion(), proxyName));
+            Fields received = OriginHeaders.received(r.getHeaders(), "header");
+            OriginFailures.checkHeadSize(OriginHeaders.headSize(r.getReason(), received), maxResponseHead);
+            head = new ResponseHead(r.getStatus(), OriginHeaders.fromOrigin(received, r.getVersion().asString(),
+                    proxyName));
         } catch (OriginException e) {
             r.abort(e);
             return;
@@ -207,7 +196,7 @@ final class OriginExchange {
                     return Action.SCHEDULED;
                 }
                 HttpFields received = chunk instanceof Trailers t ? t.getTrailers() : response.getTrailers();
-                Fields trailers = OriginHeaders.trailers(received);
+                Fields trailers = OriginHeaders.trailers(OriginHeaders.received(received, "trailer"));
                 if (trailers.isEmpty()) {
                     lastWritten = true;
                     write(cb -> sink.content(data, true, cb), this::written);

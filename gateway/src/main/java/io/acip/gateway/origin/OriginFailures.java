@@ -39,6 +39,14 @@ public final class OriginFailures {
         return answer(ProxyErrorType.PROXY_INTERNAL_ERROR, "forwarding failed: " + failure.getClass().getSimpleName());
     }
 
+    /** A response head over {@code max} bytes is the origin's fault: 502 {@code http_response_header_section_size}. */
+    static void checkHeadSize(int size, int max) throws OriginException {
+        if (size > max) {
+            throw new OriginException(answer(ProxyErrorType.HTTP_RESPONSE_HEADER_SECTION_SIZE,
+                    "origin's response header section of " + size + " bytes exceeds the limit of " + max));
+        }
+    }
+
     static HttpFailure answer(ProxyErrorType type, String detail) {
         return new HttpFailure(type.recommendedStatus().orElse(502), type, detail);
     }
@@ -54,6 +62,9 @@ public final class OriginFailures {
         }
         if (t instanceof NoRouteToHostException) {
             return answer(ProxyErrorType.DESTINATION_IP_UNROUTABLE, "no route to the origin");
+        }
+        if (t instanceof io.netty.channel.ConnectTimeoutException) { // a ConnectException too, but no refusal
+            return answer(ProxyErrorType.CONNECTION_TIMEOUT, "no connection to the origin in time");
         }
         if (t instanceof ConnectException) {
             return answer(ProxyErrorType.CONNECTION_REFUSED, "origin refused the connection");

@@ -8,6 +8,14 @@ import io.acip.capsule.proxystatus.ProxyErrorType;
 import io.acip.ingress.HttpFailure;
 import io.acip.ingress.Exchange;
 import io.acip.ingress.RequestInfo;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +41,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Forwards exchanges to HTTP origins (the far side's delivery, and direct egress) over one shared Jetty
- * {@link HttpClient}: HTTP/1.1, or HTTP/2 with prior knowledge where the origin says {@link OriginConfig#h2c()}.
+ * Forwards exchanges to HTTP origins (the far side's delivery, and direct egress). Cleartext HTTP/1.1, the common
+ * case, runs on Netty event loops ({@link LoopOrigins}; in a gateway the node's own, so an exchange stays on the
+ * loop of the session that carried it, from the session to the origin's socket and back); HTTPS, and HTTP/2 with
+ * prior knowledge where the origin says {@link OriginConfig#h2c()}, on one shared Jetty {@link HttpClient}. Both
+ * behave alike toward agents and origins.
  *
  * <p>Content streams both ways with backpressure: the request content is pulled from the exchange's
  * {@link io.acip.ingress.BodySource} only as fast as the origin takes it, and the response content is read from the
@@ -51,7 +62,12 @@ public final class OriginForwarder implements AutoCloseable {
     private static final int H2_STREAM_WINDOW = 1 << 20;
     private static final int H2_SESSION_WINDOW = 8 << 20;
 
+    /** Request header sections for the loop client: names and values checked as they are added. */
+    private static final DefaultHttpHeadersFactory REQUEST_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withValueValidation(true);
+
     private final HttpClient client;
+    private final LoopOrigins loops;
     private final String proxyName;
     private final HeaderLimits limits;
 
@@ -90,23 +106,31 @@ public final class OriginForwarder implements AutoCloseable {
         }
     }
 
-    private OriginForwarder(HttpClient client, String proxyName, HeaderLimits limits) {
+    private OriginForwarder(HttpClient client, LoopOrigins loops, String proxyName, HeaderLimits limits) {
         this.client = client;
+        this.loops = loops;
         this.proxyName = proxyName;
         this.limits = limits;
     }
 
     /** Creates and starts the shared client. */
     public static OriginForwarder start(Settings settings) throws Exception {
-        return start(settings, null);
+        return start(settings, null, null);
+    }
+
+    /** Creates and starts the clients, cleartext HTTP/1.1 on loops of their own; see below for {@code egress}. */
+    public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
+        return start(settings, egress, null);
     }
 
     /**
      * Creates and starts a client whose every connection goes only where {@code egress} allows, checked on the
      * addresses it connects to (direct egress); null for none (origins of attached agents, which may be private, and
-     * whose checked addresses, {@link OriginConfig#addresses()}, are used as they are).
+     * whose checked addresses, {@link OriginConfig#addresses()}, are used as they are). Cleartext HTTP/1.1 runs on
+     * {@code loops} (NIO event loops; null: a group of its own), HTTP/2 and TLS on Jetty's client.
      */
-    public static OriginForwarder start(Settings settings, EgressPolicy egress) throws Exception {
+    public static OriginForwarder start(Settings settings, EgressPolicy egress, EventLoopGroup loops)
+            throws Exception {
         ClientConnector connector = new ClientConnector();
         // Sized to the cores, as the listeners' pool is: the client never blocks a thread, and Jetty's 200 let bursts
         // grow it to dozens of threads on two cores.
@@ -135,13 +159,15 @@ public final class OriginForwarder implements AutoCloseable {
         client.setRequestBufferSize(settings.headerLimits().request() + 2 * HeaderLimits.ADDED);
         // Jetty's parser bounds memory only (over it: http_protocol_error); the exchange applies the limit itself.
         client.setMaxResponseHeadersSize(4 * settings.headerLimits().response());
+        SocketAddressResolver names;
         if (egress != null) {
-            client.setSocketAddressResolver(new PolicyResolver(egress, threads));
+            names = new PolicyResolver(egress, threads);
+            client.setSocketAddressResolver(names);
         } else {
             Scheduler scheduler = new ScheduledExecutorScheduler("origin-client-scheduler", false);
             client.setScheduler(scheduler);
-            client.setSocketAddressResolver(new PinnedResolver(new SocketAddressResolver.Async(threads, scheduler,
-                    client.getAddressResolutionTimeout())));
+            names = new SocketAddressResolver.Async(threads, scheduler, client.getAddressResolutionTimeout());
+            client.setSocketAddressResolver(new PinnedResolver(names));
         }
         client.start();
         client.getContentDecoderFactories().clear();
@@ -151,7 +177,9 @@ public final class OriginForwarder implements AutoCloseable {
         handlers.put(new ContinueProtocolHandler());
         handlers.put(new ProcessingProtocolHandler());
         handlers.put(new EarlyHints());
-        return new OriginForwarder(client, settings.proxyName(), settings.headerLimits());
+        LoopOrigins loopClient = new LoopOrigins(loops, names, egress != null, settings,
+                4 * settings.headerLimits().response());
+        return new OriginForwarder(client, loopClient, settings.proxyName(), settings.headerLimits());
     }
 
     /** The shared client, for other outbound calls of the gateway (e.g. fetching agent cards). */
@@ -178,22 +206,18 @@ public final class OriginForwarder implements AutoCloseable {
         if (basePath != null && !basePath.isEmpty() && !basePath.equals("/")) {
             // A skill mapped onto a path at its origin: whatever the edge did, nothing leaves that path here.
             RequestPath.Result confined = RequestPath.confined(path);
-            if (confined instanceof RequestPath.Rejected rejected) {
-                exchange.body().abort(new IllegalStateException("path refused"));
-                exchange.response().fail(rejected.failure());
-                return CompletableFuture.failedFuture(new OriginException(rejected.failure()));
-            }
+            if (confined instanceof RequestPath.Rejected rejected) return refuse(exchange, rejected.failure());
             path = ((RequestPath.Normalized) confined).target();
         }
         // What the edge accepted, plus the fields the edge added (Via, Forwarded): this hop adds its own after.
         int headSize = HeaderLimits.requestHeadSize(info.method(), path, info.headers().lines());
         int max = limits.request() + HeaderLimits.ADDED;
         if (headSize > max) {
-            HttpFailure tooLarge = new HttpFailure(431, ProxyErrorType.HTTP_REQUEST_ERROR, "request header section of "
-                    + headSize + " bytes exceeds the limit of " + max);
-            exchange.body().abort(new IllegalStateException("request head too large"));
-            exchange.response().fail(tooLarge);
-            return CompletableFuture.failedFuture(new OriginException(tooLarge));
+            return refuse(exchange, new HttpFailure(431, ProxyErrorType.HTTP_REQUEST_ERROR,
+                    "request header section of " + headSize + " bytes exceeds the limit of " + max));
+        }
+        if (!origin.h2c() && "http".equalsIgnoreCase(origin.base().getScheme())) {
+            return forwardOnLoop(exchange, origin, path, forwarded);
         }
         OriginTimers timers = new OriginTimers(OriginTimers.WHEEL, origin);
         AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
@@ -204,8 +228,8 @@ public final class OriginForwarder implements AutoCloseable {
                 .followRedirects(false)
                 // The exchange's own timers fire first; this only catches what they cannot see.
                 .idleTimeout(backstop, TimeUnit.MILLISECONDS)
-                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h))
-                .headers(h -> OriginHeaders.authority(info, origin, h));
+                .headers(h -> OriginHeaders.toOrigin(info, proxyName, forwarded, h::add))
+                .headers(h -> OriginHeaders.authority(info, origin, h::put));
         if (!origin.addresses().isEmpty()) request.tag(new PinnedResolver.Pin(origin.addresses()));
         if (content != null) {
             request.body(content);
@@ -218,10 +242,57 @@ public final class OriginForwarder implements AutoCloseable {
         return ox.send();
     }
 
-    /** Stops the shared client: exchanges in flight fail. */
+    /** HTTP/1.1 over cleartext: on a loop of {@link LoopOrigins}, the caller's own when it runs on one. */
+    private CompletableFuture<Void> forwardOnLoop(Exchange exchange, OriginConfig origin, String path,
+                                                 boolean forwarded) {
+        RequestInfo info = exchange.request();
+        URI base = origin.base();
+        String target = OriginTarget.join(base.getRawPath(), path);
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7F) { // would end or split the request line (RFC 9112 §3)
+                return refuse(exchange, new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                        "the request target holds a space or control character"));
+            }
+        }
+        HttpHeaders headers = REQUEST_HEADERS.newHeaders();
+        HttpMethod method;
+        try {
+            method = HttpMethod.valueOf(info.method());
+            headers.add(HttpHeaderNames.HOST, base.getRawAuthority());
+            OriginHeaders.toOrigin(info, proxyName, forwarded, headers::add);
+            OriginHeaders.authority(info, origin, headers::set);
+        } catch (IllegalArgumentException e) {
+            return refuse(exchange, new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                    "the request cannot be written as HTTP/1.1: " + e.getMessage()));
+        }
+        OriginTimers timers = new OriginTimers(OriginTimers.WHEEL, origin);
+        AgentRequestContent content = AgentRequestContent.of(info, exchange.body(), timers::activity);
+        if (content != null && content.getLength() >= 0) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, content.getLength());
+        } else if (content != null) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        String host = base.getHost();
+        if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+        LoopOrigins.Key key = new LoopOrigins.Key(host, base.getPort() < 0 ? 80 : base.getPort(), origin.addresses());
+        return new LoopOriginExchange(loops, key, loops.loopForCaller(),
+                new DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, method, target, headers),
+                content, timers, exchange.response(), proxyName, limits.response()).start();
+    }
+
+    /** Answers the exchange here, without the origin: its content is not wanted. */
+    private static CompletableFuture<Void> refuse(Exchange exchange, HttpFailure failure) {
+        exchange.body().abort(new IllegalStateException(failure.detail()));
+        exchange.response().fail(failure);
+        return CompletableFuture.failedFuture(new OriginException(failure));
+    }
+
+    /** Stops both clients: exchanges in flight fail. */
     @Override
     public void close() {
         LifeCycle.stop(client);
+        loops.close();
     }
 
     /** Passes 103 Early Hints on to the agent (RFC 8297) instead of dropping them. */

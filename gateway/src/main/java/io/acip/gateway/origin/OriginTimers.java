@@ -2,7 +2,7 @@ package io.acip.gateway.origin;
 
 import io.acip.capsule.proxystatus.ProxyErrorType;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.client.Request;
+import java.util.function.Consumer;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
@@ -30,7 +30,7 @@ final class OriginTimers {
     private final long idleNanos;
     private volatile long lastActivity = System.nanoTime();
     private Phase phase = Phase.CONNECTING;
-    private Request request;
+    private Consumer<Throwable> abort;
     private Timeout connect;
     private Timeout firstByte;
     private Timeout idle;
@@ -41,10 +41,10 @@ final class OriginTimers {
         this.idleNanos = config.idleTimeout().toNanos();
     }
 
-    /** The request is handed to the client: the connect timer starts. */
-    synchronized void sending(Request request) {
+    /** The request is handed to the client: the connect timer starts; expiry aborts through {@code abort}. */
+    synchronized void sending(Consumer<Throwable> abort) {
         if (phase != Phase.CONNECTING) return;
-        this.request = request;
+        this.abort = abort;
         connect = after(config.connectTimeout().toNanos(), () -> expire(ProxyErrorType.CONNECTION_TIMEOUT,
                 "no connection to the origin within " + config.connectTimeout().toMillis() + " ms"));
     }
@@ -104,13 +104,13 @@ final class OriginTimers {
     }
 
     private void expire(ProxyErrorType type, String detail) {
-        Request expired;
+        Consumer<Throwable> expired;
         synchronized (this) {
             if (phase == Phase.DONE) return;
             cancel();
-            expired = request;
+            expired = abort;
         }
-        expired.abort(new OriginException(OriginFailures.answer(type, detail)));
+        expired.accept(new OriginException(OriginFailures.answer(type, detail)));
     }
 
     private Timeout after(long nanos, Runnable task) {

@@ -10,7 +10,6 @@ import io.acip.ingress.RequestInfo;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +22,7 @@ class OriginHeadersTest {
 
     private static HttpFields toOrigin(RequestInfo request, boolean forwarded) {
         HttpFields.Mutable out = HttpFields.build();
-        OriginHeaders.toOrigin(request, "gw", forwarded, out);
+        OriginHeaders.toOrigin(request, "gw", forwarded, out::add);
         return out;
     }
 
@@ -98,7 +97,7 @@ class OriginHeadersTest {
                 .add("Upgrade", "h2c")
                 .add("Content-Length", "12")
                 .add("Content-Type", "text/plain");
-        Fields out = OriginHeaders.fromOrigin(origin, HttpVersion.HTTP_2, "gw");
+        Fields out = OriginHeaders.fromOrigin(OriginHeaders.received(origin, "header"), "HTTP/2", "gw");
         assertEquals(List.of("content-length", "content-type", "via"),
                 out.lines().stream().map(Field::name).toList());
         assertEquals("2 gw", out.first("via").orElseThrow());
@@ -108,13 +107,13 @@ class OriginHeadersTest {
     void anInvalidOriginFieldIsAProtocolError() {
         HttpFields origin = HttpFields.build().add("x-bad", " padded ");
         OriginException e = assertThrows(OriginException.class,
-                () -> OriginHeaders.fromOrigin(origin, HttpVersion.HTTP_1_1, "gw"));
+                () -> OriginHeaders.received(origin, "header"));
         assertEquals(502, e.failure().status());
     }
 
     @Test
     void noTrailersIsEmpty() throws Exception {
-        assertTrue(OriginHeaders.trailers(null).isEmpty());
-        assertTrue(OriginHeaders.trailers(HttpFields.EMPTY).isEmpty());
+        assertTrue(OriginHeaders.trailers(OriginHeaders.received((HttpFields) null, "trailer")).isEmpty());
+        assertTrue(OriginHeaders.trailers(OriginHeaders.received(HttpFields.EMPTY, "trailer")).isEmpty());
     }
 }

@@ -1,0 +1,372 @@
+package io.acip.gateway.origin;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
+
+/**
+ * The HTTP/1.1 client for cleartext origins, on Netty NIO event loops (in a gateway, the node's own): an exchange
+ * runs on the loop it was handed over on (the loop of the ACIP session that carried it), over a connection of that
+ * loop, so the request goes from the session to the origin's socket and the response back without changing threads.
+ * Nothing in it takes a lock per exchange.
+ *
+ * <p>Each loop keeps its own idle connections per origin and takes the most recently used first, so a busy loop
+ * reuses warm connections and the rest idle out after {@code idleTimeout}. The limits hold per origin across loops:
+ * at most {@code maxConnections} open or opening, at most {@code maxQueued} exchanges waiting for one (beyond: 503
+ * {@code connection_limit_reached}). At the limit, a connection that comes free on a loop where nobody waits is
+ * closed when some other loop has an exchange waiting, which then opens its own.
+ *
+ * <p>An origin is one host and port, plus the addresses it was pinned to ({@link OriginConfig#addresses()}): pinned
+ * origins connect only there and never share connections with unpinned ones. Others are resolved per connection
+ * through {@code resolver}, which for direct egress applies the egress policy (then IP literals go through it too).
+ */
+final class LoopOrigins implements AutoCloseable {
+    /** One origin's connections: host and port as addressed, and the checked addresses it is pinned to (or none). */
+    record Key(String host, int port, List<InetAddress> pinned) {
+    }
+
+    private final EventLoop[] loops;
+    private final EventLoopGroup owned;
+    private final SocketAddressResolver resolver;
+    private final boolean literalsResolved;
+    private final int maxConnections;
+    private final int maxQueued;
+    private final int connectCeilingMillis;
+    private final long idleNanos;
+    private final int maxHeadBytes;
+    private final ConcurrentHashMap<Key, Origin> origins = new ConcurrentHashMap<>();
+    private final ChannelGroup open = new DefaultChannelGroup("origin-connections", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param group the loops to run on, or null for a group of its own (one loop per core, closed with this)
+     * @param resolver how unpinned hosts become addresses
+     * @param literalsResolved whether IP literals also go through {@code resolver} (it applies a policy)
+     * @param maxHeadBytes the most a response head may take in memory before it is a protocol error
+     */
+    LoopOrigins(EventLoopGroup group, SocketAddressResolver resolver, boolean literalsResolved,
+                OriginForwarder.Settings settings, int maxHeadBytes) {
+        this.owned = group == null ? new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("origin-loop", true),
+                NioIoHandler.newFactory()) : null;
+        List<EventLoop> all = new ArrayList<>();
+        for (EventExecutor e : group == null ? owned : group) all.add((EventLoop) e);
+        this.loops = all.toArray(EventLoop[]::new);
+        this.resolver = resolver;
+        this.literalsResolved = literalsResolved;
+        this.maxConnections = settings.maxConnectionsPerOrigin();
+        this.maxQueued = settings.maxQueuedPerOrigin();
+        this.connectCeilingMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeoutCeiling().toMillis());
+        this.idleNanos = settings.poolIdleTimeout().toNanos();
+        this.maxHeadBytes = maxHeadBytes;
+    }
+
+    /** The index of the caller's loop, when it runs on one of these; else the next in turn. */
+    int loopForCaller() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) return i;
+        }
+        return Math.floorMod(nextLoop.getAndIncrement(), loops.length);
+    }
+
+    EventLoop loop(int index) {
+        return loops[index];
+    }
+
+    /** Origins with connections or waiting exchanges (a test's view of what the client holds). */
+    int origins() {
+        return origins.size();
+    }
+
+    /** Connections open or opening to all origins. */
+    int connections() {
+        int n = 0;
+        for (Origin o : origins.values()) n += o.connections;
+        return n;
+    }
+
+    /** On the exchange's loop: hands it a connection now (idle or new), later (queued), or fails it. */
+    void acquire(LoopOriginExchange ex) {
+        if (closed) {
+            ex.connectFailed(new RejectedExecutionException("the origin client is closed"));
+            return;
+        }
+        Origin o = origins.get(ex.key);
+        if (o != null && o.pools[ex.loop] != null) {
+            ArrayDeque<OriginConnection> idle = o.pools[ex.loop].idle;
+            OriginConnection c;
+            while ((c = idle.pollLast()) != null) {
+                if (c.usable()) {
+                    ex.connected(c);
+                    return;
+                }
+            }
+        }
+        o = reserveConnection(ex.key);
+        if (o != null) {
+            connect(o, ex);
+            return;
+        }
+        o = enqueue(ex.key);
+        if (o == null) {
+            ex.connectFailed(new RejectedExecutionException("too many requests queued for the origin"));
+            return;
+        }
+        ex.queuedAt(o);
+        pool(o, ex.loop).waiting.addLast(ex);
+    }
+
+    /** On the exchange's loop: it gave up waiting for a connection. */
+    void dequeue(Origin o, LoopOriginExchange ex) {
+        if (pool(o, ex.loop).waiting.remove(ex)) unqueue(o);
+    }
+
+    /** On the connection's loop: the exchange is done with it; it serves a waiting exchange or waits itself. */
+    void release(OriginConnection c) {
+        Origin o = c.origin;
+        if (closed || !c.usable()) {
+            c.close();
+            return;
+        }
+        Pool p = pool(o, c.loop);
+        LoopOriginExchange w;
+        while ((w = p.waiting.pollFirst()) != null) {
+            unqueue(o);
+            if (!w.ended()) {
+                w.connected(c);
+                return;
+            }
+        }
+        if (o.queued > 0) { // an exchange waits on another loop: this slot goes there
+            c.close();
+            return;
+        }
+        c.idleSince = System.nanoTime();
+        p.idle.addLast(c);
+        if (!p.sweeping) {
+            p.sweeping = true;
+            loops[c.loop].schedule(() -> sweep(p), idleNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** On the connection's loop: it closed, whatever the reason; its slot is free. */
+    void closed(OriginConnection c) {
+        if (!c.counted) return;
+        Pool p = c.origin.pools[c.loop];
+        if (p != null) p.idle.remove(c);
+        freeSlot(c.origin);
+    }
+
+    private void sweep(Pool p) {
+        long now = System.nanoTime();
+        OriginConnection oldest;
+        while ((oldest = p.idle.peekFirst()) != null && now - oldest.idleSince >= idleNanos) {
+            p.idle.pollFirst();
+            oldest.close();
+        }
+        if (oldest == null) {
+            p.sweeping = false;
+        } else {
+            oldest.channel().eventLoop().schedule(() -> sweep(p), oldest.idleSince + idleNanos - now,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Pool pool(Origin o, int loop) {
+        Pool p = o.pools[loop];
+        if (p == null) o.pools[loop] = p = new Pool();
+        return p;
+    }
+
+    /** Counts a new connection to the origin if it is under the limit: its origin, or null at the limit. */
+    private Origin reserveConnection(Key key) {
+        Origin[] reserved = new Origin[1];
+        origins.compute(key, (k, o) -> {
+            if (o == null) o = new Origin(k, loops.length);
+            if (o.connections < maxConnections) {
+                o.connections++;
+                reserved[0] = o;
+            }
+            return o;
+        });
+        return reserved[0];
+    }
+
+    private Origin enqueue(Key key) {
+        Origin[] queued = new Origin[1];
+        origins.compute(key, (k, o) -> {
+            if (o == null) o = new Origin(k, loops.length);
+            if (o.queued < maxQueued) {
+                o.queued++;
+                queued[0] = o;
+            }
+            return forgettable(o) ? null : o;
+        });
+        return queued[0];
+    }
+
+    private void unqueue(Origin o) {
+        origins.computeIfPresent(o.key, (k, current) -> {
+            if (current == o) o.queued--;
+            return forgettable(current) ? null : current;
+        });
+    }
+
+    /** A connection closed or never opened: its slot goes to an exchange that waits for one, on any loop. */
+    private void freeSlot(Origin o) {
+        boolean[] waiting = new boolean[1];
+        origins.computeIfPresent(o.key, (k, current) -> {
+            if (current == o) o.connections--;
+            waiting[0] = current.queued > 0;
+            return forgettable(current) ? null : current;
+        });
+        if (!waiting[0] || closed) return;
+        for (int i = 0; i < loops.length; i++) {
+            int loop = i;
+            if (loops[i].inEventLoop()) {
+                serveWaiting(o, loop);
+            } else {
+                loops[i].execute(() -> serveWaiting(o, loop));
+            }
+        }
+    }
+
+    /** On {@code loop}: opens connections for its waiting exchanges while the origin is under its limit. */
+    private void serveWaiting(Origin o, int loop) {
+        Pool p = o.pools[loop];
+        if (p == null) return;
+        LoopOriginExchange w;
+        while ((w = p.waiting.peekFirst()) != null) {
+            if (w.ended()) {
+                p.waiting.pollFirst();
+                unqueue(o);
+                continue;
+            }
+            Origin reserved = reserveConnection(o.key);
+            if (reserved == null) return;
+            p.waiting.pollFirst();
+            unqueue(o);
+            w.dequeued();
+            connect(reserved, w);
+        }
+    }
+
+    private static boolean forgettable(Origin o) {
+        return o.connections == 0 && o.queued == 0;
+    }
+
+    private void connect(Origin o, LoopOriginExchange ex) {
+        Key k = o.key;
+        if (!k.pinned().isEmpty()) {
+            dial(o, ex, k.pinned().stream().map(a -> new InetSocketAddress(a, k.port())).toList(), 0, null);
+        } else if (!literalsResolved && (NetUtil.isValidIpV4Address(k.host())
+                || NetUtil.isValidIpV6Address(k.host()))) {
+            dial(o, ex, List.of(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(k.host()),
+                    k.port())), 0, null);
+        } else {
+            EventLoop loop = loops[ex.loop];
+            resolver.resolve(k.host(), k.port(), Map.of(), new Promise<>() {
+                @Override
+                public void succeeded(List<InetSocketAddress> addresses) {
+                    loop.execute(() -> dial(o, ex, addresses, 0, null));
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    loop.execute(() -> notConnected(o, ex, cause));
+                }
+            });
+        }
+    }
+
+    /** Tries {@code to} in order from {@code at}: the first that accepts carries the exchange. */
+    private void dial(Origin o, LoopOriginExchange ex, List<InetSocketAddress> to, int at, Throwable last) {
+        if (ex.ended() || closed || at == to.size()) {
+            notConnected(o, ex, last != null ? last : new ConnectException("the origin has no address to reach"));
+            return;
+        }
+        OriginConnection c = new OriginConnection(this, o, ex.loop, maxHeadBytes);
+        ChannelFuture f = new Bootstrap().group(loops[ex.loop]).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectCeilingMillis)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        c.install(ch);
+                    }
+                })
+                .connect(to.get(at));
+        f.addListener((ChannelFuture done) -> {
+            if (!done.isSuccess()) {
+                dial(o, ex, to, at + 1, done.cause()); // its slot is given back once, when no address is left
+                return;
+            }
+            c.counted = true;
+            open.add(done.channel());
+            if (ex.ended()) {
+                release(c);
+            } else {
+                ex.connected(c);
+            }
+        });
+    }
+
+    private void notConnected(Origin o, LoopOriginExchange ex, Throwable cause) {
+        freeSlot(o);
+        ex.connectFailed(cause);
+    }
+
+    /** Closes every connection; exchanges in flight fail. A group of its own stops too. */
+    @Override
+    public void close() {
+        closed = true;
+        open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (owned != null) owned.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** One origin's counts, guarded by the map's compute on its key, and its pools, one per loop, each loop's own. */
+    static final class Origin {
+        final Key key;
+        final Pool[] pools;
+        volatile int connections;
+        volatile int queued;
+
+        Origin(Key key, int loops) {
+            this.key = key;
+            this.pools = new Pool[loops];
+        }
+    }
+
+    /** One loop's idle connections to one origin (oldest first) and the exchanges waiting there for one. */
+    static final class Pool {
+        final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
+        final ArrayDeque<LoopOriginExchange> waiting = new ArrayDeque<>();
+        boolean sweeping;
+    }
+}
