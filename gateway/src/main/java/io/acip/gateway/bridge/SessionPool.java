@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,14 +27,11 @@ import java.util.function.Supplier;
  * between exchanges. Any thread may call in; each session's own state stays on its event loop.
  */
 public final class SessionPool {
-    /** How far from the most recently used end {@link #take} looks for a session on the loop it prefers. */
-    private static final int LOOP_SCAN = 8;
-
     private final Node node;
     private final EventLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final PoolSettings settings;
-    private final ConcurrentHashMap<Key, ArrayDeque<PooledSession>> idle = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Idle> idle = new ConcurrentHashMap<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private final Set<FarSession> serving = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
@@ -127,36 +123,34 @@ public final class SessionPool {
     }
 
     /**
-     * The most recently used idle session of {@code key} (so surplus sessions age out), on the caller's loop if it
-     * runs on one of the node's, else on the loops in turn, when one is among the last few: exchanges that arrive
-     * from the listeners' threads spread over every loop instead of following the few sessions on top.
+     * The most recently used idle session of {@code key} (so surplus sessions age out) on the caller's loop if it
+     * runs on one of the node's, else on the loops in turn; on another loop when that one has none. Exchanges that
+     * arrive from the listeners' threads so spread over every loop instead of following the sessions on top.
      */
     private PooledSession take(Key key) {
-        EventLoop preferred = preferredLoop();
+        int preferred = preferredLoop();
         PooledSession[] taken = new PooledSession[1];
         idle.computeIfPresent(key, (k, d) -> {
-            Iterator<PooledSession> recent = d.descendingIterator();
-            for (int i = 0; i < LOOP_SCAN && recent.hasNext(); i++) {
-                PooledSession s = recent.next();
-                if (s.loop() == preferred) {
-                    recent.remove();
-                    taken[0] = s;
-                    break;
-                }
-            }
-            if (taken[0] == null) taken[0] = d.pollLast();
-            return d.isEmpty() ? null : d;
+            taken[0] = d.take(preferred);
+            return d.size == 0 ? null : d;
         });
         if (taken[0] != null) idleCount.decrementAndGet();
         return taken[0];
     }
 
-    private EventLoop preferredLoop() {
-        if (loops.length == 1) return loops[0];
-        for (EventLoop l : loops) {
-            if (l.inEventLoop()) return l;
+    private int preferredLoop() {
+        if (loops.length == 1) return 0;
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) return i;
         }
-        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+        return Math.floorMod(nextLoop.getAndIncrement(), loops.length);
+    }
+
+    private int indexOf(EventLoop loop) {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i] == loop) return i;
+        }
+        throw new IllegalStateException("not a loop of this node: " + loop);
     }
 
     /** Keeps {@code s} for the next exchange of its key; false when the pool is full or draining. */
@@ -167,10 +161,11 @@ public final class SessionPool {
             return false;
         }
         boolean[] kept = new boolean[1];
+        int loop = indexOf(s.loop());
         idle.compute(s.key, (k, d) -> {
-            if (d == null) d = new ArrayDeque<>(4);
-            if (d.size() < settings.maxIdlePerKey()) {
-                d.addLast(s);
+            if (d == null) d = new Idle(loops.length);
+            if (d.size < settings.maxIdlePerKey()) {
+                d.add(loop, s);
                 kept[0] = true;
             }
             return d;
@@ -185,9 +180,10 @@ public final class SessionPool {
     /** Takes {@code s} out of its pool; true when it was idle there (nobody had taken it meanwhile). */
     boolean remove(PooledSession s) {
         boolean[] removed = new boolean[1];
+        int loop = indexOf(s.loop());
         idle.computeIfPresent(s.key, (k, d) -> {
-            removed[0] = d.remove(s);
-            return d.isEmpty() ? null : d;
+            removed[0] = d.remove(loop, s);
+            return d.size == 0 ? null : d;
         });
         if (removed[0]) idleCount.decrementAndGet();
         return removed[0];
@@ -230,5 +226,41 @@ public final class SessionPool {
      */
     public void retire(String instanceId) {
         for (FarSession s : serving) if (s.instanceId().equals(instanceId)) s.drain();
+    }
+
+    /** One key's idle sessions, a deque per loop, most recently used last; guarded by the map's compute. */
+    private static final class Idle {
+        private final ArrayDeque<PooledSession>[] byLoop;
+        int size;
+
+        @SuppressWarnings("unchecked")
+        Idle(int loops) {
+            byLoop = new ArrayDeque[loops];
+        }
+
+        void add(int loop, PooledSession s) {
+            if (byLoop[loop] == null) byLoop[loop] = new ArrayDeque<>(4);
+            byLoop[loop].addLast(s);
+            size++;
+        }
+
+        /** The most recent on {@code loop}, else the most recent on the next loop that has one. */
+        PooledSession take(int loop) {
+            for (int i = 0; i < byLoop.length; i++) {
+                ArrayDeque<PooledSession> d = byLoop[(loop + i) % byLoop.length];
+                PooledSession s = d == null ? null : d.pollLast();
+                if (s != null) {
+                    size--;
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        boolean remove(int loop, PooledSession s) {
+            boolean removed = byLoop[loop] != null && byLoop[loop].remove(s);
+            if (removed) size--;
+            return removed;
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 
@@ -122,6 +123,7 @@ final class LoopOrigins implements AutoCloseable {
             ArrayDeque<OriginConnection> idle = o.pools[ex.loop].idle;
             OriginConnection c;
             while ((c = idle.pollLast()) != null) {
+                o.idle.decrement();
                 if (c.usable()) {
                     ex.connected(c);
                     return;
@@ -133,13 +135,30 @@ final class LoopOrigins implements AutoCloseable {
             connect(o, ex);
             return;
         }
-        o = enqueue(ex.key);
-        if (o == null) {
+        Origin queued = enqueue(ex.key);
+        if (queued == null) {
             ex.connectFailed(new RejectedExecutionException("too many requests queued for the origin"));
             return;
         }
-        ex.queuedAt(o);
-        pool(o, ex.loop).waiting.addLast(ex);
+        ex.queuedAt(queued);
+        pool(queued, ex.loop).waiting.addLast(ex);
+        if (queued.idle.sum() > 0) { // connections idle on other loops hold the slots: one of them gives its slot up
+            for (int i = 0; i < loops.length; i++) {
+                int loop = i;
+                if (i != ex.loop) loops[i].execute(() -> yieldIdle(queued, loop));
+            }
+        }
+    }
+
+    /** On {@code loop}: closes its oldest idle connection to {@code o} while an exchange waits for a slot. */
+    private void yieldIdle(Origin o, int loop) {
+        Pool p = o.pools[loop];
+        if (p == null || o.queued == 0) return;
+        OriginConnection c = p.idle.pollFirst();
+        if (c != null) {
+            o.idle.decrement();
+            c.close(); // its slot goes to the waiting exchange once it closed
+        }
     }
 
     /** On the exchange's loop: it gave up waiting for a connection. */
@@ -169,6 +188,11 @@ final class LoopOrigins implements AutoCloseable {
         }
         c.idleSince = System.nanoTime();
         p.idle.addLast(c);
+        o.idle.increment();
+        if (o.queued > 0) { // an exchange began to wait meanwhile (it may not have seen this one idle)
+            yieldIdle(o, c.loop);
+            return;
+        }
         if (!p.sweeping) {
             p.sweeping = true;
             loops[c.loop].schedule(() -> sweep(p), idleNanos, TimeUnit.NANOSECONDS);
@@ -179,7 +203,7 @@ final class LoopOrigins implements AutoCloseable {
     void closed(OriginConnection c) {
         if (!c.counted) return;
         Pool p = c.origin.pools[c.loop];
-        if (p != null) p.idle.remove(c);
+        if (p != null && p.idle.remove(c)) c.origin.idle.decrement();
         freeSlot(c.origin);
     }
 
@@ -188,6 +212,7 @@ final class LoopOrigins implements AutoCloseable {
         OriginConnection oldest;
         while ((oldest = p.idle.peekFirst()) != null && now - oldest.idleSince >= idleNanos) {
             p.idle.pollFirst();
+            p.origin.idle.decrement();
             oldest.close();
         }
         if (oldest == null) {
@@ -200,7 +225,7 @@ final class LoopOrigins implements AutoCloseable {
 
     private Pool pool(Origin o, int loop) {
         Pool p = o.pools[loop];
-        if (p == null) o.pools[loop] = p = new Pool();
+        if (p == null) o.pools[loop] = p = new Pool(o);
         return p;
     }
 
@@ -354,6 +379,8 @@ final class LoopOrigins implements AutoCloseable {
     static final class Origin {
         final Key key;
         final Pool[] pools;
+        /** Connections idle on any loop: an exchange that waits for a slot asks them to give theirs up. */
+        final LongAdder idle = new LongAdder();
         volatile int connections;
         volatile int queued;
 
@@ -365,8 +392,13 @@ final class LoopOrigins implements AutoCloseable {
 
     /** One loop's idle connections to one origin (oldest first) and the exchanges waiting there for one. */
     static final class Pool {
+        final Origin origin;
         final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
         final ArrayDeque<LoopOriginExchange> waiting = new ArrayDeque<>();
         boolean sweeping;
+
+        Pool(Origin origin) {
+            this.origin = origin;
+        }
     }
 }
