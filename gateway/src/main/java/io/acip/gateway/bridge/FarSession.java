@@ -9,11 +9,9 @@ import io.acip.wire.ResetCode;
 import io.acip.wire.Tlv;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,7 +34,7 @@ public final class FarSession implements SessionHandler {
     private boolean initiatorFinished;
     /** The node drains or the instance was detached: the exchange in progress, if any, is the last. */
     private boolean ending;
-    private ScheduledFuture<?> idleTimer;
+    private IdleTimer idleTimer;
 
     /**
      * Serves the exchanges of {@code incoming} to {@code stage}; {@code inFlight} counts one exchange in progress
@@ -61,7 +59,15 @@ public final class FarSession implements SessionHandler {
     public void onOpen(Session s) {
         session = s;
         pool.serving(this, true);
-        armIdle();
+        idleTimer = new IdleTimer(s.eventLoop(), idle.toNanos(), () -> {
+            if (current != null || !session.isOpen()) return;
+            if (finSent) {
+                session.reset(ResetCode.TIMEOUT, "no FIN within " + idle.toMillis() + " ms of this end's");
+            } else {
+                end();
+            }
+        });
+        idleTimer.restart();
     }
 
     @Override
@@ -69,7 +75,7 @@ public final class FarSession implements SessionHandler {
         ByteBuffer in = data.nioBuffer();
         while (in.hasRemaining() && !finSent) { // §13.3: what arrives after this end's FIN is never read
             if (current == null) {
-                if (idleTimer != null) idleTimer.cancel(false);
+                idleTimer.busy();
                 current = new FarExchange(incoming, config, stage, this);
                 currentDone = inFlight.get();
                 current.onOpen(s);
@@ -100,7 +106,7 @@ public final class FarSession implements SessionHandler {
         current = null;
         uncount();
         if (fin) finSent = true; // then the initiator's FIN closes the session; without it, the idle timer resets it
-        armIdle();
+        idleTimer.restart();
     }
 
     /**
@@ -145,19 +151,7 @@ public final class FarSession implements SessionHandler {
         if (finSent || !session.isOpen()) return;
         finSent = true;
         session.write(Unpooled.EMPTY_BUFFER, true);
-        armIdle();
-    }
-
-    private void armIdle() {
-        if (idleTimer != null) idleTimer.cancel(false);
-        idleTimer = session.eventLoop().schedule(() -> {
-            if (current != null || !session.isOpen()) return;
-            if (finSent) {
-                session.reset(ResetCode.TIMEOUT, "no FIN within " + idle.toMillis() + " ms of this end's");
-            } else {
-                end();
-            }
-        }, idle.toMillis(), TimeUnit.MILLISECONDS);
+        idleTimer.restart();
     }
 
     private void uncount() {
@@ -168,7 +162,7 @@ public final class FarSession implements SessionHandler {
     }
 
     private void ended() {
-        if (idleTimer != null) idleTimer.cancel(false);
+        if (idleTimer != null) idleTimer.stop();
         pool.serving(this, false);
     }
 }

@@ -9,9 +9,7 @@ import io.acip.wire.Exchanges;
 import io.acip.wire.ResetCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An edge's session as its exchanges see it (docs/acip-v0.md §13): it hands the session's events to the exchange
@@ -41,7 +39,7 @@ final class PooledSession implements SessionHandler {
     private long openedNanos;
     /** Opened over a next hop its route prefers less than another (the preferred one refused or was down then). */
     private boolean fallback;
-    private ScheduledFuture<?> idleTimer;
+    private IdleTimer idleTimer;
 
     PooledSession(SessionPool pool, SessionPool.Key key, SessionRequest request, EdgeExchange first) {
         this.pool = pool;
@@ -158,10 +156,12 @@ final class PooledSession implements SessionHandler {
             end();
             return;
         }
-        long ms = idleLimit.toMillis();
-        idleTimer = session.eventLoop().schedule(() -> {
-            if (current == null && !ended && pool.remove(this)) end(); // still idle: nobody took it meanwhile
-        }, ms, TimeUnit.MILLISECONDS);
+        if (idleTimer == null) {
+            idleTimer = new IdleTimer(session.eventLoop(), idleLimit.toNanos(), () -> {
+                if (current == null && !ended && pool.remove(this)) end(); // still idle: nobody took it meanwhile
+            });
+        }
+        idleTimer.restart();
     }
 
     /** {@code e} leaves the session unusable (§13.3): it is reset without {@code e} hearing of it. */
@@ -182,7 +182,7 @@ final class PooledSession implements SessionHandler {
                 pool.open(key, request, e);
                 return;
             }
-            if (idleTimer != null) idleTimer.cancel(false);
+            if (idleTimer != null) idleTimer.busy();
             carried++;
             current = e;
             e.carriedBy(this);
@@ -205,7 +205,7 @@ final class PooledSession implements SessionHandler {
 
     private void forget() {
         ended = true;
-        if (idleTimer != null) idleTimer.cancel(false);
+        if (idleTimer != null) idleTimer.stop();
         pool.remove(this);
     }
 }
