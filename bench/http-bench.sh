@@ -366,7 +366,7 @@ ELAPSED=$(($(date +%s) - START))
   echo "ACIP gateway HTTP benchmark: 1 KiB GET, keep-alive, ${DURATION} s per cell after ${WARMUP} s warm-up, 127.0.0.1"
   echo "h1 = HTTP/1.1 (h2load --h1 -c $H1_CONNS -m 1), h2 = h2c prior knowledge (-c $H2_CONNS -m $H2_STREAMS);" \
        "$(nproc) cores; load average at start $LOAD_START; run took ${ELAPSED} s"
-  echo "origin upstream of (b): HTTP/1.1 keep-alive pool; of (c)/(d): $([[ $ORIGIN_H2C == 1 ]] && echo h2c || echo HTTP/1.1) (Jetty client)"
+  echo "origin upstream of (b): HTTP/1.1 keep-alive pool; of (c)/(d): $([[ $ORIGIN_H2C == 1 ]] && echo "h2c (Jetty client)" || echo "HTTP/1.1 (on the node's loops)")"
   [[ $ROWS == *[cde]* ]] && echo "gateway: $JAVA_VERSION, -Xms$HEAP -Xmx$HEAP ${JVM_OPTS:-}; session pool $POOL; node event loops $EVENT_LOOPS (0: one per core); revision $REVISION, jar of $(date -r "$WORK/acip-gateway.jar" '+%F %T')"
   echo
   awk -F'\t' '

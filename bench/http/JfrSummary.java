@@ -42,7 +42,7 @@ public final class JfrSummary {
         cat("Binary HTTP codec (io.acip.capsule.bhttp)", "io\\.acip\\.capsule\\.bhttp\\.");
         cat("gateway bridge (io.acip.gateway.bridge)", "io\\.acip\\.gateway\\.bridge\\.");
         cat("Jetty server (ingress)", "org\\.eclipse\\.jetty\\.server\\.");
-        cat("origin forwarder (Jetty client)", "org\\.eclipse\\.jetty\\.client\\.|io\\.acip\\.gateway\\.origin\\.");
+        cat("origin forwarder (loop client, Jetty client)", "org\\.eclipse\\.jetty\\.client\\.|io\\.acip\\.gateway\\.origin\\.");
         cat("SecureRandom", "java\\.security\\.SecureRandom\\.");
 
         comp("JDK EC math (ECDSA P-256)", "^sun\\.security\\.(ec|util\\.math)\\.");
