@@ -151,6 +151,8 @@ public final class Gateway implements AutoCloseable {
                     ? OriginForwarder.start(OriginForwarder.Settings.defaults(name), egress, node.eventLoopGroup())
                     : forwarder;
             if (direct != forwarder) started.add(direct);
+            metrics.include(() -> forwarder.counters("origin."));
+            if (direct != forwarder) metrics.include(() -> direct.counters("egress.origin."));
             DatagramTransport transport = datagramTransport(c);
             UdpRelay udp = new UdpRelay(udpSettings(c, transport), egress, c.egress().directUdp(), metrics);
             started.add(udp);

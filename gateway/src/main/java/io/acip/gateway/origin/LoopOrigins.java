@@ -64,6 +64,11 @@ final class LoopOrigins implements AutoCloseable {
     private final ConcurrentHashMap<Key, Origin> origins = new ConcurrentHashMap<>();
     private final ChannelGroup open = new DefaultChannelGroup("origin-connections", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger nextLoop = new AtomicInteger();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder reused = new LongAdder();
+    private final LongAdder failedConnects = new LongAdder();
+    private final LongAdder waited = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private volatile boolean closed;
 
     /**
@@ -105,6 +110,17 @@ final class LoopOrigins implements AutoCloseable {
         return origins.size();
     }
 
+    /**
+     * Counters since start, under {@code prefix}: {@code connections.opened}, {@code connections.reused} (exchanges
+     * that found an idle connection), {@code connections.failed} (connects that reached no address),
+     * {@code queue.waited} (exchanges that waited for a slot) and {@code queue.refused} (503 at the queue's limit).
+     */
+    Map<String, Long> counters(String prefix) {
+        return Map.of(prefix + "connections.opened", opened.sum(), prefix + "connections.reused", reused.sum(),
+                prefix + "connections.failed", failedConnects.sum(), prefix + "queue.waited", waited.sum(),
+                prefix + "queue.refused", refused.sum());
+    }
+
     /** Connections open or opening to all origins. */
     int connections() {
         int n = 0;
@@ -125,6 +141,7 @@ final class LoopOrigins implements AutoCloseable {
             while ((c = idle.pollLast()) != null) {
                 o.idle.decrement();
                 if (c.usable()) {
+                    reused.increment();
                     ex.connected(c);
                     return;
                 }
@@ -137,9 +154,11 @@ final class LoopOrigins implements AutoCloseable {
         }
         Origin queued = enqueue(ex.key);
         if (queued == null) {
+            refused.increment();
             ex.connectFailed(new RejectedExecutionException("too many requests queued for the origin"));
             return;
         }
+        waited.increment();
         ex.queuedAt(queued);
         pool(queued, ex.loop).waiting.addLast(ex);
         if (queued.idle.sum() > 0) { // connections idle on other loops hold the slots: one of them gives its slot up
@@ -353,6 +372,7 @@ final class LoopOrigins implements AutoCloseable {
                 return;
             }
             c.counted = true;
+            opened.increment();
             open.add(done.channel());
             if (ex.ended()) {
                 release(c);
@@ -363,6 +383,7 @@ final class LoopOrigins implements AutoCloseable {
     }
 
     private void notConnected(Origin o, LoopOriginExchange ex, Throwable cause) {
+        failedConnects.increment();
         freeSlot(o);
         ex.connectFailed(cause);
     }

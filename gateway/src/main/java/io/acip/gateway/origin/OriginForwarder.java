@@ -182,6 +182,11 @@ public final class OriginForwarder implements AutoCloseable {
         return new OriginForwarder(client, loopClient, settings.proxyName(), settings.headerLimits());
     }
 
+    /** The loop client's counters since start, each name under {@code prefix} (see {@link LoopOrigins#counters}). */
+    public java.util.Map<String, Long> counters(String prefix) {
+        return loops.counters(prefix);
+    }
+
     /** The shared client, for other outbound calls of the gateway (e.g. fetching agent cards). */
     public HttpClient httpClient() {
         return client;

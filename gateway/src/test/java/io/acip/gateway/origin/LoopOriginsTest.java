@@ -102,6 +102,8 @@ class LoopOriginsTest {
             assertEquals("two", second.text());
             assertEquals(List.of(loops[1]), first.on.stream().distinct().toList());
             assertEquals(List.of(loops[1]), second.on.stream().distinct().toList());
+            assertEquals(1L, forwarder.counters("o.").get("o.connections.opened"));
+            assertEquals(1L, forwarder.counters("o.").get("o.connections.reused"));
         }
     }
 
@@ -137,6 +139,9 @@ class LoopOriginsTest {
             assertTrue(peer.readHead().startsWith("GET /2 "), "the waiting exchange takes the freed connection");
             peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
             assertEquals("2", waits.text());
+            assertEquals(1L, forwarder.counters("").get("queue.waited"));
+            assertEquals(1L, forwarder.counters("").get("queue.refused"));
+            assertEquals(1L, forwarder.counters("").get("connections.opened"));
         }
     }
 
