@@ -32,6 +32,11 @@ public final class PathNormalization implements IngressHandler {
     }
 
     @Override
+    public boolean mayBlock(RequestInfo request) {
+        return next.mayBlock(request);
+    }
+
+    @Override
     public void onExchange(Exchange exchange) {
         RequestInfo r = exchange.request();
         RequestPath.Result result = RequestPath.normalize(r.path(), escapedSlashes);
