@@ -22,6 +22,8 @@ final class AgentRequestContent implements Request.Content {
     private final Runnable onActivity;
     private final AtomicBoolean aborted = new AtomicBoolean();
     private BodyChunk peeked;
+    /** Bytes handed out so far: never more than a known length, and all of it by the end. */
+    private long taken;
     private volatile Fields trailers = Fields.EMPTY;
     private volatile Throwable failure;
     private volatile boolean ended;
@@ -93,6 +95,19 @@ final class AgentRequestContent implements Request.Content {
                     "request content ended early"), c.failure());
             return BodyChunk.failed(failure);
         }
+        if (length >= 0) {
+            // The origin frames the request by this length: a body that disagrees with it would end the request
+            // early (the rest read as another request on the connection) or swallow the next one.
+            long after = taken + c.data().remaining();
+            if (after > length || c.last() && after < length) {
+                c.release();
+                failure = new OriginException(new HttpFailure(400, ProxyErrorType.HTTP_REQUEST_ERROR,
+                        "request content is " + (after > length ? "longer" : "shorter") + " than its Content-Length of "
+                                + length));
+                return BodyChunk.failed(failure);
+            }
+        }
+        taken += c.data().remaining();
         if (c.last()) {
             trailers = c.trailers();
             ended = true;

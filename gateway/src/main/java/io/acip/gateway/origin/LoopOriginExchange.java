@@ -68,6 +68,8 @@ final class LoopOriginExchange {
     private boolean keepAlive;
     private boolean interim;
     private boolean sending;
+    /** A demand for the agent's content is pending: the source takes one at a time. */
+    private boolean demanding;
     private boolean pumping;
     /** A sink call has not completed yet. */
     private boolean sinkBusy;
@@ -147,13 +149,19 @@ final class LoopOriginExchange {
     // ---- request content, agent to origin ----
 
     private void contentAvailable() {
-        onLoop(this::send);
+        onLoop(() -> {
+            demanding = false;
+            send();
+        });
     }
 
+    /** Writes the agent's next chunk, if one is there; its write's completion writes the one after. */
     private void send() {
-        while (!ended && !sending && connection != null && !requestSent) {
+        while (!ended && !sending && !demanding && connection != null && !requestSent) {
             BodyChunk c = content.take();
             if (c == null) {
+                connection.channel().flush(); // the head, at least: an origin may answer from it alone
+                demanding = true;
                 content.demand(contentAvailable);
                 return;
             }
@@ -180,6 +188,7 @@ final class LoopOriginExchange {
                     send();
                 }
             });
+            return; // the write's completion (perhaps already run) goes on
         }
     }
 
@@ -239,6 +248,11 @@ final class LoopOriginExchange {
 
     private void responseHead(HttpResponse r) {
         int status = r.status().code();
+        if (status < 100) {
+            fail(new OriginException(OriginFailures.answer(ProxyErrorType.HTTP_PROTOCOL_ERROR,
+                    "origin status " + status + " is out of range")));
+            return;
+        }
         if (status < 200) {
             interim = true;
             if (status == 101) {

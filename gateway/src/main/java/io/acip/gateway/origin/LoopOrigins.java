@@ -147,13 +147,14 @@ final class LoopOrigins implements AutoCloseable {
                 }
             }
         }
-        o = reserveConnection(ex.key);
-        if (o != null) {
-            connect(o, ex);
+        Origin[] admitted = new Origin[1];
+        Admission a = admit(ex.key, admitted);
+        Origin queued = admitted[0];
+        if (a == Admission.CONNECT) {
+            connect(queued, ex);
             return;
         }
-        Origin queued = enqueue(ex.key);
-        if (queued == null) {
+        if (a == Admission.REFUSE) {
             refused.increment();
             ex.connectFailed(new RejectedExecutionException("too many requests queued for the origin"));
             return;
@@ -161,6 +162,7 @@ final class LoopOrigins implements AutoCloseable {
         waited.increment();
         ex.queuedAt(queued);
         pool(queued, ex.loop).waiting.addLast(ex);
+        if (queued.connections < maxConnections) serveWaiting(queued, ex.loop); // a slot came free meanwhile
         if (queued.idle.sum() > 0) { // connections idle on other loops hold the slots: one of them gives its slot up
             for (int i = 0; i < loops.length; i++) {
                 int loop = i;
@@ -248,6 +250,31 @@ final class LoopOrigins implements AutoCloseable {
         return p;
     }
 
+    private enum Admission { CONNECT, QUEUE, REFUSE }
+
+    /**
+     * One decision, in one step on the origin's counts: a new connection (under the limit, and nobody waits ahead),
+     * a place in the queue, or a refusal. {@code origin[0]} is the origin counted.
+     */
+    private Admission admit(Key key, Origin[] origin) {
+        Admission[] decided = new Admission[1];
+        origins.compute(key, (k, o) -> {
+            if (o == null) o = new Origin(k, loops.length);
+            if (o.queued == 0 && o.connections < maxConnections) {
+                o.connections++;
+                decided[0] = Admission.CONNECT;
+            } else if (o.queued < maxQueued) {
+                o.queued++;
+                decided[0] = Admission.QUEUE;
+            } else {
+                decided[0] = Admission.REFUSE;
+            }
+            origin[0] = o;
+            return forgettable(o) ? null : o;
+        });
+        return decided[0];
+    }
+
     /** Counts a new connection to the origin if it is under the limit: its origin, or null at the limit. */
     private Origin reserveConnection(Key key) {
         Origin[] reserved = new Origin[1];
@@ -260,19 +287,6 @@ final class LoopOrigins implements AutoCloseable {
             return o;
         });
         return reserved[0];
-    }
-
-    private Origin enqueue(Key key) {
-        Origin[] queued = new Origin[1];
-        origins.compute(key, (k, o) -> {
-            if (o == null) o = new Origin(k, loops.length);
-            if (o.queued < maxQueued) {
-                o.queued++;
-                queued[0] = o;
-            }
-            return forgettable(o) ? null : o;
-        });
-        return queued[0];
     }
 
     private void unqueue(Origin o) {
@@ -371,6 +385,11 @@ final class LoopOrigins implements AutoCloseable {
                 dial(o, ex, to, at + 1, done.cause()); // its slot is given back once, when no address is left
                 return;
             }
+            if (closed) { // closed while connecting: the connection never serves
+                done.channel().close();
+                notConnected(o, ex, new RejectedExecutionException("the origin client is closed"));
+                return;
+            }
             c.counted = true;
             opened.increment();
             open.add(done.channel());
@@ -388,10 +407,27 @@ final class LoopOrigins implements AutoCloseable {
         ex.connectFailed(cause);
     }
 
-    /** Closes every connection; exchanges in flight fail. A group of its own stops too. */
+    /** Closes every connection; exchanges in flight and waiting fail. A group of its own stops too. */
     @Override
     public void close() {
         closed = true;
+        for (Origin o : origins.values()) {
+            for (int i = 0; i < loops.length; i++) {
+                int loop = i;
+                try {
+                    loops[i].execute(() -> {
+                        Pool p = o.pools[loop];
+                        for (LoopOriginExchange w; p != null && (w = p.waiting.pollFirst()) != null; ) {
+                            unqueue(o);
+                            w.dequeued();
+                            w.connectFailed(new RejectedExecutionException("the origin client is closed"));
+                        }
+                    });
+                } catch (RejectedExecutionException stopped) {
+                    // the loop is gone, and its exchanges with it
+                }
+            }
+        }
         open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (owned != null) owned.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -46,9 +46,12 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    /** Whether it can carry another exchange: open, and nothing in flight. */
+    /**
+     * Whether it can carry another exchange: open, nothing in flight, and nothing received beyond the last response
+     * (bytes no request asked for, which the next exchange would read as the start of its answer).
+     */
     boolean usable() {
-        return exchange == null && channel.isActive();
+        return exchange == null && channel.isActive() && !decoder.holdsBytes();
     }
 
     /** The exchange it carries from now on; {@code head}: a HEAD request, whose response has no content. */
@@ -58,10 +61,17 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         channel.config().setAutoRead(true);
     }
 
-    /** The exchange is done with it, the connection stays open: back to the client's pool. */
+    /**
+     * The exchange is done with it and the origin keeps it open: back to the client's pool, unless more arrived than
+     * the response (a wrong Content-Length, content after a HEAD response), which the next exchange must not read.
+     */
     void detach() {
         exchange = null;
         decoder.head = false;
+        if (decoder.holdsBytes()) {
+            close();
+            return;
+        }
         channel.config().setAutoRead(true);
         client.release(this);
     }
@@ -120,6 +130,11 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
             return head || super.isContentAlwaysEmpty(msg);
+        }
+
+        /** Bytes received and not yet decoded into a message. */
+        boolean holdsBytes() {
+            return actualReadableBytes() > 0;
         }
     }
 }

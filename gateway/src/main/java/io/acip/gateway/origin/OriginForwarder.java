@@ -264,7 +264,10 @@ public final class OriginForwarder implements AutoCloseable {
         HttpMethod method;
         try {
             method = HttpMethod.valueOf(info.method());
-            headers.add(HttpHeaderNames.HOST, base.getRawAuthority());
+            // As Jetty's client writes it: the port only when it is not http's default (RFC 9110 §7.2).
+            String authority = base.getRawAuthority();
+            headers.add(HttpHeaderNames.HOST, base.getPort() == 80
+                    ? authority.substring(0, authority.lastIndexOf(':')) : authority);
             OriginHeaders.toOrigin(info, proxyName, forwarded, headers::add);
             OriginHeaders.authority(info, origin, headers::set);
         } catch (IllegalArgumentException e) {

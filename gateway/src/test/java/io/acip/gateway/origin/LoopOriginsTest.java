@@ -295,6 +295,93 @@ class LoopOriginsTest {
         }
     }
 
+    @Test
+    void bytesBeyondAResponseNeverBecomeTheNextExchangesAnswer() throws Exception {
+        forwarder = forwarder(1, 4, Duration.ofSeconds(60));
+        Sink first = get(loops[0], "/1");
+        try (Peer p0 = accept()) {
+            p0.readHead();
+            Sink waits = get(loops[0], "/2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (forwarder.counters("").get("queue.waited") < 1) { // /2 waits for the only connection
+                assertTrue(System.nanoTime() < deadline, "/2 never waited");
+                Thread.onSpinWait();
+            }
+            // One write: /1's answer, then bytes nobody asked for (a wrong Content-Length, content after HEAD).
+            p0.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!");
+            assertEquals("1", first.text());
+            p0.expectClosed();
+            try (Peer p1 = accept()) {
+                assertTrue(p1.readHead().startsWith("GET /2 "), "/2 on a connection of its own");
+                p1.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+                assertEquals("2", waits.text());
+            }
+        }
+    }
+
+    @Test
+    void contentLongerThanItsContentLengthIsRefusedNotSentAsAnotherRequest() throws Exception {
+        Fields declared = new Fields(List.of(new io.acip.capsule.bhttp.Field("content-length", "5")));
+        Sink sink = send(loops[0], "POST", "/upload", declared,
+                MemoryBody.of("AAAAA", "GET /smuggled HTTP/1.1\r\nhost: internal\r\n\r\n"));
+        try (Peer peer = accept()) {
+            assertTrue(peer.readHead().contains("content-length: 5"));
+            HttpFailure f = sink.failure.get(5, TimeUnit.SECONDS);
+            assertEquals(400, f.status());
+            assertEquals("AAAAA", peer.rest(), "the origin gets what the length says, then the connection ends");
+        }
+    }
+
+    @Test
+    void contentShorterThanItsContentLengthIsRefused() throws Exception {
+        Fields declared = new Fields(List.of(new io.acip.capsule.bhttp.Field("content-length", "10")));
+        Sink sink = send(loops[0], "POST", "/upload", declared, MemoryBody.of("short"));
+        try (Peer peer = accept()) {
+            peer.readHead();
+            HttpFailure f = sink.failure.get(5, TimeUnit.SECONDS);
+            assertEquals(400, f.status());
+            assertEquals("short", peer.rest(), "and the origin never takes the next request's head as the rest");
+        }
+    }
+
+    @Test
+    void theHeadLeavesBeforeTheAgentsFirstContent() throws Exception {
+        Stalled nothingYet = new Stalled(null);
+        send(loops[0], "POST", "/stream", new Fields(List.of(new io.acip.capsule.bhttp.Field("transfer-encoding",
+                "chunked"))), nothingYet);
+        try (Peer peer = accept()) {
+            assertTrue(peer.readHead().startsWith("POST /stream "), "an origin may answer from the head alone");
+        }
+    }
+
+    @Test
+    void theAgentsContentIsDemandedOnceAtATime() throws Exception {
+        OneDemand body = new OneDemand();
+        Sink sink = send(loops[0], "POST", "/up", new Fields(List.of(new io.acip.capsule.bhttp.Field(
+                "transfer-encoding", "chunked"))), body);
+        try (Peer peer = accept()) {
+            peer.readHead();
+            assertTrue(body.waiting.await(5, TimeUnit.SECONDS), "the first part went out, the client waits for more");
+            body.more();
+            assertTrue(peer.readUntil("0\r\n\r\n").contains("second"), "the chunked content ends");
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            assertEquals("ok", sink.text());
+        }
+        assertEquals(List.of(), body.violations);
+    }
+
+    @Test
+    void aStatusBelow100IsAProtocolError() throws Exception {
+        Sink sink = get(loops[0], "/");
+        try (Peer peer = accept()) {
+            peer.readHead();
+            peer.write("HTTP/1.1 042 Odd\r\nContent-Length: 0\r\n\r\n");
+            HttpFailure f = sink.failure.get(5, TimeUnit.SECONDS);
+            assertEquals(502, f.status());
+            assertEquals(ProxyErrorType.HTTP_PROTOCOL_ERROR, f.error());
+        }
+    }
+
     private Peer accept() throws IOException {
         return new Peer(origin.accept());
     }
@@ -328,6 +415,29 @@ class LoopOriginsTest {
         void write(String s) throws IOException {
             out.write(s.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+        }
+
+        /** What the client sends up to and including {@code end}. */
+        String readUntil(String end) throws IOException {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            while (!got.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
+                int b = in.read();
+                if (b < 0) throw new IOException("closed before " + end.strip() + ": " + got);
+                got.write(b);
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        /** What the client sends until it closes the connection. */
+        String rest() throws IOException {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] b = new byte[4096];
+            try {
+                for (int n; (n = in.read(b)) >= 0; ) got.write(b, 0, n);
+            } catch (java.net.SocketException reset) {
+                // closed with data unread
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
         }
 
         /** The client closes the connection (anything it sends first is skipped). */
@@ -424,7 +534,7 @@ class LoopOriginsTest {
 
         @Override
         public BodyChunk read() {
-            if (given.compareAndSet(false, true)) {
+            if (first != null && given.compareAndSet(false, true)) {
                 return BodyChunk.of(ByteBuffer.wrap(first.getBytes(StandardCharsets.UTF_8)), false, () -> { });
             }
             return null;
@@ -438,6 +548,57 @@ class LoopOriginsTest {
         @Override
         public void abort(Throwable cause) {
             aborted.complete(true);
+        }
+    }
+
+    /**
+     * Request content that follows Jetty's demand rule (one demand at a time, else IllegalArgumentException): a first
+     * part, then, after {@link #more()}, a second and the end.
+     */
+    private static final class OneDemand implements BodySource {
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.ArrayDeque<BodyChunk> ready = new java.util.ArrayDeque<>();
+        private Runnable pending;
+
+        OneDemand() {
+            ready.add(BodyChunk.of(ByteBuffer.wrap("first".getBytes(StandardCharsets.UTF_8)), false, () -> { }));
+        }
+
+        void more() {
+            Runnable r;
+            synchronized (this) {
+                ready.add(BodyChunk.of(ByteBuffer.wrap("second".getBytes(StandardCharsets.UTF_8)), false, () -> { }));
+                ready.add(BodyChunk.end(Fields.EMPTY));
+                r = pending;
+                pending = null;
+            }
+            if (r != null) r.run();
+        }
+
+        @Override
+        public synchronized BodyChunk read() {
+            return ready.poll();
+        }
+
+        @Override
+        public void demand(Runnable onAvailable) {
+            synchronized (this) {
+                if (pending != null) {
+                    violations.add("demand while one was pending");
+                    throw new IllegalArgumentException("demand pending");
+                }
+                if (ready.isEmpty()) {
+                    pending = onAvailable;
+                    waiting.countDown();
+                    return;
+                }
+            }
+            onAvailable.run();
+        }
+
+        @Override
+        public void abort(Throwable cause) {
         }
     }
 }
