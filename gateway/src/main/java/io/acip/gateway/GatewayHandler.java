@@ -95,16 +95,6 @@ public final class GatewayHandler implements IngressHandler, AutoCloseable {
         access.authenticator().close();
     }
 
-    /**
-     * Only a proxy request (absolute form) may block: its direct destination is looked up for the egress policy.
-     * Mapping, authentication (keys held in memory, JWKS fetched on a thread of their own) and access policy never
-     * wait, and an exchange for a skill is handed to the node's loops.
-     */
-    @Override
-    public boolean mayBlock(RequestInfo request) {
-        return request.form() == RequestInfo.Form.ABSOLUTE;
-    }
-
     @Override
     public void onExchange(Exchange exchange) {
         long start = System.nanoTime();

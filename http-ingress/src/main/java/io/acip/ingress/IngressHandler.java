@@ -8,15 +8,6 @@ public interface IngressHandler {
     void onExchange(Exchange exchange);
 
     /**
-     * Whether {@link #onExchange} may block its thread for this request (a name lookup, a file): then it runs on a
-     * thread of the listeners' pool. Otherwise it runs where the request was read, a selector thread among them,
-     * which must never wait. Answered from the request head alone; by default every request may block.
-     */
-    default boolean mayBlock(RequestInfo request) {
-        return true;
-    }
-
-    /**
      * A CONNECT to {@code host:port} (RFC 9110 §9.3.6): how to serve it. Called before anything is answered.
      */
     TunnelDecision onConnect(ConnectRequest request);

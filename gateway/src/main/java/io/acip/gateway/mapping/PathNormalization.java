@@ -32,11 +32,6 @@ public final class PathNormalization implements IngressHandler {
     }
 
     @Override
-    public boolean mayBlock(RequestInfo request) {
-        return next.mayBlock(request);
-    }
-
-    @Override
     public void onExchange(Exchange exchange) {
         RequestInfo r = exchange.request();
         RequestPath.Result result = RequestPath.normalize(r.path(), escapedSlashes);

@@ -16,10 +16,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The one Jetty handler of every listener: CONNECT-UDP (HTTP/1.1 Upgrade or extended CONNECT) goes to the
  * {@link ConnectUdpDispatcher}, any other CONNECT to the {@link ConnectDispatcher}, anything else becomes an
- * exchange for the {@link IngressHandler}. Declared non-blocking, so Jetty runs it where the request was read
- * (often the selector thread, saving a hand-over per request): what may block (CONNECT and CONNECT-UDP, whose
- * decisions take lookups, and exchanges the handler says {@link IngressHandler#mayBlock may block} for) is handed to
- * the listeners' thread pool first.
+ * exchange for the {@link IngressHandler}. Declared blocking (Jetty's default) because the handler's decisions may
+ * take a lookup: Jetty then never runs it on a selector thread.
  */
 final class IngressRequestHandler extends Handler.Abstract {
     private final IngressHandler handler;
@@ -40,15 +38,10 @@ final class IngressRequestHandler extends Handler.Abstract {
     }
 
     @Override
-    public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
-    }
-
-    @Override
     public boolean handle(Request request, Response response, Callback callback) {
         ExchangeCompletion completion = new ExchangeCompletion(callback);
         if (ConnectUdpRequest.isConnectUdp(request)) {
-            offload(request, () -> udp.handle(request, response, completion));
+            udp.handle(request, response, completion);
             return true;
         }
         String ambiguity = uriViolation(request);
@@ -59,7 +52,7 @@ final class IngressRequestHandler extends Handler.Abstract {
             return true;
         }
         if (HttpMethod.CONNECT.is(request.getMethod())) {
-            offload(request, () -> connects.handle(request, response, completion));
+            connects.handle(request, response, completion);
             return true;
         }
         counters.increment("ingress.exchange.received");
@@ -80,26 +73,13 @@ final class IngressRequestHandler extends Handler.Abstract {
         });
         JettyExchange exchange = new JettyExchange(info, new RequestBodySource(request, completion, counters), sink,
                 completion);
-        if (handler.mayBlock(info)) {
-            offload(request, () -> dispatch(exchange, sink));
-        } else {
-            dispatch(exchange, sink);
-        }
-        return true;
-    }
-
-    private void dispatch(JettyExchange exchange, JettyResponseSink sink) {
         try {
             handler.onExchange(exchange);
         } catch (RuntimeException e) {
             counters.increment("ingress.exchange.handler_failed");
             sink.fail(new HttpFailure(500, ProxyErrorType.PROXY_INTERNAL_ERROR, "the gateway failed on this request"));
         }
-    }
-
-    /** Runs {@code work} on the listeners' pool: it may block, which the thread that read the request must not. */
-    private static void offload(Request request, Runnable work) {
-        request.getComponents().getThreadPool().execute(work);
+        return true;
     }
 
     /**
