@@ -39,18 +39,7 @@ public final class PacketProtection {
         }
     }
 
-    /**
-     * One cipher per thread for every direction it protects, not one per direction: it is initialised for every packet
-     * anyway (a new nonce each time), so nothing of one session stays in it between packets, and an idle session
-     * holds no cipher state (about 1 KB per direction) and costs no construction.
-     */
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding", GCM_PROVIDER);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM is required of every JDK", e);
-        }
-    });
+    private final Cipher cipher;
     /*
      * HEAP_OUTPUT: sealed packets and opened plaintext go into heap buffers. The JDK's AES-GCM works on their arrays
      * directly; given direct buffers it stages them through temporary arrays: 3 KB of garbage and ~25 % more time
@@ -64,6 +53,11 @@ public final class PacketProtection {
     public PacketProtection(Keys keys) {
         this.key = new SecretKeySpec(keys.key(), "AES");
         this.iv = keys.iv().clone();
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding", GCM_PROVIDER);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is required of every JDK", e);
+        }
     }
 
     /**
@@ -152,7 +146,6 @@ public final class PacketProtection {
         aad[0] = Header.VERSION;
         aad[1] = (byte) typeCode;
         aad[2] = (byte) flags;
-        Cipher cipher = CIPHER.get();
         cipher.init(mode, key, new GCMParameterSpec(Sealed.TAG_LENGTH * 8, nonce));
         cipher.updateAAD(aad);
         return cipher;

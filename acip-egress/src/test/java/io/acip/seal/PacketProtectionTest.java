@@ -26,15 +26,8 @@ import org.junit.jupiter.api.Test;
 class PacketProtectionTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
     private static final int LABEL = 0x8000_0001;
-    private static final java.util.concurrent.atomic.AtomicInteger SEEDS = new java.util.concurrent.atomic.AtomicInteger(
-            1000);
 
-    /**
-     * Fresh secrets per test: a thread's cipher refuses to seal under the same key and nonce twice in a row (the
-     * JDK's guard against nonce reuse, which sessions on one loop share), so tests must not repeat each other's.
-     */
-    private final SessionKeys keys = SessionKeys.derive(bytes(32, SEEDS.incrementAndGet()),
-            bytes(32, SEEDS.incrementAndGet()));
+    private final SessionKeys keys = SessionKeys.derive(bytes(32, 1), bytes(32, 2));
     private final List<ByteBuf> toRelease = new ArrayList<>();
 
     @AfterEach
@@ -63,13 +56,12 @@ class PacketProtectionTest {
 
     @Test
     void roundTripBothDirections() throws SessionAuthenticationException {
-        PacketProtection toResponder = keys.sender(true);
-        PacketProtection atResponder = keys.receiver(false);
-        assertEquals("to responder", open(atResponder, seal(toResponder, PacketType.DATA, 0, "to responder")));
+        assertEquals("to responder", open(keys.receiver(false), seal(keys.sender(true), PacketType.DATA, 0, "to responder")));
         assertEquals("to initiator", open(keys.receiver(true), seal(keys.sender(false), PacketType.DATA, 0, "to initiator")));
-        assertEquals("", open(atResponder, seal(toResponder, PacketType.DATA, Flags.FIN, "")), "an empty FIN");
+        assertEquals("", open(keys.receiver(false), seal(keys.sender(true), PacketType.DATA, Flags.FIN, "")),
+                "an empty FIN");
         String big = "z".repeat(16 * 1024);
-        assertEquals(big, open(atResponder, seal(toResponder, PacketType.DATA, 0, big)));
+        assertEquals(big, open(keys.receiver(false), seal(keys.sender(true), PacketType.DATA, 0, big)));
     }
 
     /**
@@ -116,13 +108,12 @@ class PacketProtectionTest {
 
     @Test
     void wrongKeyOrDirectionIsRefused() {
-        PacketProtection sealer = keys.sender(true);
-        ByteBuf p = seal(sealer, PacketType.DATA, 0, "secret");
+        ByteBuf p = seal(keys.sender(true), PacketType.DATA, 0, "secret");
         PacketProtection otherSession = SessionKeys.derive(bytes(32, 1), bytes(32, 3)).receiver(false);
         assertThrows(SessionAuthenticationException.class, () -> otherSession.openInOrder(ALLOC, p));
         assertThrows(SessionAuthenticationException.class, () -> keys.receiver(true).openInOrder(ALLOC, p),
                 "the initiator's own direction");
-        ByteBuf d = seal(sealer, PacketType.DGRAM, 0, "secret");
+        ByteBuf d = seal(keys.sender(true), PacketType.DGRAM, 0, "secret");
         assertThrows(SessionAuthenticationException.class, () -> otherSession.openDatagram(ALLOC, d));
     }
 
@@ -263,19 +254,10 @@ class PacketProtectionTest {
     }
 
     @Test
-    void sealsAreDeterministicForTheSameKeysAndNumber() throws Exception {
+    void sealsAreDeterministicForTheSameKeysAndNumber() {
         byte[] a = ByteBufUtil.getBytes(seal(keys.sender(true), PacketType.DATA, 0, "same"));
-        // On this thread the same key and nonce again would be refused (below): another thread's cipher seals it.
-        byte[] b = java.util.concurrent.CompletableFuture.supplyAsync(() -> ByteBufUtil.getBytes(
-                seal(keys.sender(true), PacketType.DATA, 0, "same"))).get();
+        byte[] b = ByteBufUtil.getBytes(seal(keys.sender(true), PacketType.DATA, 0, "same"));
         assertArrayEquals(a, b, "nonce = iv xor packet number; nothing random");
-    }
-
-    @Test
-    void theSameKeyAndNonceTwiceInARowIsRefused() {
-        seal(keys.sender(true), PacketType.DATA, 0, "once");
-        PacketProtection again = keys.sender(true); // a second sender under the same keys: a nonce reused
-        assertThrows(IllegalStateException.class, () -> seal(again, PacketType.DATA, 0, "twice"));
     }
 
     // ------------------------------------------------------------------ helpers
