@@ -41,7 +41,6 @@ public final class RequestPath {
 
     private static final Pattern ESCAPED_SLASH = Pattern.compile("%(2[fF]|5[cC])");
     private static final Pattern ANY_SEPARATOR = Pattern.compile("/|\\\\|%2[fF]|%5[cC]");
-    private static final Pattern SLASH = Pattern.compile("/");
 
     private RequestPath() {
     }
@@ -51,7 +50,7 @@ public final class RequestPath {
         if (!target.startsWith("/")) return new Normalized(target); // asterisk-form, or nothing to confine
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
-        if (escapedSlashes == EscapedSlashes.REJECT && ESCAPED_SLASH.matcher(path).find()) {
+        if (escapedSlashes == EscapedSlashes.REJECT && path.indexOf('%') >= 0 && ESCAPED_SLASH.matcher(path).find()) {
             return rejected("the path has an encoded slash or backslash (%2F, %5C), which origins read differently");
         }
         String clean = removeDotSegments(path, false);
@@ -80,7 +79,9 @@ public final class RequestPath {
     private static String removeDotSegments(String path, boolean everySeparator) {
         // Every dot segment has a '.', or a '%' of "%2e": most paths have neither, and nothing to remove.
         if (path.indexOf('.') < 0 && path.indexOf('%') < 0) return path;
-        String[] segments = (everySeparator ? ANY_SEPARATOR : SLASH).split(path, -1);
+        // With '/' the only separator, a dot segment starts with "/." or "/%" ("/1k.bin" has none).
+        if (!everySeparator && !path.contains("/.") && !path.contains("/%")) return path;
+        String[] segments = everySeparator ? ANY_SEPARATOR.split(path, -1) : path.split("/", -1);
         List<String> out = new ArrayList<>(segments.length);
         boolean changed = false;
         for (int i = 1; i < segments.length; i++) { // segments[0] is what precedes the leading slash: nothing
