@@ -279,15 +279,7 @@ final class LoopOriginExchange {
                     "origin status is out of range"), e));
             return;
         }
-        sinkBusy = true;
-        callingSink = true;
-        try {
-            sink.head(h, written);
-        } catch (RuntimeException e) {
-            writtenOnLoop(e);
-        } finally {
-            callingSink = false;
-        }
+        give(Write.HEAD, h);
     }
 
     /** A 103 Early Hints (RFC 8297), passed on before the final head; an unusable one is dropped (§2). */
@@ -326,7 +318,7 @@ final class LoopOriginExchange {
                     Fields t = trailersAfter;
                     trailersAfter = null;
                     lastGiven = true;
-                    giveTrailers(t);
+                    give(Write.TRAILERS, t);
                     continue;
                 }
                 HttpContent piece = received.pollFirst();
@@ -338,7 +330,7 @@ final class LoopOriginExchange {
                         piece.release();
                         continue;
                     }
-                    giveContent(piece, false);
+                    give(Write.CONTENT, piece);
                     continue;
                 }
                 Fields trailers;
@@ -351,14 +343,14 @@ final class LoopOriginExchange {
                 }
                 if (trailers.isEmpty()) {
                     lastGiven = true;
-                    giveContent(piece, true);
+                    give(Write.LAST, piece);
                 } else if (data.isReadable()) {
                     trailersAfter = trailers;
-                    giveContent(piece, false);
+                    give(Write.CONTENT, piece);
                 } else {
                     piece.release();
                     lastGiven = true;
-                    giveTrailers(trailers);
+                    give(Write.TRAILERS, trailers);
                 }
             }
             // Read on only while everything received was passed on (hop-by-hop backpressure).
@@ -369,24 +361,24 @@ final class LoopOriginExchange {
         }
     }
 
-    private void giveContent(HttpContent piece, boolean last) {
-        inSink = piece;
-        sinkBusy = true;
-        callingSink = true;
-        try {
-            sink.content(piece.content().nioBuffer(), last, written);
-        } catch (RuntimeException e) {
-            writtenOnLoop(e);
-        } finally {
-            callingSink = false;
-        }
-    }
+    private enum Write { HEAD, CONTENT, LAST, TRAILERS }
 
-    private void giveTrailers(Fields trailers) {
+    /**
+     * One sink call: the head, a piece of content ({@code CONTENT}, or {@code LAST} to end the response) or the
+     * trailers, as {@code what} says of {@code arg}; a sink that throws has failed the write.
+     */
+    private void give(Write what, Object arg) {
         sinkBusy = true;
         callingSink = true;
         try {
-            sink.trailers(trailers, written);
+            switch (what) {
+                case HEAD -> sink.head((ResponseHead) arg, written);
+                case CONTENT, LAST -> {
+                    inSink = (HttpContent) arg;
+                    sink.content(inSink.content().nioBuffer(), what == Write.LAST, written);
+                }
+                case TRAILERS -> sink.trailers((Fields) arg, written);
+            }
         } catch (RuntimeException e) {
             writtenOnLoop(e);
         } finally {
