@@ -40,8 +40,10 @@ import org.eclipse.jetty.util.SocketAddressResolver;
  * <p>Each loop keeps its own idle connections per origin and takes the most recently used first, so a busy loop
  * reuses warm connections and the rest idle out after {@code idleTimeout}. The limits hold per origin across loops:
  * at most {@code maxConnections} open or opening, at most {@code maxQueued} exchanges waiting for one (beyond: 503
- * {@code connection_limit_reached}). At the limit, a connection that comes free on a loop where nobody waits is
- * closed when some other loop has an exchange waiting, which then opens its own.
+ * {@code connection_limit_reached}); an exchange that finds others waiting waits behind them. At the limit, a
+ * connection that comes free (or sits idle) on a loop where nobody waits is closed when some other loop has an
+ * exchange waiting, which then opens its own: connections belong to their loop. A connection holding bytes beyond its
+ * last response is never reused.
  *
  * <p>An origin is one host and port, plus the addresses it was pinned to ({@link OriginConfig#addresses()}): pinned
  * origins connect only there and never share connections with unpinned ones. Others are resolved per connection
@@ -105,11 +107,6 @@ final class LoopOrigins implements AutoCloseable {
         return loops[index];
     }
 
-    /** Origins with connections or waiting exchanges (a test's view of what the client holds). */
-    int origins() {
-        return origins.size();
-    }
-
     /**
      * Counters since start, under {@code prefix}: {@code connections.opened}, {@code connections.reused} (exchanges
      * that found an idle connection), {@code connections.failed} (connects that reached no address),
@@ -119,13 +116,6 @@ final class LoopOrigins implements AutoCloseable {
         return Map.of(prefix + "connections.opened", opened.sum(), prefix + "connections.reused", reused.sum(),
                 prefix + "connections.failed", failedConnects.sum(), prefix + "queue.waited", waited.sum(),
                 prefix + "queue.refused", refused.sum());
-    }
-
-    /** Connections open or opening to all origins. */
-    int connections() {
-        int n = 0;
-        for (Origin o : origins.values()) n += o.connections;
-        return n;
     }
 
     /** On the exchange's loop: hands it a connection now (idle or new), later (queued), or fails it. */
