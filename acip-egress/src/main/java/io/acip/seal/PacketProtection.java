@@ -71,10 +71,13 @@ public final class PacketProtection {
         try {
             Header.write(out, type, flags, 0, label);
             out.writeLong(pn);
+            int at = out.writerIndex();
+            // Sealed in place, where the packet lies: given input and output in one array at different offsets (two
+            // buffers of one pool chunk, the usual case), the JDK would first copy the input into a new array.
+            out.writeBytes(plaintext, plaintext.readerIndex(), len);
             Cipher cipher = init(Cipher.ENCRYPT_MODE, type.code, flags, pn);
-            ByteBuffer dst = out.nioBuffer(out.writerIndex(), len + Sealed.TAG_LENGTH);
-            cipher.doFinal(plaintext.nioBuffer(plaintext.readerIndex(), len), dst);
-            out.writerIndex(out.writerIndex() + len + Sealed.TAG_LENGTH);
+            cipher.doFinal(out.nioBuffer(at, len), out.nioBuffer(at, len + Sealed.TAG_LENGTH));
+            out.writerIndex(at + len + Sealed.TAG_LENGTH);
             return out;
         } catch (GeneralSecurityException e) {
             out.release();
