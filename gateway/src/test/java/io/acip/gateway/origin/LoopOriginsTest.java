@@ -240,6 +240,27 @@ class LoopOriginsTest {
     }
 
     @Test
+    void anExchangeThatFailsWhileTheAgentTakesAPieceEndsOnceAndWritesNothingMore() throws Exception {
+        Sink sink = new Sink();
+        sink.holdContent = true;
+        OriginConfig quick = config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(300));
+        loops[0].execute(() -> forwarder.forward(TestExchange.of("GET", "/", Fields.EMPTY, MemoryBody.empty(), sink),
+                quick));
+        try (Peer peer = accept()) {
+            peer.readHead();
+            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+            WriteCallback pending = sink.held.get(5, TimeUnit.SECONDS); // the agent has not taken the first piece
+            HttpFailure f = sink.failure.get(5, TimeUnit.SECONDS); // nothing moved for 300 ms: the idle timer
+            assertEquals(ProxyErrorType.CONNECTION_READ_TIMEOUT, f.error());
+            assertTrue(sink.committedWhenFailed);
+            peer.expectClosed();
+            loops[0].submit(() -> pending.done(null)).get(5, TimeUnit.SECONDS); // the write completes after the end
+            loops[0].submit(() -> { }).get(5, TimeUnit.SECONDS);
+            assertTrue(!sink.calledAfterFail, "nothing is written after the failure");
+        }
+    }
+
+    @Test
     void earlyHintsPassAndOtherInterimResponsesDoNot() throws Exception {
         Sink sink = get(loops[0], "/");
         try (Peer peer = accept()) {
@@ -468,6 +489,9 @@ class LoopOriginsTest {
         final List<EventLoop> on = new CopyOnWriteArrayList<>();
         private final ByteArrayOutputStream content = new ByteArrayOutputStream();
         volatile boolean committedWhenFailed;
+        volatile boolean holdContent;
+        volatile boolean calledAfterFail;
+        final CompletableFuture<WriteCallback> held = new CompletableFuture<>();
 
         private void note() {
             EventLoop current = null;
@@ -491,11 +515,16 @@ class LoopOriginsTest {
         @Override
         public synchronized void content(ByteBuffer data, boolean last, WriteCallback done) {
             note();
+            if (failure.isDone()) calledAfterFail = true;
             byte[] b = new byte[data.remaining()];
             data.get(b);
             content.writeBytes(b);
             if (last) body.complete(content.toByteArray());
-            done.done(null);
+            if (holdContent) {
+                held.complete(done); // a slow agent: the write completes when the test says
+            } else {
+                done.done(null);
+            }
         }
 
         @Override
