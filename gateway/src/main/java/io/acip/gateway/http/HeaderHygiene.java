@@ -24,9 +24,10 @@ public final class HeaderHygiene {
      * TE value a proxy may pass on, so trailers keep flowing end to end.
      */
     public static Fields forward(Fields fields, List<Field> extra) {
-        Set<String> named = new HashSet<>();
+        Set<String> named = Set.of(); // what a Connection field names: most messages have none
         for (Field f : fields.lines()) {
             if (f.name().equalsIgnoreCase("connection")) {
+                if (named.isEmpty()) named = new HashSet<>();
                 for (String token : f.value().split(",")) named.add(token.trim().toLowerCase(Locale.ROOT));
             }
         }
