@@ -164,7 +164,13 @@ class DirectFlowLoopTest {
         }
         try (MasqueClient client = client(version);
              MasqueClient.Flow flow = client.open("localhost", path(closed), WAIT)) {
-            for (int i = 0; i < 3; i++) flow.send(payload(i, 100)); // a flush of several, then one alone
+            for (int i = 0; i < 3; i++) { // a flush of several, then one alone
+                try {
+                    flow.send(payload(i, 100));
+                } catch (java.util.concurrent.ExecutionException | java.io.IOException endedAlready) {
+                    break; // the first unreachable may end the flow before the last send (an HTTP/2 stream reset)
+                }
+            }
             assertTrue(flow.awaitClosed(WAIT), "the flow ended");
         }
         assertEquals(1, metrics.get("gateway.udp.flow.closed.unreachable"));
