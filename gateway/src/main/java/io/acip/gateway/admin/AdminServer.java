@@ -159,9 +159,16 @@ public final class AdminServer implements AutoCloseable {
             }
             if (method.equals("POST") && path.equals("/drain")) {
                 LOG.info("admin: " + who.caller() + " asked this node to drain");
-                drain.get();
-                // The node stops once drained: this answer is the last this listener gives.
-                return send(response, callback, 202, "application/json", "{\"node\":" + jsonString(node.nodeId())
+                // The node stops once drained, this listener with it: the answer leaves first, then the drain begins
+                // (a node with nothing in flight drains faster than a response is written).
+                Callback thenDrain = Callback.from(() -> {
+                    callback.succeeded();
+                    drain.get();
+                }, failure -> {
+                    callback.failed(failure);
+                    drain.get();
+                });
+                return send(response, thenDrain, 202, "application/json", "{\"node\":" + jsonString(node.nodeId())
                         + ",\"draining\":true}");
             }
             if (method.equals("PUT") && path.startsWith("/agents/") && path.endsWith("/lease")) {
