@@ -27,13 +27,32 @@ final class EtcdServer implements AutoCloseable {
         this.data = dir.resolve("etcd-data");
         this.log = dir.resolve("etcd.log");
         this.clientPort = freePort();
-        this.peerPort = freePort();
+        int peer = freePort();
+        while (peer == clientPort) peer = freePort();
+        this.peerPort = peer;
     }
 
+    /**
+     * A running etcd on two free ports. Ports are found free and then handed to etcd, so another process may take one
+     * in between (etcd then exits at once): a start that dies so is tried again on other ports, up to three times.
+     */
     static EtcdServer start(Path dir) throws Exception {
-        EtcdServer e = new EtcdServer(dir);
-        e.start();
-        return e;
+        for (int attempt = 1; ; attempt++) {
+            EtcdServer e = new EtcdServer(dir);
+            try {
+                e.start();
+                return e;
+            } catch (EtcdExited exited) {
+                if (attempt == 3) throw exited;
+            }
+        }
+    }
+
+    /** etcd ended before it was healthy. */
+    static final class EtcdExited extends IllegalStateException {
+        EtcdExited(String message) {
+            super(message);
+        }
     }
 
     String endpoint() {
@@ -56,7 +75,11 @@ final class EtcdServer implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IllegalStateException("etcd exited " + process.exitValue() + "; see " + log);
+            if (!process.isAlive()) {
+                List<String> lines = java.nio.file.Files.readAllLines(log);
+                throw new EtcdExited("etcd exited " + process.exitValue() + "; the end of " + log + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+            }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
                         .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
