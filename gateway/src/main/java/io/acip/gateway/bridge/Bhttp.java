@@ -13,6 +13,13 @@ import java.nio.ByteBuffer;
  * and the end (content terminator plus trailers). One instance per message.
  */
 final class Bhttp {
+    /**
+     * Informational responses passed on per exchange, each way; later ones are dropped (they are advisory, RFC 8297
+     * §2). They take no write completion, so nothing else would stop an origin or a peer that sends them without end
+     * from filling the session's buffers.
+     */
+    static final int MAX_INFORMATIONAL = 16;
+
     private final IndeterminateLengthEncoder encoder;
 
     private Bhttp(IndeterminateLengthEncoder encoder) {

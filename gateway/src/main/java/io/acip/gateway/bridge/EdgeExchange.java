@@ -71,6 +71,8 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private ScheduledFuture<?> firstByteTimer;
     /** The request head, held until the first content or the end can go with it (or none is ready). */
     private ByteBuf unsentHead;
+    /** Informational responses passed on to the agent (on the loop). */
+    private int informational;
     private ScheduledFuture<?> idleTimer;
     private long lastActivity;
 
@@ -260,7 +262,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     @Override
     public void onInformational(ResponseHead head) {
-        if (head.status() != 101) out.submit(cb -> {
+        if (head.status() != 101 && ++informational <= Bhttp.MAX_INFORMATIONAL) out.submit(cb -> {
             exchange.response().informational(head);
             cb.done(null);
         });

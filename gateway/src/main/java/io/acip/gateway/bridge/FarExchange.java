@@ -62,6 +62,8 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
     private final io.acip.ingress.ExchangeEnd end = new io.acip.ingress.ExchangeEnd();
     private WriteCallback waitingForWritable;
     private Fields trailers = Fields.EMPTY;
+    /** Informational responses given (from the stage's threads, one call at a time). */
+    private final java.util.concurrent.atomic.AtomicInteger informational = new java.util.concurrent.atomic.AtomicInteger();
     /** Response bytes queued in this turn of the loop, not written yet. */
     private ByteBuf unsent;
 
@@ -266,7 +268,7 @@ public final class FarExchange implements SessionHandler, BinaryHttpListener, Ex
 
     @Override
     public void informational(ResponseHead head) {
-        send(response.informational(head), false, null);
+        if (informational.incrementAndGet() <= Bhttp.MAX_INFORMATIONAL) send(response.informational(head), false, null);
     }
 
     @Override

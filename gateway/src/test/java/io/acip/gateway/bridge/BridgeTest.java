@@ -87,6 +87,21 @@ class BridgeTest {
     }
 
     @Test
+    void anOriginsEndlessEarlyHintsAreCutAtTheLimit() throws Exception {
+        serve("demo/hints", ex -> {
+            for (int i = 0; i < 1000; i++) { // hints take no write completion: nothing else would hold them back
+                ex.response().informational(new ResponseHead(103, Fields.of("link", "</s" + i + ".css>; rel=preload")));
+            }
+            ex.response().head(new ResponseHead(200, Fields.EMPTY), f -> ex.response().content(
+                    ByteBuffer.wrap("ok".getBytes(StandardCharsets.UTF_8)), true, g -> { }));
+        });
+        MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/hints"), "/", CONFIG, List.of(), Principal.ANONYMOUS);
+        assertEquals("ok", new String(ex.content.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+        assertEquals(Bhttp.MAX_INFORMATIONAL, ex.informational.get());
+    }
+
+    @Test
     void unknownSkillIsA502NamingTheCause() throws Exception {
         MemoryExchange ex = new MemoryExchange("GET", "/", Fields.EMPTY, List.of());
         EdgeExchange.start(edgePool, ex, new SkillName("demo/missing"), "/", CONFIG, List.of(), Principal.ANONYMOUS);

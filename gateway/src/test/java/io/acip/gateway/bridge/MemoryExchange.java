@@ -75,8 +75,12 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
     public void abort(Throwable cause) {
     }
 
+    /** Informational responses that reached the agent. */
+    final java.util.concurrent.atomic.AtomicInteger informational = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public void informational(ResponseHead h) {
+        informational.incrementAndGet();
     }
 
     @Override
