@@ -40,10 +40,13 @@ import org.eclipse.jetty.util.SocketAddressResolver;
  * <p>Each loop keeps its own idle connections per origin and takes the most recently used first, so a busy loop
  * reuses warm connections and the rest idle out after {@code idleTimeout}. The limits hold per origin across loops:
  * at most {@code maxConnections} open or opening, at most {@code maxQueued} exchanges waiting for one (beyond: 503
- * {@code connection_limit_reached}); an exchange that finds others waiting waits behind them. At the limit, a
- * connection that comes free (or sits idle) on a loop where nobody waits is closed when some other loop has an
- * exchange waiting, which then opens its own: connections belong to their loop. A connection holding bytes beyond its
- * last response is never reused.
+ * {@code connection_limit_reached}); an exchange that finds others waiting waits behind them. At the limit, each
+ * loop serves its waiting exchanges with the connections it holds, and a connection changes loops (is closed, so the
+ * other loop opens its own: connections belong to their loop) only when that loop is starved, waiting with no
+ * connection to the origin at all, or when it has sat idle for {@code min(1 s, idleTimeout / 4)} while another loop
+ * waits. Closing a connection that would serve again at once costs a connect and a close: measured under load at the
+ * limit, handing every freed slot to whichever loop waited made one exchange in seven open a connection. A
+ * connection holding bytes beyond its last response is never reused.
  *
  * <p>An origin is one host and port, plus the addresses it was pinned to ({@link OriginConfig#addresses()}): pinned
  * origins connect only there and never share connections with unpinned ones. Others are resolved per connection
@@ -62,6 +65,8 @@ final class LoopOrigins implements AutoCloseable {
     private final int maxQueued;
     private final int connectCeilingMillis;
     private final long idleNanos;
+    /** How long a connection sits idle before it gives its slot to another loop that waits. */
+    private final long yieldNanos;
     private final int maxHeadBytes;
     private final ConcurrentHashMap<Key, Origin> origins = new ConcurrentHashMap<>();
     private final ChannelGroup open = new DefaultChannelGroup("origin-connections", GlobalEventExecutor.INSTANCE);
@@ -92,6 +97,7 @@ final class LoopOrigins implements AutoCloseable {
         this.maxQueued = settings.maxQueuedPerOrigin();
         this.connectCeilingMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeoutCeiling().toMillis());
         this.idleNanos = settings.poolIdleTimeout().toNanos();
+        this.yieldNanos = Math.min(TimeUnit.SECONDS.toNanos(1), idleNanos / 4);
         this.maxHeadBytes = maxHeadBytes;
     }
 
@@ -125,7 +131,7 @@ final class LoopOrigins implements AutoCloseable {
             return;
         }
         Origin o = origins.get(ex.key);
-        if (o != null && o.pools[ex.loop] != null) {
+        if (o != null) {
             ArrayDeque<OriginConnection> idle = o.pools[ex.loop].idle;
             OriginConnection c;
             while ((c = idle.pollLast()) != null) {
@@ -141,6 +147,7 @@ final class LoopOrigins implements AutoCloseable {
         Admission a = admit(ex.key, admitted);
         Origin queued = admitted[0];
         if (a == Admission.CONNECT) {
+            queued.pools[ex.loop].connections++;
             connect(queued, ex);
             return;
         }
@@ -151,9 +158,9 @@ final class LoopOrigins implements AutoCloseable {
         }
         waited.increment();
         ex.queuedAt(queued);
-        pool(queued, ex.loop).waiting.addLast(ex);
+        queued.pools[ex.loop].enqueue(ex);
         if (queued.connections < maxConnections) serveWaiting(queued, ex.loop); // a slot came free meanwhile
-        if (queued.idle.sum() > 0) { // connections idle on other loops hold the slots: one of them gives its slot up
+        if (queued.idle.sum() > 0) { // connections idle on other loops hold the slots: one may give its slot up
             for (int i = 0; i < loops.length; i++) {
                 int loop = i;
                 if (i != ex.loop) loops[i].execute(() -> yieldIdle(queued, loop));
@@ -161,20 +168,41 @@ final class LoopOrigins implements AutoCloseable {
         }
     }
 
-    /** On {@code loop}: closes its oldest idle connection to {@code o} while an exchange waits for a slot. */
+    /**
+     * On {@code loop}: closes its oldest idle connection to {@code o} when another loop waits for a slot and is
+     * starved, or the connection has been idle long enough that this loop does not need it.
+     */
     private void yieldIdle(Origin o, int loop) {
         Pool p = o.pools[loop];
-        if (p == null || o.queued == 0) return;
-        OriginConnection c = p.idle.pollFirst();
-        if (c != null) {
+        OriginConnection c = p.idle.peekFirst();
+        if (c == null || o.queued == 0) return;
+        boolean unneeded = System.nanoTime() - c.idleSince >= yieldNanos;
+        if (unneeded ? waitsElsewhere(o, p) : starvedElsewhere(o, p)) {
+            p.idle.pollFirst();
             o.idle.decrement();
             c.close(); // its slot goes to the waiting exchange once it closed
         }
     }
 
+    /** Whether a loop other than {@code mine}'s waits for a connection to {@code o}. */
+    private static boolean waitsElsewhere(Origin o, Pool mine) {
+        for (Pool p : o.pools) {
+            if (p != mine && p.waiting > 0) return true;
+        }
+        return false;
+    }
+
+    /** Whether a loop other than {@code mine}'s waits for a connection to {@code o} and holds none. */
+    private static boolean starvedElsewhere(Origin o, Pool mine) {
+        for (Pool p : o.pools) {
+            if (p != mine && p.waiting > 0 && p.connections == 0) return true;
+        }
+        return false;
+    }
+
     /** On the exchange's loop: it gave up waiting for a connection. */
     void dequeue(Origin o, LoopOriginExchange ex) {
-        if (pool(o, ex.loop).waiting.remove(ex)) unqueue(o);
+        if (o.pools[ex.loop].remove(ex)) unqueue(o);
     }
 
     /** On the connection's loop: the exchange is done with it; it serves a waiting exchange or waits itself. */
@@ -184,26 +212,23 @@ final class LoopOrigins implements AutoCloseable {
             c.close();
             return;
         }
-        Pool p = pool(o, c.loop);
+        Pool p = o.pools[c.loop];
+        if (o.queued > 0 && starvedElsewhere(o, p)) { // its slot goes there
+            c.close();
+            return;
+        }
         LoopOriginExchange w;
-        while ((w = p.waiting.pollFirst()) != null) {
+        while ((w = p.poll()) != null) {
             unqueue(o);
             if (!w.ended()) {
                 w.connected(c);
                 return;
             }
         }
-        if (o.queued > 0) { // an exchange waits on another loop: this slot goes there
-            c.close();
-            return;
-        }
         c.idleSince = System.nanoTime();
         p.idle.addLast(c);
         o.idle.increment();
-        if (o.queued > 0) { // an exchange began to wait meanwhile (it may not have seen this one idle)
-            yieldIdle(o, c.loop);
-            return;
-        }
+        if (o.queued > 0) yieldIdle(o, c.loop); // an exchange began to wait meanwhile (it may not have seen this one)
         if (!p.sweeping) {
             p.sweeping = true;
             loops[c.loop].schedule(() -> sweep(p), idleNanos, TimeUnit.NANOSECONDS);
@@ -214,7 +239,8 @@ final class LoopOrigins implements AutoCloseable {
     void closed(OriginConnection c) {
         if (!c.counted) return;
         Pool p = c.origin.pools[c.loop];
-        if (p != null && p.idle.remove(c)) c.origin.idle.decrement();
+        if (p.idle.remove(c)) c.origin.idle.decrement();
+        p.connections--;
         freeSlot(c.origin);
     }
 
@@ -232,12 +258,6 @@ final class LoopOrigins implements AutoCloseable {
             oldest.channel().eventLoop().schedule(() -> sweep(p), oldest.idleSince + idleNanos - now,
                     TimeUnit.NANOSECONDS);
         }
-    }
-
-    private Pool pool(Origin o, int loop) {
-        Pool p = o.pools[loop];
-        if (p == null) o.pools[loop] = p = new Pool(o);
-        return p;
     }
 
     private enum Admission { CONNECT, QUEUE, REFUSE }
@@ -297,7 +317,8 @@ final class LoopOrigins implements AutoCloseable {
         if (!waiting[0] || closed) return;
         for (int i = 0; i < loops.length; i++) {
             int loop = i;
-            if (loops[i].inEventLoop()) {
+            // A loop that gave its slot up to a starved one does not take it back at once.
+            if (loops[i].inEventLoop() && !starvedElsewhere(o, o.pools[i])) {
                 serveWaiting(o, loop);
             } else {
                 loops[i].execute(() -> serveWaiting(o, loop));
@@ -308,19 +329,19 @@ final class LoopOrigins implements AutoCloseable {
     /** On {@code loop}: opens connections for its waiting exchanges while the origin is under its limit. */
     private void serveWaiting(Origin o, int loop) {
         Pool p = o.pools[loop];
-        if (p == null) return;
         LoopOriginExchange w;
-        while ((w = p.waiting.peekFirst()) != null) {
+        while ((w = p.peek()) != null) {
             if (w.ended()) {
-                p.waiting.pollFirst();
+                p.poll();
                 unqueue(o);
                 continue;
             }
             Origin reserved = reserveConnection(o.key);
             if (reserved == null) return;
-            p.waiting.pollFirst();
+            p.poll();
             unqueue(o);
             w.dequeued();
+            reserved.pools[loop].connections++;
             connect(reserved, w);
         }
     }
@@ -393,6 +414,7 @@ final class LoopOrigins implements AutoCloseable {
 
     private void notConnected(Origin o, LoopOriginExchange ex, Throwable cause) {
         failedConnects.increment();
+        o.pools[ex.loop].connections--;
         freeSlot(o);
         ex.connectFailed(cause);
     }
@@ -407,7 +429,7 @@ final class LoopOrigins implements AutoCloseable {
                 try {
                     loops[i].execute(() -> {
                         Pool p = o.pools[loop];
-                        for (LoopOriginExchange w; p != null && (w = p.waiting.pollFirst()) != null; ) {
+                        for (LoopOriginExchange w; (w = p.poll()) != null; ) {
                             unqueue(o);
                             w.dequeued();
                             w.connectFailed(new RejectedExecutionException("the origin client is closed"));
@@ -434,18 +456,47 @@ final class LoopOrigins implements AutoCloseable {
         Origin(Key key, int loops) {
             this.key = key;
             this.pools = new Pool[loops];
+            for (int i = 0; i < loops; i++) pools[i] = new Pool(this);
         }
     }
 
-    /** One loop's idle connections to one origin (oldest first) and the exchanges waiting there for one. */
+    /**
+     * One loop's idle connections to one origin (oldest first) and the exchanges waiting there for one, changed by
+     * that loop alone; the counts are read by other loops deciding whether to give a slot up.
+     */
     static final class Pool {
         final Origin origin;
         final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
-        final ArrayDeque<LoopOriginExchange> waiting = new ArrayDeque<>();
+        private final ArrayDeque<LoopOriginExchange> queue = new ArrayDeque<>();
+        /** Connections of this loop to the origin, open or opening. */
+        volatile int connections;
+        /** Exchanges of this loop waiting for a connection. */
+        volatile int waiting;
         boolean sweeping;
 
         Pool(Origin origin) {
             this.origin = origin;
+        }
+
+        void enqueue(LoopOriginExchange ex) {
+            queue.addLast(ex);
+            waiting = queue.size();
+        }
+
+        LoopOriginExchange peek() {
+            return queue.peekFirst();
+        }
+
+        LoopOriginExchange poll() {
+            LoopOriginExchange ex = queue.pollFirst();
+            waiting = queue.size();
+            return ex;
+        }
+
+        boolean remove(LoopOriginExchange ex) {
+            boolean removed = queue.remove(ex);
+            waiting = queue.size();
+            return removed;
         }
     }
 }

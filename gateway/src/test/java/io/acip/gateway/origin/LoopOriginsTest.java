@@ -165,6 +165,81 @@ class LoopOriginsTest {
     }
 
     @Test
+    void atTheLimitALoopKeepsItsConnectionWhileTheOtherWaitsOnItsOwn() throws Exception {
+        forwarder = forwarder(2, 4, Duration.ofSeconds(60));
+        Sink a0 = get(loops[0], "/a0");
+        try (Peer pa = accept()) {
+            pa.readHead();
+            Sink b0 = get(loops[1], "/b0");
+            try (Peer pb = accept()) {
+                pb.readHead();
+                Sink b1 = get(loops[1], "/b1");
+                loops[1].submit(() -> { }).sync(); // b1 waits: both slots are taken
+                pa.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na0");
+                assertEquals("a0", a0.text());
+                // Loop 1 holds a connection of its own: loop 0's is not closed to be opened again over there.
+                Sink a1 = get(loops[0], "/a1");
+                assertTrue(pa.readHead().startsWith("GET /a1 "), "loop 0 kept its connection");
+                pa.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na1");
+                assertEquals("a1", a1.text());
+                pb.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nb0");
+                assertEquals("b0", b0.text());
+                assertTrue(pb.readHead().startsWith("GET /b1 "), "the waiting exchange takes its loop's connection");
+                pb.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nb1");
+                assertEquals("b1", b1.text());
+                assertEquals(2L, forwarder.counters("").get("connections.opened"));
+            }
+        }
+    }
+
+    @Test
+    void anIdleConnectionGivesItsSlotToALoopThatHasNone() throws Exception {
+        forwarder = forwarder(1, 4, Duration.ofSeconds(60));
+        Sink first = get(loops[0], "/1");
+        try (Peer p0 = accept()) {
+            p0.readHead();
+            p0.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
+            assertEquals("1", first.text());
+            Sink other = get(loops[1], "/2");
+            p0.expectClosed();
+            try (Peer p1 = accept()) {
+                assertTrue(p1.readHead().startsWith("GET /2 "));
+                p1.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
+                assertEquals("2", other.text());
+            }
+        }
+    }
+
+    @Test
+    void aConnectionIdleASecondGivesItsSlotToALoopThatWaits() throws Exception {
+        forwarder = forwarder(2, 4, Duration.ofSeconds(30)); // a connection yields after min(1 s, 30 s / 4) idle
+        Sink a = get(loops[0], "/a");
+        Sink b = get(loops[0], "/b");
+        try (Peer pa = accept(); Peer pb = accept()) {
+            for (Peer p : List.of(pa, pb)) {
+                p.readHead();
+                p.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+            assertEquals("ok", a.text());
+            assertEquals("ok", b.text());
+            Sink c = get(loops[1], "/c"); // loop 1 has no connection: loop 0 gives one up at once
+            try (Peer pc = accept()) {
+                assertTrue(pc.readHead().startsWith("GET /c "));
+                Thread.sleep(1_200); // not synchronisation: the rule is about how long a connection sat idle
+                Sink d = get(loops[1], "/d"); // loop 1 holds one, busy; loop 0's other one is idle since > 1 s
+                try (Peer pd = accept()) {
+                    assertTrue(pd.readHead().startsWith("GET /d "));
+                    pd.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nd");
+                    assertEquals("d", d.text());
+                }
+                pc.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc");
+                assertEquals("c", c.text());
+            }
+            assertEquals(4L, forwarder.counters("").get("connections.opened"));
+        }
+    }
+
+    @Test
     void idleConnectionsCloseAfterTheirTimeout() throws Exception {
         forwarder = forwarder(8, 8, Duration.ofMillis(200));
         Sink sink = get(loops[0], "/");
