@@ -16,6 +16,21 @@ public interface ResponseSink {
     /** The final response head. Hop-by-hop fields must already be removed; the listener adds its own. */
     void head(ResponseHead head, WriteCallback done);
 
+    /**
+     * The final response head with the content that came with it: what {@link #head} and then {@link #content}
+     * would send, which a listener may send in one write (a small response then leaves at once, head, content and
+     * end together, instead of in three writes).
+     */
+    default void head(ResponseHead head, ByteBuffer content, boolean last, WriteCallback done) {
+        head(head, failure -> {
+            if (failure != null) {
+                done.done(failure);
+            } else {
+                content(content, last, done);
+            }
+        });
+    }
+
     /** Content; {@code last} ends the response (no trailers). {@code data} may be reused once {@code done} ran. */
     void content(ByteBuffer data, boolean last, WriteCallback done);
 

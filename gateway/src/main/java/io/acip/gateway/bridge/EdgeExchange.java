@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     /** The response header naming the nodes the session crossed, initiator's node first. */
     public static final String TRAJECTORY_HEADER = "acip-trajectory";
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final Exchange exchange;
     private final BridgeConfig config;
@@ -68,6 +69,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     private boolean done;
     private boolean demandPending;
     private Fields trailers = Fields.EMPTY;
+    /**
+     * The response head and the latest content, held while a packet is decoded, so that what one packet brings
+     * leaves in one write: a small response goes to the agent with its head, content and end together.
+     */
+    private ResponseHead heldHead;
+    private ByteBuffer heldContent;
     private ScheduledFuture<?> firstByteTimer;
     /** The request head, held until the first content or the end can go with it (or none is ready). */
     private ByteBuf unsentHead;
@@ -238,6 +245,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             if (!sequence) {
                 decoder.decode(data.nioBuffer());
                 if (fin) decoder.finish();
+                passHeld(false);
                 return;
             }
             if (fin && !responseBegun) { // ended unread (§13.3), and the request cannot go again: never processed
@@ -252,7 +260,9 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
             if (fin && !decoder.isComplete()) {
                 throw new CodecException("the session ended before the response was complete");
             }
+            passHeld(false);
         } catch (CodecException e) {
+            dropHeld();
             s.reset(ResetCode.PROTOCOL_VIOLATION, "malformed Binary HTTP response: " + e.getMessage());
             if (released) return; // junk after a whole response: the session goes, the response stands
             fail(new HttpFailure(502, ProxyErrorType.HTTP_PROTOCOL_ERROR, "malformed response from skill "
@@ -280,7 +290,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
                 new Field(TRAJECTORY_HEADER, String.join(",", session.trajectory())));
         ResponseHead forwarded = new ResponseHead(head.status(), HeaderHygiene.forward(affinity.response(head.fields()),
                 extra));
-        out.submit(cb -> exchange.response().head(forwarded, cb));
+        heldHead = forwarded;
     }
 
     /** http.stream_idle_timeout: silence cuts a stream, content moving either way never does. */
@@ -301,8 +311,26 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     @Override
     public void onContent(ByteBuffer content) {
         lastActivity = System.nanoTime();
-        ByteBuffer copy = ByteBuffer.allocate(content.remaining()).put(content).flip();
-        out.submit(cb -> exchange.response().content(copy, false, cb));
+        if (heldContent != null) passHeld(false);
+        heldContent = ByteBuffer.allocate(content.remaining()).put(content).flip();
+    }
+
+    /** Hands what is held to the agent's side, as its end when {@code last}. */
+    private void passHeld(boolean last) {
+        ResponseHead head = heldHead;
+        ByteBuffer content = heldContent != null ? heldContent : (last || head != null ? EMPTY : null);
+        heldHead = null;
+        heldContent = null;
+        if (head != null) {
+            out.submit(cb -> exchange.response().head(head, content, last, cb));
+        } else if (content != null) {
+            out.submit(cb -> exchange.response().content(content, last, cb));
+        }
+    }
+
+    private void dropHeld() {
+        heldHead = null;
+        heldContent = null;
     }
 
     @Override
@@ -314,13 +342,12 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
     public void onComplete() {
         if (sequence) handBack();
         Fields t = trailers;
-        out.submit(cb -> {
-            if (t.isEmpty()) {
-                exchange.response().content(ByteBuffer.allocate(0), true, cb);
-            } else {
-                exchange.response().trailers(t, cb);
-            }
-        });
+        if (t.isEmpty()) {
+            passHeld(true);
+        } else {
+            passHeld(false);
+            out.submit(cb -> exchange.response().trailers(t, cb));
+        }
         out.submit(cb -> {
             finish(null);
             cb.done(null);
@@ -383,6 +410,7 @@ public final class EdgeExchange implements SessionHandler, BinaryHttpListener {
 
     private void finish(Throwable cause) {
         done = true;
+        dropHeld();
         releaseReplay();
         if (unsentHead != null) {
             unsentHead.release();

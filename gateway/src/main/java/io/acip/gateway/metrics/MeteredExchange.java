@@ -152,9 +152,20 @@ public final class MeteredExchange implements Exchange, BodySource, ResponseSink
 
     @Override
     public void head(ResponseHead head, WriteCallback done) {
+        noteHead(head);
+        inner.response().head(head, done);
+    }
+
+    @Override
+    public void head(ResponseHead head, ByteBuffer content, boolean last, WriteCallback done) {
+        noteHead(head);
+        bytesOut += content.remaining();
+        inner.response().head(head, content, last, done);
+    }
+
+    private void noteHead(ResponseHead head) {
         status = head.status();
         trajectory = head.fields().first(TRAJECTORY).orElse(null);
-        inner.response().head(head, done);
     }
 
     @Override

@@ -87,6 +87,17 @@ class BridgeTest {
     }
 
     @Test
+    void aSmallResponseReachesTheAgentInOneWrite() throws Exception {
+        serve("demo/echo", BridgeTest::echo);
+        MemoryExchange ex = new MemoryExchange("GET", "/small", Fields.EMPTY, List.of());
+        EdgeExchange.start(edgePool, ex, new SkillName("demo/echo"), "/small", CONFIG, List.of(), Principal.ANONYMOUS);
+        assertEquals(200, ex.head.get(10, TimeUnit.SECONDS).status());
+        assertTrue(new String(ex.content.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8).startsWith("GET /small "));
+        // The far gateway sends head, content and end in one packet; the edge hands them on together.
+        assertEquals(1, ex.writes.get(), "head, content and end in one write");
+    }
+
+    @Test
     void anOriginsEndlessEarlyHintsAreCutAtTheLimit() throws Exception {
         serve("demo/hints", ex -> {
             for (int i = 0; i < 1000; i++) { // hints take no write completion: nothing else would hold them back
@@ -139,5 +150,6 @@ class BridgeTest {
         assertTrue(!ex.content.isDone());
         secondMayGo.complete(null);
         assertArrayEquals("data: 1\n\ndata: 2\n\n".getBytes(), ex.content.get(10, TimeUnit.SECONDS));
+        assertTrue(ex.writes.get() >= 2, "the first event did not wait for the second");
     }
 }

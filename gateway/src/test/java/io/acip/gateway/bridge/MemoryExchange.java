@@ -83,15 +83,27 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
         informational.incrementAndGet();
     }
 
+    /** Calls that wrote to the agent: a head, content, trailers, or a head with its content. */
+    final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public void head(ResponseHead h, WriteCallback done) {
+        writes.incrementAndGet();
         committed = true;
         head.complete(h);
         done.done(null);
     }
 
     @Override
+    public void head(ResponseHead h, ByteBuffer data, boolean last, WriteCallback done) {
+        committed = true;
+        head.complete(h);
+        content(data, last, done); // counted there, once
+    }
+
+    @Override
     public synchronized void content(ByteBuffer data, boolean last, WriteCallback done) {
+        writes.incrementAndGet();
         byte[] b = new byte[data.remaining()];
         data.get(b);
         received.writeBytes(b);
@@ -103,6 +115,7 @@ class MemoryExchange implements Exchange, BodySource, ResponseSink {
 
     @Override
     public synchronized void trailers(Fields t, WriteCallback done) {
+        writes.incrementAndGet();
         trailers.complete(t);
         content.complete(received.toByteArray());
         done.done(null);

@@ -75,6 +75,12 @@ final class JettyResponseSink implements ResponseSink {
 
     @Override
     public void head(ResponseHead head, WriteCallback done) {
+        head(head, BufferUtil.EMPTY_BUFFER, false, done);
+    }
+
+    /** One write commits the head with {@code content}: even an empty one, so the head leaves now. */
+    @Override
+    public void head(ResponseHead head, ByteBuffer content, boolean last, WriteCallback done) {
         if (head.isInformational()) {
             done.done(new IllegalArgumentException("a final response needs a status of 200 to 599, not "
                     + head.status()));
@@ -86,13 +92,13 @@ final class JettyResponseSink implements ResponseSink {
         }
         CompletableFuture<Void> pending = interim;
         if (pending != null && !pending.isDone()) {
-            pending.whenComplete((ignored, failure) -> sendHead(head, done)); // 1xx first, in order
+            pending.whenComplete((ignored, failure) -> sendHead(head, content, last, done)); // 1xx first, in order
         } else {
-            sendHead(head, done);
+            sendHead(head, content, last, done);
         }
     }
 
-    private void sendHead(ResponseHead head, WriteCallback done) {
+    private void sendHead(ResponseHead head, ByteBuffer content, boolean last, WriteCallback done) {
         try {
             response.setStatus(head.status());
             HttpFields.Mutable fields = response.getHeaders();
@@ -107,8 +113,8 @@ final class JettyResponseSink implements ResponseSink {
             completion.fail(e);
             return;
         }
-        // An empty write commits: the head leaves now, which an SSE stream or a slow first byte needs.
-        write(false, BufferUtil.EMPTY_BUFFER, done);
+        // The write commits, even an empty one: the head leaves now, which an SSE stream or a slow first byte needs.
+        write(last, content, done);
     }
 
     @Override
