@@ -94,12 +94,10 @@ class LoopOriginsTest {
         Sink first = get(loops[1], "/one");
         try (Peer peer = accept()) {
             assertTrue(peer.readHead().startsWith("GET /one HTTP/1.1\r\n"));
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
-            assertEquals("one", first.text());
+            answer(peer, first, "one");
             Sink second = get(loops[1], "/two");
             assertTrue(peer.readHead().startsWith("GET /two HTTP/1.1\r\n"), "the same connection");
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
-            assertEquals("two", second.text());
+            answer(peer, second, "two");
             assertEquals(List.of(loops[1]), first.on.stream().distinct().toList());
             assertEquals(List.of(loops[1]), second.on.stream().distinct().toList());
             assertEquals(1L, forwarder.counters("o.").get("o.connections.opened"));
@@ -112,13 +110,11 @@ class LoopOriginsTest {
         Sink a = get(loops[0], "/a");
         try (Peer pa = accept()) {
             pa.readHead();
-            pa.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
-            assertEquals("a", a.text());
+            answer(pa, a, "a");
             Sink b = get(loops[1], "/b");
             try (Peer pb = accept()) { // loop 1 does not borrow loop 0's idle connection
                 assertTrue(pb.readHead().startsWith("GET /b "));
-                pb.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
-                assertEquals("b", b.text());
+                answer(pb, b, "b");
             }
         }
     }
@@ -134,11 +130,9 @@ class LoopOriginsTest {
             HttpFailure f = refused.failure.get(5, TimeUnit.SECONDS);
             assertEquals(503, f.status());
             assertEquals(ProxyErrorType.CONNECTION_LIMIT_REACHED, f.error());
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-            assertEquals("1", first.text());
+            answer(peer, first, "1");
             assertTrue(peer.readHead().startsWith("GET /2 "), "the waiting exchange takes the freed connection");
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
-            assertEquals("2", waits.text());
+            answer(peer, waits, "2");
             assertEquals(1L, forwarder.counters("").get("queue.waited"));
             assertEquals(1L, forwarder.counters("").get("queue.refused"));
             assertEquals(1L, forwarder.counters("").get("connections.opened"));
@@ -152,13 +146,11 @@ class LoopOriginsTest {
         try (Peer p0 = accept()) {
             p0.readHead();
             Sink other = get(loops[1], "/2");
-            p0.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-            assertEquals("1", first.text());
+            answer(p0, first, "1");
             p0.expectClosed(); // nobody waits on loop 0: its connection gives its slot up
             try (Peer p1 = accept()) {
                 assertTrue(p1.readHead().startsWith("GET /2 "));
-                p1.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
-                assertEquals("2", other.text());
+                answer(p1, other, "2");
                 assertEquals(List.of(loops[1]), other.on.stream().distinct().toList());
             }
         }
@@ -175,18 +167,14 @@ class LoopOriginsTest {
                 pb.readHead();
                 Sink b1 = get(loops[1], "/b1");
                 loops[1].submit(() -> { }).sync(); // b1 waits: both slots are taken
-                pa.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na0");
-                assertEquals("a0", a0.text());
+                answer(pa, a0, "a0");
                 // Loop 1 holds a connection of its own: loop 0's is not closed to be opened again over there.
                 Sink a1 = get(loops[0], "/a1");
                 assertTrue(pa.readHead().startsWith("GET /a1 "), "loop 0 kept its connection");
-                pa.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\na1");
-                assertEquals("a1", a1.text());
-                pb.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nb0");
-                assertEquals("b0", b0.text());
+                answer(pa, a1, "a1");
+                answer(pb, b0, "b0");
                 assertTrue(pb.readHead().startsWith("GET /b1 "), "the waiting exchange takes its loop's connection");
-                pb.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nb1");
-                assertEquals("b1", b1.text());
+                answer(pb, b1, "b1");
                 assertEquals(2L, forwarder.counters("").get("connections.opened"));
             }
         }
@@ -198,14 +186,12 @@ class LoopOriginsTest {
         Sink first = get(loops[0], "/1");
         try (Peer p0 = accept()) {
             p0.readHead();
-            p0.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-            assertEquals("1", first.text());
+            answer(p0, first, "1");
             Sink other = get(loops[1], "/2");
             p0.expectClosed();
             try (Peer p1 = accept()) {
                 assertTrue(p1.readHead().startsWith("GET /2 "));
-                p1.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
-                assertEquals("2", other.text());
+                answer(p1, other, "2");
             }
         }
     }
@@ -229,11 +215,9 @@ class LoopOriginsTest {
                 Sink d = get(loops[1], "/d"); // loop 1 holds one, busy; loop 0's other one is idle since > 1 s
                 try (Peer pd = accept()) {
                     assertTrue(pd.readHead().startsWith("GET /d "));
-                    pd.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nd");
-                    assertEquals("d", d.text());
+                    answer(pd, d, "d");
                 }
-                pc.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc");
-                assertEquals("c", c.text());
+                answer(pc, c, "c");
             }
             assertEquals(4L, forwarder.counters("").get("connections.opened"));
         }
@@ -245,8 +229,7 @@ class LoopOriginsTest {
         Sink sink = get(loops[0], "/");
         try (Peer peer = accept()) {
             peer.readHead();
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-            assertEquals("", sink.text());
+            answer(peer, sink, "");
             peer.expectClosed();
         }
     }
@@ -256,8 +239,7 @@ class LoopOriginsTest {
         Sink first = get(loops[0], "/1");
         try (Peer p0 = accept()) {
             p0.readHead();
-            p0.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-            assertEquals("1", first.text());
+            answer(p0, first, "1");
             p0.write("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n");
             p0.expectClosed();
             Sink second = get(loops[0], "/2");
@@ -279,8 +261,7 @@ class LoopOriginsTest {
             assertEquals("1000", head.head.get().fields().first("content-length").orElseThrow());
             Sink next = get(loops[0], "/next");
             assertTrue(peer.readHead().startsWith("GET /next "), "the connection stays usable");
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            assertEquals("ok", next.text());
+            answer(peer, next, "ok");
         }
     }
 
@@ -296,8 +277,7 @@ class LoopOriginsTest {
         Sink next = get(loops[0], "/next");
         try (Peer peer = accept()) {
             peer.readHead();
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-            assertEquals("", next.text());
+            answer(peer, next, "");
         }
     }
 
@@ -409,8 +389,7 @@ class LoopOriginsTest {
             p0.expectClosed();
             try (Peer p1 = accept()) {
                 assertTrue(p1.readHead().startsWith("GET /2 "), "/2 on a connection of its own");
-                p1.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
-                assertEquals("2", waits.text());
+                answer(p1, waits, "2");
             }
         }
     }
@@ -460,8 +439,7 @@ class LoopOriginsTest {
             assertTrue(body.waiting.await(5, TimeUnit.SECONDS), "the first part went out, the client waits for more");
             body.more();
             assertTrue(peer.readUntil("0\r\n\r\n").contains("second"), "the chunked content ends");
-            peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            assertEquals("ok", sink.text());
+            answer(peer, sink, "ok");
         }
         assertEquals(List.of(), body.violations);
     }
@@ -476,6 +454,12 @@ class LoopOriginsTest {
             assertEquals(502, f.status());
             assertEquals(ProxyErrorType.HTTP_PROTOCOL_ERROR, f.error());
         }
+    }
+
+    /** {@code peer} answers 200 with {@code body}, which {@code sink} receives whole. */
+    private static void answer(Peer peer, Sink sink, String body) throws Exception {
+        peer.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertEquals(body, sink.text());
     }
 
     private Peer accept() throws IOException {
