@@ -34,11 +34,13 @@ final class EtcdServer implements AutoCloseable {
 
     /**
      * A running etcd on two free ports. Ports are found free and then handed to etcd, so another process may take one
-     * in between (etcd then exits at once): a start that dies so is tried again on other ports, up to three times.
+     * in between (etcd then exits at once): a start that dies so is tried again on other ports, up to three times,
+     * each in a directory of its own (a data directory etcd began keeps the member's first peer address).
      */
     static EtcdServer start(Path dir) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            EtcdServer e = new EtcdServer(dir);
+            EtcdServer e = new EtcdServer(attempt == 1 ? dir
+                    : java.nio.file.Files.createDirectories(dir.resolve("attempt-" + attempt)));
             try {
                 e.start();
                 return e;
